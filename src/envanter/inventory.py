@@ -52,6 +52,9 @@ class Cell:
 
     text: str | None
     lines: tuple[int, ...] = ()  # source lines (or the row, for CSV/XLSX) holding this text
+    # The text as it was broken into lines in the source, where that matters: an unnumbered
+    # list (one document a line) can only be split by its lines.
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

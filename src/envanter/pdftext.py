@@ -369,7 +369,11 @@ class RowReader:
 
     def store(self, field: str, pieces: list[Piece]) -> None:
         if pieces:
-            self.cells[field] = Cell(join_pieces(pieces), tuple(sorted({p.line for p in pieces})))
+            self.cells[field] = Cell(
+                join_pieces(pieces),
+                tuple(sorted({p.line for p in pieces})),
+                tuple(p.text for p in pieces),
+            )
         else:
             self.cells[field] = Cell(None)
 

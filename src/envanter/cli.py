@@ -1,0 +1,110 @@
+"""Command line: `envanter build`, `envanter template`. Only this module prints or exits."""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import SETTINGS
+from .errors import EXIT_INTERNAL, EnvanterError
+from .pipeline import BuildOptions, BuildResult, build
+from .records import Service
+
+HELP = {s.name: s.help for s in SETTINGS}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="envanter")
+def main() -> None:
+    """Publish a Turkish public-service inventory (Kamu Hizmet Envanteri) as Linked Open Data.
+
+    Exit codes: 0 success, 1 validation failed, 2 bad input or options, 3 internal error.
+    """
+
+
+@main.command("build")
+@click.option("--source", type=click.Path(path_type=Path), default=None,
+              help=HELP["source"] + "  [default: data/source/ibb-sosyal-hizmetler-2025.txt]")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help=HELP["out"] + "  [default: dist]")
+@click.option("--corrections", type=click.Path(path_type=Path), default=None,
+              help=HELP["corrections"] + "  [default: data/reference/corrections.yaml]")
+@click.option("--reference-year", type=int, default=None, help=HELP["reference_year"])
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+def build_command(source: Path | None, out: Path | None, corrections: Path | None,
+                  reference_year: int | None, quiet: bool) -> None:
+    """Read the inventory, check it, and write the publication to the output folder."""
+    defaults = BuildOptions()
+    options = BuildOptions(
+        source=source or defaults.source,
+        out=out or defaults.out,
+        corrections=corrections or defaults.corrections,
+        reference_year=reference_year,
+    )
+    say = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
+    result = run(lambda: build(options, progress=say))
+    if not quiet:
+        report_corrections(result.services)
+        click.echo(f"built {len(result.services)} services into {result.out}/", err=True)
+
+
+@main.command("template")
+@click.argument("path", type=click.Path(path_type=Path))
+def template_command(path: Path) -> None:
+    """Write an empty inventory table (.csv or .xlsx) with the standard columns."""
+    from .source import write_template
+
+    run(lambda: write_template(path))
+    click.echo(f"wrote {path}", err=True)
+
+
+def report_corrections(services: list[Service]) -> None:
+    """One line per correction: what was changed, where, and why."""
+    where: dict[str, list[int]] = defaultdict(list)
+    details = {}
+    for s in services:
+        for c in s.corrections:
+            where[c.id].append(s.number)
+            details[c.id] = c
+    if not where:
+        return
+    click.echo(f"applied {len(where)} corrections of the source (data/reference/corrections.yaml):",
+               err=True)
+    for cid, numbers in where.items():
+        c = details[cid]
+        click.echo(f"  {cid}: service{'s' if len(numbers) > 1 else ''} {ranges(numbers)}, "
+                   f"{c.field}: {c.source!r} → {c.corrected!r}", err=True)
+
+
+def ranges(numbers: list[int]) -> str:
+    """[35, 36, 37, 40] → '35–37, 40'."""
+    out: list[str] = []
+    numbers = sorted(numbers)
+    start = prev = numbers[0]
+    for n in [*numbers[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        out.append(str(start) if start == prev else f"{start}–{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(out)
+
+
+def run(action):  # type: ignore[no-untyped-def]
+    """Run a library call; turn its errors into a message on stderr and the documented exit code."""
+    try:
+        return action()
+    except EnvanterError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(e.exit_code)
+    except Exception as e:  # an internal error: say so, and where to look
+        click.echo(f"internal error: {type(e).__name__}: {e}", err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
+__all__ = ["BuildResult", "main"]

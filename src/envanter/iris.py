@@ -1,0 +1,27 @@
+"""Stable, ASCII keys for things in the inventory (pure functions; URIs are minted from these)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Turkish letters that Unicode decomposition does not fold to the letter a reader expects.
+_TURKISH = str.maketrans({"ı": "i", "İ": "i", "ş": "s", "Ş": "s", "ğ": "g", "Ğ": "g",
+                          "ç": "c", "Ç": "c", "ö": "o", "Ö": "o", "ü": "u", "Ü": "u"})
+
+
+def ascii_fold(text: str) -> str:
+    """'Şube Müdürlüğü' → 'Sube Mudurlugu': Turkish letters first, then any other diacritic."""
+    text = text.translate(_TURKISH)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).encode(
+        "ascii", "ignore").decode("ascii")
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """A lower-case ASCII slug: 'Kişisel Verilerin Korunması' → 'kisisel-verilerin-korunmasi'."""
+    folded = ascii_fold(text).lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0]
+    return slug or "x"
