@@ -34,7 +34,9 @@ class Channel:
 
 
 URL = re.compile(r"https?://[^\s)]+")
-BARE_DOMAIN = re.compile(r"(?<![/@\w.-])([a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:istanbul|gov\.tr|com\.tr|org\.tr))\b")
+BARE_DOMAIN = re.compile(
+    r"(?<![/@\w.-])([a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:istanbul|gov\.tr|com\.tr|org\.tr))\b"
+)
 PHONE_NUMBER = re.compile(
     r"0\s*\(?\d{3}\)?\s*\d{3}\s*\d{2}\s*\d{2}|0\d{10}|444\s*\d{2}\s*\d{2}|\b1[58]3\b"
 )
@@ -78,7 +80,9 @@ def channels_in(item: str) -> list[Channel]:
         add(m.start(), m.end(), Channel(WHATSAPP, "WhatsApp İletişim Hattı", digits(m.group(1))))
     for m in re.finditer(r"(\d{3,5})\s+numaralı\s+SMS\s+hattı", item):
         add(m.start(), m.end(), Channel(SMS, "SMS hattı", m.group(1)))
-    for m in re.finditer(r"(?:ALO|Alo)\s+(1[58]3)(?:\s+Çözüm Merkezi)?|\b(153) Çözüm Merkezi", item):
+    for m in re.finditer(
+        r"(?:ALO|Alo)\s+(1[58]3)(?:\s+Çözüm Merkezi)?|\b(153) Çözüm Merkezi", item
+    ):
         if free(m.start(), m.end()):
             number = m.group(1) or m.group(2)
             add(m.start(), m.end(), Channel(PHONE, m.group(0).strip(), number))
@@ -95,15 +99,19 @@ def channels_in(item: str) -> list[Channel]:
             add(m.start(), m.end(), Channel(PHONE, label, digits(m.group(0))))
     lowered = item.casefold()
     if "uygulama" in lowered or "superapp" in lowered or "miniapp" in lowered:
-        add(len(item), len(item), Channel(APP, _phrase(item, r"[\"“]?İstanbul Senin[^,.\"”]*")))
+        at = item.find("İstanbul Senin")
+        label = _phrase(item, r"[\"“]?İstanbul Senin[^,.\"”]*")
+        add(at if at >= 0 else len(item), len(item), Channel(APP, label))
     if "sosyal medya" in lowered:
         label = _clean(re.split(r"\s+ile\s+", item)[-1].replace("aracılığıyla", ""))
         add(lowered.index("sosyal medya"), len(item), Channel(SOCIAL, label))
     if "internet sitesi" in lowered:
         label = _phrase(item, r"[^,•]*?internet sitesi")
         add(lowered.index("internet sitesi"), len(item), Channel(WEB, label))
-    if not numbers and re.search(r"[Tt]elefon|[Hh]attı|irtibat numara", item) and not any(
-        c.kind in (PHONE, WHATSAPP, SMS) for _, c in found
+    if (
+        not numbers
+        and re.search(r"[Tt]elefon|[Hh]attı|irtibat numara", item)
+        and not any(c.kind in (PHONE, WHATSAPP, SMS) for _, c in found)
     ):
         add(0, 0, Channel(PHONE, _clean(item)))
     for name in [] if numbers else _face_to_face(item):
@@ -134,7 +142,7 @@ def _clean(text: str) -> str:
 
 def _phrase(item: str, pattern: str) -> str:
     m = re.search(pattern, item)
-    return _clean(m.group(0).strip("\"“”")) if m else _clean(item)
+    return _clean(m.group(0).strip('"“”')) if m else _clean(item)
 
 
 def _label_before(item: str, pos: int) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -14,6 +16,7 @@ from .errors import EXIT_INTERNAL, EnvanterError
 from .pipeline import BuildOptions, BuildResult, build
 from .records import Service
 
+T = TypeVar("T")
 HELP = {s.name: s.help for s in SETTINGS}
 
 
@@ -27,16 +30,30 @@ def main() -> None:
 
 
 @main.command("build")
-@click.option("--source", type=click.Path(path_type=Path), default=None,
-              help=HELP["source"] + "  [default: data/source/ibb-sosyal-hizmetler-2025.txt]")
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help=HELP["out"] + "  [default: dist]")
-@click.option("--corrections", type=click.Path(path_type=Path), default=None,
-              help=HELP["corrections"] + "  [default: data/reference/corrections.yaml]")
+@click.option(
+    "--source",
+    type=click.Path(path_type=Path),
+    default=None,
+    help=HELP["source"] + "  [default: data/source/ibb-sosyal-hizmetler-2025.txt]",
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=None, help=HELP["out"] + "  [default: dist]"
+)
+@click.option(
+    "--corrections",
+    type=click.Path(path_type=Path),
+    default=None,
+    help=HELP["corrections"] + "  [default: data/reference/corrections.yaml]",
+)
 @click.option("--reference-year", type=int, default=None, help=HELP["reference_year"])
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
-def build_command(source: Path | None, out: Path | None, corrections: Path | None,
-                  reference_year: int | None, quiet: bool) -> None:
+def build_command(
+    source: Path | None,
+    out: Path | None,
+    corrections: Path | None,
+    reference_year: int | None,
+    quiet: bool,
+) -> None:
     """Read the inventory, check it, and write the publication to the output folder."""
     defaults = BuildOptions()
     options = BuildOptions(
@@ -72,12 +89,17 @@ def report_corrections(services: list[Service]) -> None:
             details[c.id] = c
     if not where:
         return
-    click.echo(f"applied {len(where)} corrections of the source (data/reference/corrections.yaml):",
-               err=True)
+    click.echo(
+        f"applied {len(where)} corrections of the source (data/reference/corrections.yaml):",
+        err=True,
+    )
     for cid, numbers in where.items():
         c = details[cid]
-        click.echo(f"  {cid}: service{'s' if len(numbers) > 1 else ''} {ranges(numbers)}, "
-                   f"{c.field}: {c.source!r} → {c.corrected!r}", err=True)
+        click.echo(
+            f"  {cid}: service{'s' if len(numbers) > 1 else ''} {ranges(numbers)}, "
+            f"{c.field}: {c.source!r} → {c.corrected!r}",
+            err=True,
+        )
 
 
 def ranges(numbers: list[int]) -> str:
@@ -95,7 +117,7 @@ def ranges(numbers: list[int]) -> str:
     return ", ".join(out)
 
 
-def run(action):  # type: ignore[no-untyped-def]
+def run(action: Callable[[], T]) -> T:
     """Run a library call; turn its errors into a message on stderr and the documented exit code."""
     try:
         return action()

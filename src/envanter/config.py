@@ -22,13 +22,22 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("source", DEFAULT_SOURCE,
-            "The inventory table: PDF text (.txt), CSV (.csv) or Excel (.xlsx)."),
+    Setting(
+        "source",
+        DEFAULT_SOURCE,
+        "The inventory table: PDF text (.txt), CSV (.csv) or Excel (.xlsx).",
+    ),
     Setting("out", DEFAULT_OUT, "Output directory; replaced as a whole when the build succeeds."),
-    Setting("corrections", DEFAULT_CORRECTIONS,
-            "Curated corrections of the source text, each with its reason."),
-    Setting("reference_year", None,
-            "Year the annual counts are for; defaults to the source's metadata file."),
+    Setting(
+        "corrections",
+        DEFAULT_CORRECTIONS,
+        "Curated corrections of the source text, each with its reason.",
+    ),
+    Setting(
+        "reference_year",
+        None,
+        "Year the annual counts are for; defaults to the source's metadata file.",
+    ),
 )
 
 
@@ -59,8 +68,10 @@ def load_source_metadata(source: Path) -> SourceMetadata:
     known = set(SourceMetadata.__dataclass_fields__)
     unknown = sorted(set(data) - known)
     if unknown:
-        raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)}; "
-                          f"expected some of {', '.join(sorted(known))}")
+        raise ConfigError(
+            f"{path}: unknown key(s) {', '.join(unknown)}; "
+            f"expected some of {', '.join(sorted(known))}"
+        )
     year = data.get("reference_year")
     if year is not None and not isinstance(year, int):
         raise ConfigError(f"{path}: reference_year must be a year like 2025, not {year!r}")

@@ -23,7 +23,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 class EnvanterError(Exception):
@@ -38,7 +40,9 @@ class InputError(EnvanterError):
     exit_code = EXIT_BAD_INPUT
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(set(problems), key=lambda p: (p.file, p.line or 0, p.field or ""))
+        self.problems = sorted(
+            set(problems), key=lambda p: (p.file, p.line or 0, p.field or "", p.message)
+        )
         super().__init__(self.report())
 
     def report(self) -> str:

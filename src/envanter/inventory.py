@@ -26,7 +26,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("description", "Hizmetin Tanımı", "Service description"),
     Column("legal_basis", "Hizmetin Dayanağı Mevzuatın Adı ve Madde Numarası", "Legal basis"),
     Column("beneficiaries", "Hizmetten Yararlananlar", "Beneficiaries"),
-    Column("unit_central", "Görevli Birim: Merkezî İdare", "Competent unit: central administration"),
+    Column(
+        "unit_central", "Görevli Birim: Merkezî İdare", "Competent unit: central administration"
+    ),
     Column("unit_provincial", "Görevli Birim: Taşra Birimleri", "Competent unit: provincial units"),
     Column("unit_local", "Görevli Birim: Mahallî İdare", "Competent unit: local administration"),
     Column("unit_other", "Görevli Birim: Diğer (özel sektör vb.)", "Competent unit: other"),
@@ -35,7 +37,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("paraf", "Paraf Listesi", "Approval (paraf) list"),
     Column("internal", "Kurumun Varsa Yapması Gereken İç Yazışmalar", "Internal correspondence"),
     Column("external", "Kurumun Varsa Yapması Gereken Dış Yazışmalar", "External correspondence"),
-    Column("legal_time", "Mevzuatta Belirtilen Hizmetin Tamamlanma Süresi", "Legal completion time"),
+    Column(
+        "legal_time", "Mevzuatta Belirtilen Hizmetin Tamamlanma Süresi", "Legal completion time"
+    ),
     Column("average_time", "Hizmetin Ortalama Tamamlanma Süresi", "Average completion time"),
     Column("annual_count", "Yıllık İşlem Sayısı", "Annual number of transactions"),
     Column("electronic", "Hizmetin Elektronik Olarak Sunulup Sunulmadığı", "Electronic delivery"),

@@ -6,16 +6,33 @@ import re
 import unicodedata
 
 # Turkish letters that Unicode decomposition does not fold to the letter a reader expects.
-_TURKISH = str.maketrans({"ı": "i", "İ": "i", "ş": "s", "Ş": "s", "ğ": "g", "Ğ": "g",
-                          "ç": "c", "Ç": "c", "ö": "o", "Ö": "o", "ü": "u", "Ü": "u"})
+_TURKISH = str.maketrans(
+    {
+        "ı": "i",
+        "İ": "I",
+        "ş": "s",
+        "Ş": "S",
+        "ğ": "g",
+        "Ğ": "G",
+        "ç": "c",
+        "Ç": "C",
+        "ö": "o",
+        "Ö": "O",
+        "ü": "u",
+        "Ü": "U",
+    }
+)
 
 
 def ascii_fold(text: str) -> str:
     """'Şube Müdürlüğü' → 'Sube Mudurlugu': Turkish letters first, then any other diacritic."""
     text = text.translate(_TURKISH)
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).encode(
-        "ascii", "ignore").decode("ascii")
+    return (
+        "".join(c for c in decomposed if not unicodedata.combining(c))
+        .encode("ascii", "ignore")
+        .decode("ascii")
+    )
 
 
 def slugify(text: str, max_length: int = 80) -> str:

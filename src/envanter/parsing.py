@@ -39,8 +39,18 @@ def format_figure(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-COUNT_UNITS = ("kişi", "hizmet", "seans", "talep", "katılım", "adet", "kapasite", "kez",
-               "ziyaret ve program", "ziyaret")
+COUNT_UNITS = (
+    "kişi",
+    "hizmet",
+    "seans",
+    "talep",
+    "katılım",
+    "adet",
+    "kapasite",
+    "kez",
+    "ziyaret ve program",
+    "ziyaret",
+)
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,7 @@ def parse_annual_count(text: str) -> list[AnnualCount]:
     scope: str | None = None
     if m := re.match(r"^(1 .+? için)\s+", s):
         scope = m.group(1)
-        s = s[m.end():]
+        s = s[m.end() :]
     note: str | None = None
     if m := re.search(r"\s*\((.*)\)\s*$", s):
         note = m.group(1).strip()
@@ -70,7 +80,7 @@ def parse_annual_count(text: str) -> list[AnnualCount]:
         unit = m.group(2).casefold() if m.group(2) else None
         counts.append(AnnualCount(parse_figure(m.group(1)), _fold_unit(unit), scope, note))
         pos = m.end()
-        while pos < len(s) and s[pos] in " ,;":
+        while pos < len(s) and s[pos] == " ":
             pos += 1
     rest = s[pos:].strip()
     if not counts or rest:
@@ -85,8 +95,18 @@ def _fold_unit(unit: str | None) -> str | None:
 
 # --- durations -----------------------------------------------------------------------------------
 
-_NUMBER_WORDS = {"bir": 1, "iki": 2, "üç": 3, "dört": 4, "beş": 5, "altı": 6, "yedi": 7,
-                 "sekiz": 8, "dokuz": 9, "on": 10}
+_NUMBER_WORDS = {
+    "bir": 1,
+    "iki": 2,
+    "üç": 3,
+    "dört": 4,
+    "beş": 5,
+    "altı": 6,
+    "yedi": 7,
+    "sekiz": 8,
+    "dokuz": 9,
+    "on": 10,
+}
 _UNITS = {
     "iş günü": ("D", 1),  # counted in weeks below when divisible by five
     "gün": ("D", 1),
@@ -115,8 +135,11 @@ def parse_duration(text: str | None) -> str | None:
     if m := re.search(r"\((\d+)\s*gün\)", s):  # "3 ay (90 gün)": the days are exact
         return f"P{int(m.group(1))}D"
     found = []
-    for m in re.finditer(r"(\d+|bir|iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on)\s*"
-                         r"(iş günü|gün|hafta|ay|yıl|saat|dakika|dk)(?![a-zçğıöşü])", s):
+    for m in re.finditer(
+        r"(\d+|bir|iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on)\s*"
+        r"(iş günü|gün|hafta|ay|yıl|saat|dakika|dk)(?![a-zçğıöşü])",
+        s,
+    ):
         n = int(m.group(1)) if m.group(1).isdigit() else _NUMBER_WORDS[m.group(1)]
         found.append((n, m.group(2)))
     if not found:
@@ -154,7 +177,7 @@ def split_numbered(text: str) -> list[str] | None:
         if not m:
             items.append(s[start:].strip())
             return items
-        items.append(s[start: m.start()].strip())
+        items.append(s[start : m.start()].strip())
         start = m.end()
         n += 1
 
@@ -187,10 +210,14 @@ def join_wrapped(lines: tuple[str, ...]) -> list[str]:
     items: list[str] = []
     for line in lines:
         line = line.strip()
-        if items and not re.match(r"^\((?:varsa|zorunlu)\)", line, re.IGNORECASE) and (
-            re.match(r"^[a-zçğıöşü(.]", line)
-            or items[-1].count("(") > items[-1].count(")")
-            or items[-1].endswith((",", "-", "/", " ve", " ile"))
+        if (
+            items
+            and not re.match(r"^\((?:varsa|zorunlu)\)", line, re.IGNORECASE)
+            and (
+                re.match(r"^[a-zçğıöşü(.]", line)
+                or items[-1].count("(") > items[-1].count(")")
+                or items[-1].endswith((",", "-", "/", " ve", " ile"))
+            )
         ):
             items[-1] += ("" if items[-1].endswith("-") else " ") + line
         else:
@@ -213,7 +240,9 @@ NO_DOCUMENT = re.compile(r"herhangi bir belge (?:istenmemektedir|talep edilmemek
 SENTENCE_VERB = re.compile(r"(?:ler|lar|dır|dir|tır|tir|dur|dür|tur|tür|ilir|ılır)\.?$")
 
 
-def parse_documents(text: str | None, lines: tuple[str, ...] = ()) -> tuple[list[Document], str | None]:
+def parse_documents(
+    text: str | None, lines: tuple[str, ...] = ()
+) -> tuple[list[Document], str | None]:
     """The documents asked for, and the cell's text as a note when it is prose rather than a list."""
     if is_none(text):
         return [], None
@@ -259,13 +288,13 @@ def parse_document(item: str) -> Document:
         name = re.sub(r"\s+ya da$", "", name).rstrip(",")
     if m := re.match(r"^\((varsa|zorunlu)\)\s*", name, re.IGNORECASE):
         qualifier = QUALIFIERS[m.group(1).casefold()]
-        name = name[m.end():]
+        name = name[m.end() :]
     if m := re.search(r"\s*\((varsa|zorunlu)\)$", name, re.IGNORECASE):
         qualifier = QUALIFIERS[m.group(1).casefold()]
         name = name[: m.start()]
     if m := re.match(r"^Varsa\s+", name):
         qualifier = "varsa"
-        name = name[m.end():]
+        name = name[m.end() :]
     if m := re.search(r"\s*\(([^()]*(?:İçin|için|Edilirse|edilirse))\)$", name):
         condition = m.group(1)
         name = name[: m.start()]
@@ -297,7 +326,7 @@ def parse_legal_basis(text: str | None) -> list[LegalReference]:
     items = split_numbered(text) or [text.strip()]
     refs: list[LegalReference] = []
     for item in items:
-        item = item.lstrip("-– ").strip()
+        item = re.sub(r"^(?:\d{1,2}\s*[-.)]+\s*)?[-–\s]*", "", item)
         # "5216 sayılı … Kanunu ve 6698 sayılı … kanunu kapsamında …": two laws in one item.
         parts = re.split(r"\s+ve\s+(?=\d{4}\s+[Ss]ayılı)", item)
         refs.extend(parse_legal_reference(p) for p in parts)
@@ -309,7 +338,7 @@ def parse_legal_reference(item: str) -> LegalReference:
     number = None
     if m := LAW_NUMBER.match(s):
         number = m.group(1)
-        rest = s[m.end():]
+        rest = s[m.end() :]
     else:
         rest = s
     articles: list[str] = []

@@ -59,7 +59,11 @@ def find_furniture(lines: list[str]) -> dict[int, str]:
         stripped = text.strip()
         if not stripped:
             continue
-        if len(stripped) <= 3 and stripped not in {"_", "-", "ve", "(-)"} and not stripped.isdigit():
+        if (
+            len(stripped) <= 3
+            and stripped not in {"_", "-", "ve", "(-)"}
+            and not stripped.isdigit()
+        ):
             run.append(i)
             continue
         if len(run) >= ROTATED_RUN:
@@ -191,27 +195,46 @@ def split_rows(
     """Split the content lines into rows; report rows that are missing, repeated or out of order."""
     problems: list[Problem] = []
     starts: list[tuple[int, re.Match[str]]] = []
-    expected = 1
+    first_seen: dict[int, int] = {}
+    highest = 0
     for i, text in enumerate(lines, start=1):
         if i in furniture or not (m := ROW_START.match(text)):
             continue
         number = int(m["number"])
         # A row number is only trusted near where we expect it, so that a figure in a cell that
         # happens to be followed by eight digits is not taken for a new row.
-        if not (0 < number <= expected + 5):
+        if not (0 < number <= highest + 6):
             continue
-        if number != expected:
+        if number in first_seen:
             problems.append(
-                Problem(file, i, "number", _row_number_message(number, expected, starts))
+                Problem(
+                    file,
+                    i,
+                    "number",
+                    f"row {number} appears twice (also on line {first_seen[number]})",
+                )
             )
+        elif number < highest:
+            problems.append(
+                Problem(
+                    file, i, "number", f"row {number} is out of order: it comes after row {highest}"
+                )
+            )
+        first_seen.setdefault(number, i)
         starts.append((i, m))
-        expected = max(expected, number + 1)
+        highest = max(highest, number)
+    for number in range(1, highest):
+        if number not in first_seen:
+            later = min(line for n, line in first_seen.items() if n > number)
+            problems.append(
+                Problem(
+                    file, later, "number", f"row {number} is missing (expected before this line)"
+                )
+            )
     rows: list[RawRow] = []
     for k, (start, m) in enumerate(starts):
         end = starts[k + 1][0] if k + 1 < len(starts) else len(lines) + 1
-        content = [
-            (n, lines[n - 1]) for n in range(start + 1, end) if lines[n - 1].strip()
-        ]
+        content = [(n, lines[n - 1]) for n in range(start + 1, end) if lines[n - 1].strip()]
         inside = tuple(n for n in range(start + 1, end) if n in furniture)
         rows.append(
             RawRow(
@@ -224,19 +247,15 @@ def split_rows(
             )
         )
     if not starts:
-        problems.append(Problem(file, None, "number", "no row found: expected lines like "
-                                "'1 93186084 815 Hizmetin adı'"))
+        problems.append(
+            Problem(
+                file,
+                None,
+                "number",
+                "no row found: expected lines like '1 93186084 815 Hizmetin adı'",
+            )
+        )
     return rows, problems
-
-
-def _row_number_message(number: int, expected: int, starts: list[tuple[int, re.Match[str]]]) -> str:
-    seen = {int(m["number"]) for _, m in starts}
-    if number in seen:
-        return f"row {number} appears twice; expected row {expected} here"
-    if number > expected:
-        missing = ", ".join(str(n) for n in range(expected, number))
-        return f"row {number} follows row {expected - 1}; missing row(s): {missing}"
-    return f"row {number} is out of order; expected row {expected}"
 
 
 # --- layout hints --------------------------------------------------------------------------------
@@ -264,8 +283,9 @@ def load_hints(path: Path, lines: list[str], file: str) -> tuple[dict[int, Hint]
     for k, entry in enumerate(data.get("hints", []), start=1):
         where = f"hint {k}"
         try:
-            hint = Hint(int(entry["line"]), str(entry["text"]), str(entry["field"]),
-                        str(entry["reason"]))
+            hint = Hint(
+                int(entry["line"]), str(entry["text"]), str(entry["field"]), str(entry["reason"])
+            )
         except (KeyError, TypeError, ValueError):
             problems.append(Problem(name, None, where, "needs line, text, field and reason"))
             continue
@@ -275,9 +295,13 @@ def load_hints(path: Path, lines: list[str], file: str) -> tuple[dict[int, Hint]
             lines[hint.line - 1].split()
         ):
             problems.append(
-                Problem(file, hint.line, hint.field,
-                        f"layout hint {k} expects {hint.text!r} on this line; the source has "
-                        "changed, so review the hint")
+                Problem(
+                    file,
+                    hint.line,
+                    hint.field,
+                    f"layout hint {k} expects {hint.text!r} on this line; the source has "
+                    "changed, so review the hint",
+                )
             )
         else:
             hints[hint.line] = hint
@@ -393,15 +417,26 @@ class RowReader:
         self.store("average_time", self.take_while("average_time", self._average_goes_on))
         self.store("annual_count", self.take_while("annual_count", self._count_goes_on))
         self.store("electronic", self.take_while("electronic", lambda _t, _p: True))
-        for field in CELL_KEYS:
-            cell = self.cells.get(field)
-            if cell is None or (cell.text is None and field not in OPTIONAL_CELLS):
-                self.problems.append(
-                    Problem(self.file, row.lines[-1][0] if row.lines else row.first_line, field,
-                            f"row {row.number} ends before its '{field}' cell; the row looks "
-                            "truncated")
+        missing = [
+            f
+            for f in CELL_KEYS
+            if self.cells.get(f) is None or (self.cells[f].text is None and f not in OPTIONAL_CELLS)
+        ]
+        if missing:  # report the first gap only: the cells after it are missing because of it
+            end = row.lines[-1][0] if row.lines else row.first_line
+            self.problems.append(
+                Problem(
+                    self.file,
+                    end,
+                    missing[0],
+                    MISSING.get(
+                        missing[0],
+                        "row {n} ends before its '{field}' cell; the row looks truncated",
+                    ).format(n=row.number, field=missing[0]),
                 )
-                self.cells.setdefault(field, Cell(None))
+            )
+        for f in missing:
+            self.cells.setdefault(f, Cell(None))
         last = max([row.first_line, *(n for c in self.cells.values() for n in c.lines)])
         return RawRecord(
             number=row.number,
@@ -419,7 +454,7 @@ class RowReader:
         codes: list[str] = []
         while m := SDP_CODE.match(rest):
             codes.append(m.group(1))
-            rest = rest[m.end():]
+            rest = rest[m.end() :]
         sdp_lines = [self.row.first_line] if codes else []
         while (p := self.peek()) is not None and SDP_CODE.fullmatch(p.text):
             codes.append(p.text)
@@ -432,8 +467,10 @@ class RowReader:
             self.store("name", self.take_while("name", self._name_goes_on))
 
     def _name_goes_on(self, taken: list[Piece], piece: Piece) -> bool:
-        if not is_title_line(piece.text) or SENTENCE_END.search(piece.text) or piece.text.endswith(
-            (";", ":")
+        if (
+            not is_title_line(piece.text)
+            or SENTENCE_END.search(piece.text)
+            or piece.text.endswith((";", ":"))
         ):
             return False
         following = self.pieces[self.pos + 1] if self.pos + 1 < len(self.pieces) else None
@@ -477,21 +514,31 @@ class RowReader:
             k = 0
             while (p := self.peek(k)) is not None and not p.is_marker and k < 4:
                 if UNIT_HEAD.search(p.text):
-                    unit = self.pieces[self.pos: self.pos + k + 1]
+                    unit = self.pieces[self.pos : self.pos + k + 1]
                     self.pos += k + 1
                     break
                 k += 1
         after: list[Piece] = []
-        while len(before) + len(unit[:1]) + len(after) < 4 and (p := self.peek()) is not None \
-                and p.text == "_":
+        while (
+            len(before) + len(unit[:1]) + len(after) < 4
+            and (p := self.peek()) is not None
+            and p.text == "_"
+        ):
             after.append(p)
             self.pos += 1
         if not unit:
             self.problems.append(
-                Problem(self.file, (before[-1] if before else self.peek() or Piece(
-                    self.row.first_line, "", True)).line, "unit_local",
+                Problem(
+                    self.file,
+                    (
+                        before[-1]
+                        if before
+                        else self.peek() or Piece(self.row.first_line, "", True)
+                    ).line,
+                    "unit_local",
                     f"row {self.row.number}: expected the competent unit (a name ending in "
-                    "'Müdürlüğü' or 'Başkanlığı') after the beneficiaries")
+                    "'Müdürlüğü' or 'Başkanlığı') after the beneficiaries",
+                )
             )
         keys = ("unit_central", "unit_provincial", "unit_local", "unit_other")
         if len(before) == 4:
@@ -523,7 +570,7 @@ class RowReader:
 
     def _continues_wrapped(self, taken: list[Piece], piece: Piece) -> bool:
         """The piece finishes the previous line's item or sentence."""
-        text = join_pieces(taken[self._item_start(taken):])
+        text = join_pieces(taken[self._item_start(taken) :])
         return bool(
             LOWER_START.match(piece.text)
             or paren_balance(text) > 0
@@ -549,7 +596,7 @@ class RowReader:
         if self._continues_wrapped(taken, piece):
             return True
         # A role title is complete once it ends in a head noun (Müdürü, Şefi, Personeli …).
-        return not ROLE_HEAD.search(join_pieces(taken[self._item_start(taken):]))
+        return not ROLE_HEAD.search(join_pieces(taken[self._item_start(taken) :]))
 
     def _correspondence_goes_on(self, taken: list[Piece], piece: Piece) -> bool:
         """Internal and external correspondence and the legal time: a list or a few sentences."""
@@ -561,7 +608,7 @@ class RowReader:
         if item_number(taken[0]) is not None:  # a numbered list
             if number is not None:
                 return number != 1
-            item = join_pieces(taken[self._item_start(taken):])
+            item = join_pieces(taken[self._item_start(taken) :])
             closed = item.endswith(")") and paren_balance(item) == 0
             return not closed
         if number == 1:
@@ -587,10 +634,17 @@ class RowReader:
         if FIGURE_LINE.match(piece.text) and not piece.text.startswith("http"):
             return True  # a second figure
         words = piece.text.split()
-        return bool(LOWER_START.match(piece.text)) and len(words) <= 3 and not any(
-            "@" in w or "://" in w for w in words
+        return (
+            bool(LOWER_START.match(piece.text))
+            and len(words) <= 3
+            and not any("@" in w or "://" in w for w in words)
         )
 
+
+MISSING = {
+    "annual_count": "row {n} has no annual count: expected a whole number such as '258.933' or "
+    "'19.872 hizmet' after the average completion time",
+}
 
 # Cells that may be physically absent from a row: the four unit cells are often left without a mark.
 OPTIONAL_CELLS = frozenset({"unit_central", "unit_provincial", "unit_other"})

@@ -49,13 +49,16 @@ def display_path(path: Path) -> str:
 def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildResult:
     source = options.source
     if not source.exists():
-        raise ConfigError(f"source not found: {source} (run from the project folder, or pass "
-                          "--source FILE)")
+        raise ConfigError(
+            f"source not found: {source} (run from the project folder, or pass --source FILE)"
+        )
     metadata = load_source_metadata(source)
     year = options.reference_year or metadata.reference_year
     if year is None:
-        raise ConfigError(f"the reference year of the annual counts is unknown: pass "
-                          f"--reference-year or set reference_year in {source.stem}.meta.yaml")
+        raise ConfigError(
+            f"the reference year of the annual counts is unknown: pass "
+            f"--reference-year or set reference_year in {source.stem}.meta.yaml"
+        )
     progress(f"reading {display_path(source)}")
     raw = read_source(source, display_path(source))
     corrections = load_corrections(options.corrections)
@@ -71,7 +74,7 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
     return BuildResult(services, out, files)
 
 
-class staging:  # noqa: N801 - used as a context manager, reads like one
+class staging:
     """A fresh folder beside `out`; on success it replaces `out`, on failure it is removed."""
 
     def __init__(self, out: Path) -> None:

@@ -118,12 +118,19 @@ def load_corrections(path: Path) -> list[Correction]:
                 )
             )
         except (KeyError, TypeError, ValueError) as e:
-            problems.append(Problem(name, None, f"correction {k}",
-                                    f"needs id, services, field, source, corrected and reason ({e})"))
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    f"correction {k}",
+                    f"needs id, services, field, source, corrected and reason ({e})",
+                )
+            )
             continue
         if corrections[-1].field not in CELL_KEYS:
-            problems.append(Problem(name, None, f"correction {k}",
-                                    f"unknown field {corrections[-1].field!r}"))
+            problems.append(
+                Problem(name, None, f"correction {k}", f"unknown field {corrections[-1].field!r}")
+            )
     if problems:
         raise InputError(problems)
     return corrections
@@ -154,9 +161,13 @@ def apply_corrections(
             cell = cells[n][c.field] if record else None
             if record is None or cell is None or cell.text is None or c.source not in cell.text:
                 problems.append(
-                    Problem(corrections_file, None, f"correction {c.id}",
-                            f"service {n} field '{c.field}' does not contain {c.source!r}; "
-                            "the source has changed, so review this correction")
+                    Problem(
+                        corrections_file,
+                        None,
+                        f"correction {c.id}",
+                        f"service {n} field '{c.field}' does not contain {c.source!r}; "
+                        "the source has changed, so review this correction",
+                    )
                 )
                 continue
             cells[n][c.field] = Cell(cell.text.replace(c.source, c.corrected), cell.lines)
@@ -174,7 +185,9 @@ def apply_corrections(
 
 
 def build_records(
-    raw: list[RawRecord], corrections: list[Correction], corrections_file: str,
+    raw: list[RawRecord],
+    corrections: list[Correction],
+    corrections_file: str,
     reference_year: int,
 ) -> list[Service]:
     corrected, applied, problems = apply_corrections(raw, corrections, corrections_file)
@@ -196,8 +209,14 @@ def interpret(
 
     def problem(key: str, message: str) -> None:
         cell = r.cells[key]
-        problems.append(Problem(r.file, cell.lines[0] if cell.lines else r.first_line, key,
-                                f"service {r.number}: {message}"))
+        problems.append(
+            Problem(
+                r.file,
+                cell.lines[0] if cell.lines else r.first_line,
+                key,
+                f"service {r.number}: {message}",
+            )
+        )
 
     def text(key: str) -> str | None:
         value = r.cells[key].text
@@ -208,8 +227,11 @@ def interpret(
         problem("institution_code", f"expected an 8-digit DETSİS code, found {code!r}")
     sdp = tuple((r.cells["sdp_codes"].text or "").split())
     if not sdp or not all(re.fullmatch(r"\d{3}(?:\.\d{2})*", s) for s in sdp):
-        problem("sdp_codes", f"expected Standard File Plan codes like '815' or '120.05', "
-                             f"found {r.cells['sdp_codes'].text!r}")
+        problem(
+            "sdp_codes",
+            f"expected Standard File Plan codes like '815' or '120.05', "
+            f"found {r.cells['sdp_codes'].text!r}",
+        )
     for key in ("name", "description"):
         if text(key) is None:
             problem(key, "this cell must not be empty")
@@ -222,10 +244,14 @@ def interpret(
         try:
             counts = parsing.parse_annual_count(count_text)
         except ValueError:
-            problem("annual_count", "expected a whole number such as '258.933' or "
-                                    f"'19.872 hizmet', found {count_text!r}")
-    documents, documents_note = parsing.parse_documents(text("documents"),
-                                                        _parts(r.cells["documents"]))
+            problem(
+                "annual_count",
+                "expected a whole number such as '258.933' or "
+                f"'19.872 hizmet', found {count_text!r}",
+            )
+    documents, documents_note = parsing.parse_documents(
+        text("documents"), _parts(r.cells["documents"])
+    )
     external = text("external")
     if problems:
         return None, problems

@@ -301,6 +301,9 @@ def csv_rows(text: str, delimiter: str, name: str) -> list[Row]:
                 line += len(LINE_BREAK.findall(value))
             rows.append(Row(first, end, cells))
     except csv.Error as e:
+        if str(e) == "unexpected end of data":  # the file ends inside quotes
+            reason = "a quoted cell in the row starting on this line is never closed"
+            raise cannot_read(name, f"not valid CSV: {reason}", end + 1) from e
         raise cannot_read(name, f"not valid CSV ({e})", reader.line_num) from e
     return rows
 

@@ -1,0 +1,37 @@
+"""Shared fixtures: the seed and its records, read once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from envanter.inventory import RawRecord
+from envanter.pdftext import read_pdf_text
+from envanter.records import Service, build_records, load_corrections
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "data" / "source" / "ibb-sosyal-hizmetler-2025.txt"
+CORRECTIONS = ROOT / "data" / "reference" / "corrections.yaml"
+SEED_NAME = "data/source/ibb-sosyal-hizmetler-2025.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_lines() -> list[str]:
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    return lines[:-1] if lines[-1] == "" else lines
+
+
+@pytest.fixture(scope="session")
+def raw_records() -> list[RawRecord]:
+    return read_pdf_text(SEED, SEED_NAME)
+
+
+@pytest.fixture(scope="session")
+def services(raw_records: list[RawRecord]) -> list[Service]:
+    return build_records(raw_records, load_corrections(CORRECTIONS), "corrections.yaml", 2025)
+
+
+@pytest.fixture(scope="session")
+def by_number(services: list[Service]) -> dict[int, Service]:
+    return {s.number: s for s in services}

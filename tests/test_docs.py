@@ -1,0 +1,38 @@
+"""The docs match the code: CLI help, columns, README commands, CI entry point."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from envanter.cli import main
+from envanter.inventory import COLUMNS
+
+from .conftest import ROOT
+
+
+def test_cli_doc_shows_the_current_help() -> None:
+    help_text = (
+        CliRunner()
+        .invoke(main, ["build", "--help"], prog_name="envanter", terminal_width=80)
+        .output
+    )
+    assert help_text in (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+
+
+def test_every_column_is_documented() -> None:
+    text = (ROOT / "docs" / "columns.md").read_text(encoding="utf-8")
+    for column in COLUMNS:
+        assert f"| `{column.key}` | {column.header} |" in text
+
+
+def test_readme_has_the_two_setup_commands_and_ci_runs_the_test_one() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "bash scripts/build.sh" in readme and "bash scripts/test.sh" in readme
+    assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make check" in (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
+
+
+def test_every_glossary_term_used_in_docs_exists() -> None:
+    glossary = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    for term in ("Paraf", "DETSİS", "Görevli birim", "Varsa / Zorunlu", "İç yazışma"):
+        assert term in glossary
