@@ -43,7 +43,8 @@ def main() -> None:
     "--corrections",
     type=click.Path(path_type=Path),
     default=None,
-    help=HELP["corrections"] + "  [default: data/reference/corrections.yaml]",
+    help=HELP["corrections"]
+    + "  [default: data/reference/corrections.yaml for the default source; none for another]",
 )
 @click.option("--reference-year", type=int, default=None, help=HELP["reference_year"])
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
@@ -59,7 +60,8 @@ def build_command(
     options = BuildOptions(
         source=source or defaults.source,
         out=out or defaults.out,
-        corrections=corrections or defaults.corrections,
+        # The default corrections are the seed's: they do not apply to another source.
+        corrections=corrections or (defaults.corrections if source is None else None),
         reference_year=reference_year,
     )
     say = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
@@ -90,7 +92,7 @@ def report_corrections(services: list[Service]) -> None:
     if not where:
         return
     click.echo(
-        f"applied {len(where)} corrections of the source (data/reference/corrections.yaml):",
+        f"applied {len(where)} corrections of the source:",
         err=True,
     )
     for cid, numbers in where.items():

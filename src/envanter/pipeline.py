@@ -24,7 +24,8 @@ from .tables import build_tables, write_tables
 class BuildOptions:
     source: Path = DEFAULT_SOURCE
     out: Path = DEFAULT_OUT
-    corrections: Path = DEFAULT_CORRECTIONS
+    # The curated corrections belong to one source; None builds without any.
+    corrections: Path | None = DEFAULT_CORRECTIONS
     reference_year: int | None = None
 
 
@@ -61,8 +62,9 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
         )
     progress(f"reading {display_path(source)}")
     raw = read_source(source, display_path(source))
-    corrections = load_corrections(options.corrections)
-    services = build_records(raw, corrections, display_path(options.corrections), year)
+    corrections = load_corrections(options.corrections) if options.corrections else []
+    corrections_name = display_path(options.corrections) if options.corrections else ""
+    services = build_records(raw, corrections, corrections_name, year)
     progress(f"read {len(services)} services")
     tables = build_tables(services)
 
