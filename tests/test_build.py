@@ -67,19 +67,21 @@ def test_foreign_keys_resolve(dist: Path) -> None:
         for fk in t["tableSchema"].get("foreignKeys", []):
             ref = fk["reference"]
             keys = {r[ref["columnReference"]] for r in read(folder / ref["resource"])}
-            missing = {r[fk["columnReference"]] for r in rows} - keys
+            missing = {r[fk["columnReference"]] for r in rows} - keys - {""}
             assert not missing, (t["url"], fk, missing)
+
+
+def numbers(dist: Path) -> dict[str, int]:
+    """Service id (slug) → row number."""
+    return {r["id"]: int(r["number"]) for r in read(dist / "data" / "tables" / "services.csv")}
 
 
 def test_kvkk_notice_is_one_document_shared_by_many_services(dist: Path) -> None:
     rows = read(dist / "data" / "tables" / "service_documents.csv")
-    users = {
-        r["service"]
-        for r in rows
-        if r["document"] == "kisisel-verilerin-korunmasi-kanununa-iliskin-aydinlatma-metni"
-    }
+    kvkk = "kisisel-verilerin-korunmasi-kanununa-iliskin-aydinlatma-metni"
+    users = {numbers(dist)[r["service"]] for r in rows if r["document"] == kvkk}
     # Counted in the source: services 1–17, 19, 20 and 21 list the KVKK Aydınlatma Metni.
-    assert users == {str(n) for n in [*range(1, 18), 19, 20, 21]}
+    assert users == {*range(1, 18), 19, 20, 21}
 
 
 def test_corrections_are_reported_and_tabled(tmp_path: Path) -> None:
@@ -93,11 +95,18 @@ def test_corrections_are_reported_and_tabled(tmp_path: Path) -> None:
         "  kurum-kodu-cocuk-hizmetleri: service 30, institution_code: '95121435' → '95121434'"
         in output
     )
-    rows = read(tmp_path / "dist" / "data" / "tables" / "service_corrections.csv")
-    assert {r["service"] for r in rows if r["correction"] == "belediye-kanunu-5393"} == {
-        str(n) for n in range(35, 54)
-    }
-    services = read(tmp_path / "dist" / "data" / "tables" / "services.csv")
+    dist = tmp_path / "dist"
+    rows = read(dist / "data" / "tables" / "service_corrections.csv")
+    assert {
+        numbers(dist)[r["service"]] for r in rows if r["correction"] == "belediye-kanunu-5393"
+    } == set(range(35, 54))
+    (reason,) = [
+        r["reason"]
+        for r in read(dist / "data" / "tables" / "corrections.csv")
+        if r["id"] == "belediye-kanunu-5393"
+    ]
+    assert reason.startswith("The Belediye Kanunu (Municipalities Law) is Law No. 5393")
+    services = read(dist / "data" / "tables" / "services.csv")
     assert services[29]["institution_code"] == "95121434"
 
 

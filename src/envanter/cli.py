@@ -47,12 +47,16 @@ def main() -> None:
     + "  [default: data/reference/corrections.yaml for the default source; none for another]",
 )
 @click.option("--reference-year", type=int, default=None, help=HELP["reference_year"])
+@click.option(
+    "--base-uri", default=None, help=HELP["base_uri"] + "  [default: https://envanter.example/]"
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 def build_command(
     source: Path | None,
     out: Path | None,
     corrections: Path | None,
     reference_year: int | None,
+    base_uri: str | None,
     quiet: bool,
 ) -> None:
     """Read the inventory, check it, and write the publication to the output folder."""
@@ -63,11 +67,13 @@ def build_command(
         # The default corrections are the seed's: they do not apply to another source.
         corrections=corrections or (defaults.corrections if source is None else None),
         reference_year=reference_year,
+        base_uri=base_uri or defaults.base_uri,
     )
     say = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
     result = run(lambda: build(options, progress=say))
     if not quiet:
         report_corrections(result.services)
+        report_minted(result)
         click.echo(f"built {len(result.services)} services into {result.out}/", err=True)
 
 
@@ -79,6 +85,39 @@ def template_command(path: Path) -> None:
 
     run(lambda: write_template(path))
     click.echo(f"wrote {path}", err=True)
+
+
+def report_minted(result: BuildResult) -> None:
+    """New things get a slug minted from their name; pinning it keeps their URI forever."""
+    minted = {k: v for k, v in result.pins.minted.items() if v}
+    if minted:
+        n = sum(len(v) for v in minted.values())
+        click.echo(
+            f"minted {n} new URI slug{'s' if n != 1 else ''} "
+            f"({', '.join(f'{len(v)} {k}' for k, v in minted.items())}); "
+            "run `envanter pin` to pin them in data/ids/",
+            err=True,
+        )
+
+
+@main.command("pin")
+@click.option(
+    "--ids",
+    type=click.Path(path_type=Path),
+    default=Path("data/ids"),
+    help="Folder of pinned slugs.  [default: data/ids]",
+)
+def pin_command(ids: Path) -> None:
+    """Pin the URI slugs of everything the default build mints, so they never change."""
+    import tempfile
+
+    from .linking import write_pins
+
+    with tempfile.TemporaryDirectory() as tmp:
+        result = run(lambda: build(BuildOptions(out=Path(tmp) / "dist", ids=ids)))
+    write_pins(result.pins, ids)
+    n = sum(len(v) for v in result.pins.minted.values())
+    click.echo(f"pinned {n} new slug{'s' if n != 1 else ''} in {ids}/", err=True)
 
 
 def report_corrections(services: list[Service]) -> None:

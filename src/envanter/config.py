@@ -12,6 +12,8 @@ from .errors import ConfigError
 DEFAULT_SOURCE = Path("data/source/ibb-sosyal-hizmetler-2025.txt")
 DEFAULT_CORRECTIONS = Path("data/reference/corrections.yaml")
 DEFAULT_OUT = Path("dist")
+# A placeholder under the reserved .example domain: a publisher sets its own with --base-uri.
+DEFAULT_BASE_URI = "https://envanter.example/"
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Curated corrections of the source text, each with its reason.",
     ),
     Setting(
+        "base_uri",
+        DEFAULT_BASE_URI,
+        "Base of every URI the build mints (things under id/, vocabulary under def/).",
+    ),
+    Setting(
         "reference_year",
         None,
         "Year the annual counts are for; defaults to the source's metadata file.",
@@ -47,7 +54,10 @@ class SourceMetadata:
 
     title: str | None = None
     publisher: str | None = None
+    publisher_en: str | None = None
+    publisher_key: str | None = None  # the publisher's key in data/reference/organisations.yaml
     unit: str | None = None
+    unit_en: str | None = None
     reference_year: int | None = None
     form_code: str | None = None
     received_as: str | None = None
@@ -76,3 +86,16 @@ def load_source_metadata(source: Path) -> SourceMetadata:
     if year is not None and not isinstance(year, int):
         raise ConfigError(f"{path}: reference_year must be a year like 2025, not {year!r}")
     return SourceMetadata(**data)
+
+
+def check_base_uri(base: str) -> str:
+    """An absolute http(s) URI ending in '/', so that minted URIs are its children."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(
+            f"--base-uri must be an absolute http(s) URI like "
+            f"'https://data.example.org/', not {base!r}"
+        )
+    return base if base.endswith("/") else base + "/"

@@ -49,7 +49,6 @@ COUNT_UNITS = (
     "kapasite",
     "kez",
     "ziyaret ve program",
-    "ziyaret",
 )
 
 

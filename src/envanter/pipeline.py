@@ -13,9 +13,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import DEFAULT_CORRECTIONS, DEFAULT_OUT, DEFAULT_SOURCE, load_source_metadata
-from .errors import ConfigError
+from .config import (
+    DEFAULT_BASE_URI,
+    DEFAULT_CORRECTIONS,
+    DEFAULT_OUT,
+    DEFAULT_SOURCE,
+    SourceMetadata,
+    check_base_uri,
+    load_source_metadata,
+)
+from .errors import ConfigError, InputError
+from .graph import build_graph
+from .linking import Linked, Pins, check_links, link, load_pins, load_reference
 from .records import Service, build_records, load_corrections
+from .serialize import write_ntriples
 from .source import read_source
 from .tables import build_tables, write_tables
 
@@ -27,12 +38,19 @@ class BuildOptions:
     # The curated corrections belong to one source; None builds without any.
     corrections: Path | None = DEFAULT_CORRECTIONS
     reference_year: int | None = None
+    reference: Path = Path("data/reference")
+    ids: Path = Path("data/ids")
+    base_uri: str = DEFAULT_BASE_URI
+    mappings: Path = Path("mappings")
+    ontology: Path = Path("ontology")
 
 
 @dataclass
 class BuildResult:
     services: list[Service]
     out: Path
+    linked: Linked
+    pins: Pins
     files: list[Path] = field(default_factory=list)
 
 
@@ -66,14 +84,26 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
     corrections_name = display_path(options.corrections) if options.corrections else ""
     services = build_records(raw, corrections, corrections_name, year)
     progress(f"read {len(services)} services")
-    tables = build_tables(services)
+    reference = load_reference(options.reference)
+    problems = check_links(services, reference, display_path(options.reference))
+    if problems:
+        raise InputError(problems)
+    pins = load_pins(options.ids)
+    linked = link(services, reference, pins)
+    tables = build_tables(linked)
+    base = check_base_uri(options.base_uri)
+    graph = build_graph(
+        tables, options.mappings, options.ontology, base, build_parameters(source, metadata, year)
+    )
+    progress(f"built the graph: {len(graph)} triples")
 
     out = options.out
     with staging(out) as folder:
         files = write_tables(tables, folder / "data" / "tables")
         progress(f"wrote {len(files)} table files")
+        files.append(write_ntriples(graph, folder / "data" / "dataset.nt"))
         files = [out / f.relative_to(folder) for f in files]
-    return BuildResult(services, out, files)
+    return BuildResult(services, out, linked, pins, files)
 
 
 class staging:
@@ -100,3 +130,27 @@ class staging:
         if old is not None:
             # Deleting after the swap: writing right after a big delete is slow on some disks.
             shutil.rmtree(old, ignore_errors=True)
+
+
+def build_parameters(source: Path, metadata: SourceMetadata, year: int) -> dict[str, str]:
+    """The values the mappings take from the build rather than the tables (`{@name}`)."""
+    unit = metadata.unit or ""
+    return {
+        "source": source.stem,
+        "source_file": source.name,
+        "source_title": metadata.title or source.stem,
+        "title": f"Kamu Hizmet Envanteri: {unit} ({year})".replace(":  (", ": ("),
+        "title_en": f"Public service inventory: {metadata.unit_en or unit} ({year})",
+        "description": (
+            f"{metadata.publisher or ''} {unit} kamu hizmet envanterinin bağlantılı "
+            "açık veri olarak yayımı."
+        ).strip(),
+        "description_en": (
+            f"The public-service inventory of {metadata.publisher_en or ''} "
+            f"{metadata.unit_en or unit}, published as linked open data."
+        ).strip(),
+        "publisher": metadata.publisher_key or "",
+        "reference_year": str(year),
+        "form_code": metadata.form_code or "",
+        "received_as": metadata.received_as or "",
+    }

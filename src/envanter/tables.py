@@ -1,9 +1,10 @@
 """Tidy tables: one CSV per entity and per multi-valued field, described by CSVW metadata.
 
 Every table is 'tidy': one row per observation, one column per variable, values atomic. The
-services table has one row per service; each list-valued column becomes its own table keyed by
-(service, position); things shared between services (laws, documents, channels …) get reference
-tables with a stable key, so a researcher can join them.
+services table has one row per service, keyed by its pinned slug; each list-valued column becomes
+its own table keyed by (service, position); things services share (laws, documents, channels …)
+get reference tables with a stable key, so a researcher can join them. The RDF mappings
+(mappings/) read these same tables.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .iris import slugify
-from .parsing import LegalReference
+from .linking import Linked
 from .records import Service
+
+Row = dict[str, object]
 
 
 @dataclass(frozen=True)
@@ -35,338 +38,461 @@ class Table:
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...]
     foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (column, table, column)
-    rows: list[dict[str, object]] | None = None
+    rows: list[Row] = field(default_factory=list)
 
 
-def law_key(ref: LegalReference) -> str:
-    if ref.number:
-        return f"{ref.kind}-{ref.number}"
-    return f"{ref.kind}-{slugify(ref.title)}"
-
-
-def service_key(s: Service) -> str:
-    return str(s.number)
-
-
-def _c(
-    name: str, datatype: str = "string", required: bool = False, description: str = ""
-) -> Column:
+def c(name: str, datatype: str = "string", required: bool = False, description: str = "") -> Column:
     return Column(name, datatype, required, description)
 
 
-S = _c("service", "integer", True, "the service's row number (Sıra No)")
-POS = _c("position", "integer", True, "1-based order within the service's cell")
+SERVICE = c("service", required=True, description="the service's id (services.id)")
+POSITION = c("position", "integer", True, "1-based order within the service's cell")
+KEY = c("key", required=True, description="stable key, used in URIs and by the service_* tables")
+TO_SERVICES = ("service", "services", "id")
 
 
-def build_tables(services: list[Service]) -> list[Table]:
+def article_key(law: str, article: str) -> str:
+    return f"{law}-madde-{slugify(article)}"
+
+
+def build_tables(linked: Linked) -> list[Table]:
     """All tables, rows filled, in a stable order."""
     tables: list[Table] = []
-
-    def table(
-        name: str,
-        description: str,
-        columns: Iterable[Column],
-        key: tuple[str, ...],
-        rows: list[dict[str, object]],
-        fks: tuple[tuple[str, str, str], ...] = (),
-    ) -> None:
-        tables.append(Table(name, description, tuple(columns), key, fks, rows))
+    slugs = linked.slugs
 
     def per_service(
         name: str,
         description: str,
         columns: list[Column],
-        values: Callable[[Service], Iterable[dict[str, object]]],
+        values: Callable[[Service], Iterable[Row]],
         fks: tuple[tuple[str, str, str], ...] = (),
     ) -> None:
         rows = [
-            {"service": s.number, "position": k, **v}
-            for s in services
+            {"service": slugs[s.number], "position": k, **v}
+            for s in linked.services
             for k, v in enumerate(values(s), start=1)
         ]
-        table(
-            name,
-            description,
-            [S, POS, *columns],
-            ("service", "position"),
-            rows,
-            (("service", "services", "number"), *fks),
+        tables.append(
+            Table(
+                name,
+                description,
+                (SERVICE, POSITION, *columns),
+                ("service", "position"),
+                (TO_SERVICES, *fks),
+                rows,
+            )
         )
 
-    table(
-        "services",
-        "One row per service: every single-valued column.",
-        [
-            _c("number", "integer", True, "Sıra No"),
-            _c("institution_code", required=True, description="Kurum Kodu (DETSİS)"),
-            _c("name", required=True),
-            _c("description", required=True),
-            _c("unit_central"),
-            _c("unit_provincial"),
-            _c("unit_local"),
-            _c("unit_other"),
-            _c("documents_note"),
-            _c("application"),
-            _c("external_text"),
-            _c("legal_time_text"),
-            _c("legal_time_duration", "duration"),
-            _c("average_time_text"),
-            _c("average_time_duration", "duration"),
-            _c("electronic_offered", "boolean", True),
-            _c("electronic_text"),
-            _c("reference_year", "gYear", True, "the year the annual counts are for"),
-            _c("source_file", required=True),
-            _c("first_line", "integer", True),
-            _c("last_line", "integer", True),
-        ],
-        ("number",),
-        [
-            {
-                "number": s.number,
-                "institution_code": s.institution_code,
-                "name": s.name,
-                "description": s.description,
-                **s.units,
-                "documents_note": s.documents_note,
-                "application": s.application,
-                "external_text": s.external_text,
-                "legal_time_text": s.legal_time.text,
-                "legal_time_duration": s.legal_time.iso,
-                "average_time_text": s.average_time.text,
-                "average_time_duration": s.average_time.iso,
-                "electronic_offered": s.electronic.offered,
-                "electronic_text": s.electronic.text,
-                "reference_year": s.reference_year,
-                "source_file": s.source_file,
-                "first_line": s.first_line,
-                "last_line": s.last_line,
-            }
-            for s in services
-        ],
+    tables.append(
+        Table(
+            "services",
+            "One row per service: every single-valued column.",
+            (
+                c(
+                    "id",
+                    required=True,
+                    description="pinned slug; the service's URI is {base}id/hizmet/{id}",
+                ),
+                c("number", "integer", True, "Sıra No, the row number in the source"),
+                c("institution_code", required=True, description="Kurum Kodu (DETSİS)"),
+                c("name", required=True),
+                c("name_en", description="our English translation"),
+                c("description", required=True),
+                c("unit", description="the competent unit (organisations.key)"),
+                c("administrative_level", description="the görevli-birim column the unit is in"),
+                c("unit_central"),
+                c("unit_provincial"),
+                c("unit_local"),
+                c("unit_other"),
+                c("documents_note"),
+                c("application"),
+                c("external_text"),
+                c("legal_time_text"),
+                c("legal_time_duration", "duration"),
+                c("average_time_text"),
+                c("average_time_duration", "duration"),
+                c(
+                    "processing_time",
+                    "duration",
+                    description="the exact duration, average before legal",
+                ),
+                c("electronic_offered", "boolean", True),
+                c("electronic_text"),
+                c("reference_year", "gYear", True, "the year the annual counts are for"),
+                c("source_file", required=True),
+                c("first_line", "integer", True),
+                c("last_line", "integer", True),
+            ),
+            ("id",),
+            (("unit", "organisations", "key"),),
+            [
+                {
+                    "id": slugs[s.number],
+                    "number": s.number,
+                    "institution_code": s.institution_code,
+                    "name": s.name,
+                    "name_en": linked.name_en[s.number],
+                    "description": s.description,
+                    "unit": linked.unit_keys[s.number],
+                    "administrative_level": _level(s),
+                    **s.units,
+                    "documents_note": s.documents_note,
+                    "application": s.application,
+                    "external_text": s.external_text,
+                    "legal_time_text": s.legal_time.text,
+                    "legal_time_duration": s.legal_time.iso,
+                    "average_time_text": s.average_time.text,
+                    "average_time_duration": s.average_time.iso,
+                    "processing_time": s.average_time.iso or s.legal_time.iso,
+                    "electronic_offered": s.electronic.offered,
+                    "electronic_text": s.electronic.text,
+                    "reference_year": s.reference_year,
+                    "source_file": s.source_file,
+                    "first_line": s.first_line,
+                    "last_line": s.last_line,
+                }
+                for s in linked.services
+            ],
+        )
     )
     per_service(
         "service_sdp_codes",
         "Standard File Plan codes of each service.",
-        [_c("code", required=True)],
-        lambda s: ({"code": c} for c in s.sdp_codes),
+        [c("code", required=True)],
+        lambda s: ({"code": x} for x in s.sdp_codes),
+        (("code", "sdp_codes", "code"),),
     )
     per_service(
         "service_legal_basis",
         "The laws and regulations each service rests on.",
-        [_c("law", required=True), _c("cited_as", required=True), _c("note")],
+        [c("law", required=True), c("cited_as", required=True), c("note")],
         lambda s: (
-            {"law": law_key(r), "cited_as": r.cited_as, "note": r.note} for r in s.legal_basis
+            {"law": k, "cited_as": r.cited_as, "note": r.note}
+            for k, r in zip(linked.law_keys[s.number], s.legal_basis, strict=True)
         ),
         (("law", "laws", "key"),),
     )
     per_service(
         "service_law_articles",
         "Articles cited, one row per article.",
-        [_c("law", required=True), _c("article", required=True)],
-        lambda s: ({"law": law_key(r), "article": a} for r in s.legal_basis for a in r.articles),
-        (("law", "laws", "key"),),
+        [c("law", required=True), c("article", required=True)],
+        lambda s: (
+            {"law": k, "article": article_key(k, a)}
+            for k, r in zip(linked.law_keys[s.number], s.legal_basis, strict=True)
+            for a in r.articles
+        ),
+        (("article", "law_articles", "key"),),
     )
     per_service(
         "service_beneficiaries",
         "Who the service is for, as listed.",
-        [_c("beneficiary", required=True)],
+        [c("beneficiary", required=True)],
         lambda s: ({"beneficiary": b} for b in s.beneficiaries),
+    )
+    per_service(
+        "service_audiences",
+        "Beneficiary groups (curated from the beneficiaries).",
+        [c("group", required=True)],
+        lambda s: ({"group": g} for g in linked.audiences[s.number]),
+        (("group", "beneficiary_groups", "key"),),
     )
     per_service(
         "service_documents",
         "Documents asked for, with their qualifier and condition.",
         [
-            _c("document", required=True),
-            _c("qualifier"),
-            _c("condition"),
-            _c("alternative_to_next", "boolean", True),
+            c("document", required=True),
+            c("qualifier"),
+            c("condition"),
+            c("alternative_to_next", "boolean", True),
         ],
         lambda s: (
             {
-                "document": slugify(d.name),
+                "document": k,
                 "qualifier": d.qualifier,
                 "condition": d.condition,
                 "alternative_to_next": d.alternative_to_next,
             }
-            for d in s.documents
+            for k, d in zip(linked.document_keys[s.number], s.documents, strict=True)
         ),
         (("document", "documents", "key"),),
     )
     per_service(
         "service_channels",
         "Where to apply: the channels each service names.",
-        [_c("channel", required=True)],
-        lambda s: ({"channel": channel_key(c.kind, c.label, c.phone, c.url)} for c in s.channels),
+        [c("channel", required=True)],
+        lambda s: ({"channel": k} for k in linked.channel_keys[s.number]),
         (("channel", "channels", "key"),),
     )
     per_service(
         "service_paraf",
-        "Approval (paraf) roles, in order.",
-        [_c("role", required=True)],
-        lambda s: ({"role": slugify(r)} for r in s.paraf),
-        (("role", "roles", "key"),),
+        "Approval (paraf) roles, in order, held in the service's unit.",
+        [c("role", required=True), c("unit")],
+        lambda s: (
+            {"role": k, "unit": linked.unit_keys[s.number]} for k in linked.role_keys[s.number]
+        ),
+        (("role", "roles", "key"), ("unit", "organisations", "key")),
     )
     per_service(
         "service_internal_steps",
         "Internal correspondence (iç yazışma), in order.",
-        [_c("step", required=True)],
+        [c("step", required=True)],
         lambda s: ({"step": t} for t in s.internal_steps),
     )
     per_service(
-        "service_external_organisations",
-        "Institutions written to (dış yazışma).",
-        [_c("organisation", required=True)],
-        lambda s: ({"organisation": slugify(o)} for o in s.external_organisations),
+        "service_institutions",
+        "External institutions a service works with.",
+        [
+            c("organisation", required=True),
+            c("named_in", required=True, description="the column that names it"),
+        ],
+        lambda s: (
+            {"organisation": k, "named_in": col} for k, col in linked.institutions[s.number]
+        ),
         (("organisation", "organisations", "key"),),
     )
     per_service(
         "service_annual_counts",
         "Annual number of transactions.",
         [
-            _c("value", "integer", True),
-            _c("unit"),
-            _c("scope"),
-            _c("note"),
-            _c("reference_year", "gYear", True),
+            c("value", "integer", True),
+            c("unit"),
+            c("scope"),
+            c("note"),
+            c("reference_year", "gYear", True),
         ],
         lambda s: (
             {
-                "value": c.value,
-                "unit": c.unit,
-                "scope": c.scope,
-                "note": c.note,
+                "value": x.value,
+                "unit": _unit_key(x.unit),
+                "scope": x.scope,
+                "note": x.note,
                 "reference_year": s.reference_year,
             }
-            for c in s.annual_counts
+            for x in s.annual_counts
         ),
     )
     per_service(
         "service_electronic_urls",
         "Addresses where the service is offered online.",
-        [_c("url", "anyURI", True)],
+        [c("url", "anyURI", True)],
         lambda s: ({"url": u} for u in s.electronic.urls),
     )
     per_service(
         "service_corrections",
-        "Corrections applied to the source text, with reasons.",
-        [
-            _c("correction", required=True),
-            _c("field", required=True),
-            _c("source_text", required=True),
-            _c("corrected_text", required=True),
-            _c("reason", required=True),
-        ],
-        lambda s: (
-            {
-                "correction": c.id,
-                "field": c.field,
-                "source_text": c.source,
-                "corrected_text": c.corrected,
-                "reason": c.reason,
-            }
-            for c in s.corrections
-        ),
+        "Corrections applied to each service's source text.",
+        [c("correction", required=True)],
+        lambda s: ({"correction": x.id} for x in s.corrections),
+        (("correction", "corrections", "id"),),
     )
-    _reference_tables(services, table)
+    tables += _reference_tables(linked)
     return tables
 
 
-def channel_key(kind: str, label: str, phone: str | None, url: str | None) -> str:
-    if phone:
-        return f"{kind}-{phone}"
-    if url:
-        return f"{kind}-{slugify(url.split('//', 1)[-1])}"
-    return f"{kind}-{slugify(label)}"
+def _level(s: Service) -> str | None:
+    levels = {
+        "unit_central": "merkezi-idare",
+        "unit_provincial": "tasra",
+        "unit_local": "mahalli-idare",
+        "unit_other": "diger",
+    }
+    return next((levels[k] for k in levels if s.units[k]), None)
 
 
-def _reference_tables(services: list[Service], table: Callable[..., None]) -> None:
-    units: dict[str, dict[str, object]] = {}
-    laws: dict[str, dict[str, object]] = {}
-    documents: dict[str, dict[str, object]] = {}
-    channels: dict[str, dict[str, object]] = {}
-    roles: dict[str, dict[str, object]] = {}
-    organisations: dict[str, dict[str, object]] = {}
+def _unit_key(unit: str | None) -> str:
+    # The count-unit concepts of ontology/schemes.ttl; no unit printed means transactions.
+    return slugify(unit) if unit else "islem"
+
+
+def _reference_tables(linked: Linked) -> list[Table]:
+    services = linked.services
+    articles: dict[str, Row] = {}
     for s in services:
-        for value in s.units.values():
-            if value:
-                units.setdefault(
-                    slugify(value),
-                    {"key": slugify(value), "name": value, "institution_code": s.institution_code},
+        for key, r in zip(linked.law_keys[s.number], s.legal_basis, strict=True):
+            for a in r.articles:
+                articles.setdefault(
+                    article_key(key, a), {"key": article_key(key, a), "law": key, "article": a}
                 )
-        for r in s.legal_basis:
-            laws.setdefault(
-                law_key(r),
-                {"key": law_key(r), "number": r.number, "kind": r.kind, "title": r.title},
+    corrections: dict[str, Row] = {}
+    for s in services:
+        for x in s.corrections:
+            corrections.setdefault(
+                x.id,
+                {
+                    "id": x.id,
+                    "field": x.field,
+                    "source_text": x.source,
+                    "corrected_text": x.corrected,
+                    "reason": x.reason,
+                },
             )
-        for d in s.documents:
-            documents.setdefault(slugify(d.name), {"key": slugify(d.name), "name": d.name})
-        for c in s.channels:
-            k = channel_key(c.kind, c.label, c.phone, c.url)
-            channels.setdefault(
-                k, {"key": k, "kind": c.kind, "label": c.label, "phone": c.phone, "url": c.url}
-            )
-        for role in s.paraf:
-            roles.setdefault(slugify(role), {"key": slugify(role), "name": role})
-        for o in s.external_organisations:
-            organisations.setdefault(slugify(o), {"key": slugify(o), "name": o})
-    key = _c("key", required=True, description="stable key, used by the service_* tables")
-    table(
-        "units",
-        "Competent units (görevli birimler) with their DETSİS code.",
-        [key, _c("name", required=True), _c("institution_code", required=True)],
-        ("key",),
-        sorted(units.values(), key=lambda r: str(r["key"])),
-    )
-    table(
-        "laws",
-        "Laws (kanun) and regulations (yönetmelik) cited.",
-        [key, _c("number"), _c("kind", required=True), _c("title", required=True)],
-        ("key",),
-        sorted(laws.values(), key=lambda r: str(r["key"])),
-    )
-    table(
-        "documents",
-        "Documents asked for by one or more services.",
-        [key, _c("name", required=True)],
-        ("key",),
-        sorted(documents.values(), key=lambda r: str(r["key"])),
-    )
-    table(
-        "channels",
-        "Application channels: phone lines, web portals, centres …",
-        [
-            key,
-            _c("kind", required=True),
-            _c("label", required=True),
-            _c("phone"),
-            _c("url", "anyURI"),
-        ],
-        ("key",),
-        sorted(channels.values(), key=lambda r: str(r["key"])),
-    )
-    table(
-        "roles",
-        "Approval (paraf) roles.",
-        [key, _c("name", required=True)],
-        ("key",),
-        sorted(roles.values(), key=lambda r: str(r["key"])),
-    )
-    table(
-        "organisations",
-        "External institutions the services correspond with.",
-        [key, _c("name", required=True)],
-        ("key",),
-        sorted(organisations.values(), key=lambda r: str(r["key"])),
-    )
+
+    def sort(rows: Iterable[Row], by: str = "key") -> list[Row]:
+        return sorted(rows, key=lambda r: str(r[by]))
+
+    return [
+        Table(
+            "organisations",
+            "The publisher, its department and units, and the institutions the services work with.",
+            (
+                KEY,
+                c("name", required=True),
+                c("name_en"),
+                c("kind", required=True, description="publisher, department, unit or institution"),
+                c("public", "boolean", True),
+                c("detsis"),
+                c("part_of"),
+                c("wikidata"),
+                c("spatial"),
+            ),
+            ("key",),
+            (("part_of", "organisations", "key"),),
+            sort(
+                {
+                    k: o.get(k)
+                    for k in (
+                        "key",
+                        "name",
+                        "name_en",
+                        "kind",
+                        "public",
+                        "detsis",
+                        "part_of",
+                        "wikidata",
+                        "spatial",
+                    )
+                }
+                for o in linked.organisations.values()
+            ),
+        ),
+        Table(
+            "laws",
+            "Laws (kanun) and regulations (yönetmelik) cited.",
+            (
+                KEY,
+                c("kind", required=True),
+                c("number"),
+                c("title", required=True),
+                c("title_en"),
+                c("page", "anyURI", description="the official text"),
+            ),
+            ("key",),
+            (),
+            sort(
+                {
+                    "key": x.key,
+                    "kind": x.kind,
+                    "number": x.number,
+                    "title": x.title_tr,
+                    "title_en": x.title_en,
+                    "page": x.page,
+                }
+                for x in linked.laws.values()
+            ),
+        ),
+        Table(
+            "law_articles",
+            "Articles of laws cited by a service.",
+            (KEY, c("law", required=True), c("article", required=True)),
+            ("key",),
+            (("law", "laws", "key"),),
+            sort(articles.values()),
+        ),
+        Table(
+            "documents",
+            "Documents asked for by one or more services.",
+            (KEY, c("name", required=True), c("name_en")),
+            ("key",),
+            (),
+            sort(
+                {"key": d.key, "name": d.label_tr, "name_en": d.label_en}
+                for d in linked.documents.values()
+            ),
+        ),
+        Table(
+            "channels",
+            "Application channels: phone lines, web portals, centres …",
+            (
+                KEY,
+                c("kind", required=True),
+                c("label", required=True),
+                c("label_en"),
+                c("phone"),
+                c("url", "anyURI"),
+            ),
+            ("key",),
+            (),
+            sort(
+                {
+                    "key": k,
+                    "kind": ch.kind,
+                    "label": ch.label,
+                    "label_en": en,
+                    "phone": ch.phone,
+                    "url": ch.url,
+                }
+                for k, (ch, en) in linked.channels.items()
+            ),
+        ),
+        Table(
+            "roles",
+            "Approval (paraf) roles.",
+            (KEY, c("name", required=True), c("name_en")),
+            ("key",),
+            (),
+            sort(
+                {"key": r.key, "name": r.label_tr, "name_en": r.label_en}
+                for r in linked.roles.values()
+            ),
+        ),
+        Table(
+            "beneficiary_groups",
+            "Beneficiary groups (curated).",
+            (KEY, c("label", required=True), c("label_en"), c("definition"), c("definition_en")),
+            ("key",),
+            (),
+            sort(
+                {
+                    "key": g["key"],
+                    "label": g.get("tr"),
+                    "label_en": g.get("en"),
+                    "definition": g.get("definition_tr"),
+                    "definition_en": g.get("definition_en"),
+                }
+                for g in linked.groups.values()
+            ),
+        ),
+        Table(
+            "sdp_codes",
+            "Standard File Plan (Standart Dosya Planı) codes used.",
+            (c("code", required=True), c("key", required=True)),
+            ("code",),
+            (),
+            [{"code": x, "key": slugify(x)} for x in sorted(linked.sdp_codes)],
+        ),
+        Table(
+            "corrections",
+            "Corrections of the source text, with their reasons.",
+            (
+                c("id", required=True),
+                c("field", required=True),
+                c("source_text", required=True),
+                c("corrected_text", required=True),
+                c("reason", required=True),
+            ),
+            ("id",),
+            (),
+            sort(corrections.values(), "id"),
+        ),
+    ]
 
 
 def render_csv(t: Table) -> str:
     """A table as RFC 4180 CSV text (UTF-8, header row, LF line ends, empty for null)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.name for c in t.columns])
-    for row in t.rows or []:
-        writer.writerow([_cell(row.get(c.name)) for c in t.columns])
+    writer.writerow([col.name for col in t.columns])
+    for row in t.rows:
+        writer.writerow([_cell(row.get(col.name)) for col in t.columns])
     return out.getvalue()
 
 
@@ -390,13 +516,13 @@ def csvw_metadata(tables: list[Table]) -> dict[str, object]:
                 "tableSchema": {
                     "columns": [
                         {
-                            "name": c.name,
-                            "titles": c.name,
-                            "datatype": c.datatype,
-                            "required": c.required,
-                            **({"dc:description": c.description} if c.description else {}),
+                            "name": col.name,
+                            "titles": col.name,
+                            "datatype": col.datatype,
+                            "required": col.required,
+                            **({"dc:description": col.description} if col.description else {}),
                         }
-                        for c in t.columns
+                        for col in t.columns
                     ],
                     "primaryKey": list(t.primary_key),
                     **(

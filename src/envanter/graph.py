@@ -1,0 +1,187 @@
+"""The graph: run the declarative mappings (mappings/*.yaml) over the tidy tables.
+
+A mapping names a table, a subject URI template, the subject's classes, and for each property the
+objects to make from a row: a literal from a column (`column`, with `datatype` or `lang`), a
+literal from a template (`template`), a URI from a template (`iri`), or a constant (`value`).
+Templates are relative to the publication's base URI unless they are a whole column holding a
+URL (`iri: "{url}"`) or start with a prefix (`iri: "wd:{wikidata}"`). `{@name}` takes a build
+parameter (the source's key, say). A row whose template columns are empty makes no triple, and
+`when: {column: value}` limits a class or an object to the rows that match. This module knows
+nothing about services: everything the graph says is in mappings/ and ontology/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import yaml
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from .errors import ConfigError
+from .tables import Table
+
+PLACEHOLDER = re.compile(r"\{(@?[\w]+)\}")
+Row = Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class Mapping_:
+    name: str
+    table: str
+    subject: str
+    types: tuple[dict[str, Any], ...]
+    properties: tuple[tuple[str, dict[str, Any]], ...]
+
+
+def load_mappings(folder: Path) -> tuple[dict[str, str], list[Mapping_]]:
+    """Read every mappings/*.yaml (in name order); `prefixes.yaml` declares the prefixes."""
+    prefixes: dict[str, str] = {}
+    mappings: list[Mapping_] = []
+    for path in sorted(folder.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if path.name == "prefixes.yaml":
+            prefixes.update(data)
+            continue
+        for name, spec in data.items():
+            try:
+                types = tuple(
+                    t if isinstance(t, dict) else {"type": t} for t in spec.get("types", [])
+                )
+                properties = tuple(
+                    (prop, obj)
+                    for prop, objs in (spec.get("properties") or {}).items()
+                    for obj in (objs if isinstance(objs, list) else [objs])
+                )
+                mappings.append(
+                    Mapping_(name, spec.get("table", name), spec["subject"], types, properties)
+                )
+            except (KeyError, AttributeError, TypeError) as e:
+                raise ConfigError(f"{path.name}: mapping {name!r} is malformed: {e}") from e
+    return prefixes, mappings
+
+
+class Mapper:
+    """Turns table rows into triples, given the base URI, prefixes and build parameters."""
+
+    def __init__(self, base: str, prefixes: dict[str, str], params: dict[str, str]) -> None:
+        self.base = base
+        # Relative prefixes (our vocabulary) are resolved against the base, like the ontology.
+        self.prefixes = {
+            p: (ns if re.match(r"^\w+:", ns) else base + ns) for p, ns in prefixes.items()
+        }
+        self.params = params
+
+    def curie(self, name: str) -> URIRef:
+        prefix, _, local = name.partition(":")
+        if prefix not in self.prefixes:
+            raise ConfigError(
+                f"unknown prefix {prefix!r} in {name!r}; declare it in mappings/prefixes.yaml"
+            )
+        return URIRef(self.prefixes[prefix] + local)
+
+    def fill(self, template: str, row: Row, encode: bool) -> str | None:
+        """The template with the row's values; None when a value it needs is empty."""
+        missing = False
+
+        def value(m: re.Match[str]) -> str:
+            nonlocal missing
+            key = m.group(1)
+            v = self.params.get(key[1:]) if key.startswith("@") else row.get(key)
+            if v is None or v == "":
+                missing = True
+                return ""
+            text = str(v).lower() if isinstance(v, bool) else str(v)
+            return quote(text, safe="-._~") if encode else text
+
+        out = PLACEHOLDER.sub(value, template)
+        return None if missing else out
+
+    def iri(self, template: str, row: Row) -> URIRef | None:
+        if template.startswith("{") and template.endswith("}") and template.count("{") == 1:
+            filled = self.fill(template, row, encode=False)  # a column holding a whole URL
+            return URIRef(filled) if filled else None
+        if re.match(r"^[a-z][\w-]*:", template) and not template.startswith("http"):
+            prefix, _, rest = template.partition(":")
+            filled = self.fill(rest, row, encode=True)
+            return self.curie(f"{prefix}:{filled}") if filled is not None else None
+        filled = self.fill(template, row, encode=True)
+        return URIRef(self.base + filled) if filled is not None else None
+
+    def matches(self, spec: dict[str, Any], row: Row) -> bool:
+        when = spec.get("when") or {}
+        return all(str(row.get(k)).lower() == str(v).lower() for k, v in when.items())
+
+    def obj(self, spec: dict[str, Any], row: Row) -> URIRef | Literal | None:
+        if "iri" in spec:
+            return self.iri(spec["iri"], row)
+        if "value" in spec:
+            value = spec["value"]
+            if isinstance(value, str) and re.match(r"^[a-z][\w-]*:\w", value):
+                return self.curie(value)
+            return Literal(value)
+        if "column" in spec:
+            text = row.get(spec["column"])
+            if text is None or text == "":
+                return None
+            text = str(text).lower() if isinstance(text, bool) else str(text)
+        elif "template" in spec:
+            text = self.fill(spec["template"], row, encode=False)
+            if text is None:
+                return None
+        else:
+            raise ConfigError(f"an object needs column, template, iri or value: {spec}")
+        if "datatype" in spec:
+            return Literal(text, datatype=self.curie(spec["datatype"]))
+        if "lang" in spec:
+            return Literal(text, lang=spec["lang"])
+        return Literal(text, datatype=XSD.string) if spec.get("string") else Literal(text)
+
+    def triples(self, mapping: Mapping_, rows: list[Row]) -> Iterator[tuple[Any, Any, Any]]:
+        rdf_type = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        for row in rows:
+            subject = self.iri(mapping.subject, row)
+            if subject is None:
+                continue
+            for spec in mapping.types:
+                if self.matches(spec, row):
+                    yield subject, rdf_type, self.curie(spec["type"])
+            for prop, spec in mapping.properties:
+                if not self.matches(spec, row):
+                    continue
+                o = self.obj(spec, row)
+                if o is not None:
+                    yield subject, self.curie(prop), o
+
+
+def build_graph(
+    tables: list[Table],
+    mappings_folder: Path,
+    ontology_folder: Path,
+    base: str,
+    params: dict[str, str],
+) -> Graph:
+    """The whole graph: the ontology and concept schemes, then every mapping over its table."""
+    prefixes, mappings = load_mappings(mappings_folder)
+    mapper = Mapper(base, prefixes, params)
+    by_name: dict[str, list[Row]] = {t.name: list(t.rows) for t in tables}
+    by_name["_build"] = [dict(params)]  # one row, for the dataset and its source
+    graph = Graph()
+    for prefix, ns in mapper.prefixes.items():
+        graph.bind(prefix, ns)
+    for path in sorted(ontology_folder.glob("*.ttl")):
+        graph.parse(path, format="turtle", publicID=base + "def/")
+    for mapping in mappings:
+        if mapping.table not in by_name:
+            raise ConfigError(
+                f"mapping {mapping.name!r} reads table {mapping.table!r}, which the "
+                f"build does not make; tables: {', '.join(sorted(by_name))}"
+            )
+        for triple in mapper.triples(mapping, by_name[mapping.table]):
+            graph.add(triple)
+    return graph

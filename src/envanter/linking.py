@@ -1,0 +1,301 @@
+"""Linking: give every thing in the records one stable key, shared by every service that names it.
+
+A law is keyed by its number, a unit by the name the inventory gives it, a document, channel or
+role by a pinned slug (data/ids/). Curated reference data (data/reference/) adds what the source
+does not say: English labels, the official page of a law, the hierarchy of units, Wikidata links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .channels import Channel
+from .errors import InputError, Problem
+from .iris import slugify
+from .parsing import LegalReference
+from .records import Service
+
+MEVZUAT_LAW_PAGE = (
+    "https://www.mevzuat.gov.tr/mevzuat?MevzuatNo={number}&MevzuatTur=1&MevzuatTertip=5"
+)
+PIN_KINDS = ("services", "documents", "channels", "roles")
+
+
+@dataclass
+class Pins:
+    """Pinned slugs, per kind: the text a thing is named by → its slug (data/ids/<kind>.yaml)."""
+
+    by_kind: dict[str, dict[str, str]]
+    minted: dict[str, dict[str, str]] = field(default_factory=dict)  # new ones, this build
+
+    def slug(self, kind: str, text: str) -> str:
+        pinned = self.by_kind.setdefault(kind, {})
+        if text in pinned:
+            return pinned[text]
+        taken = set(pinned.values())
+        base = slugify(text)
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        pinned[text] = slug
+        self.minted.setdefault(kind, {})[text] = slug
+        return slug
+
+
+def load_pins(folder: Path) -> Pins:
+    by_kind: dict[str, dict[str, str]] = {}
+    for kind in PIN_KINDS:
+        path = folder / f"{kind}.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+        by_kind[kind] = {str(k): str(v) for k, v in (data or {}).items()}
+    return Pins(by_kind)
+
+
+def write_pins(pins: Pins, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind in PIN_KINDS:
+        header = (
+            f"# Pinned URI slugs for {kind}: the text the inventory names it by → its slug.\n"
+            "# Once published, a slug never changes; a renamed thing gets an extra line\n"
+            "# with its new name and the same slug (see docs/uri-policy.md).\n"
+        )
+        body = yaml.safe_dump(
+            pins.by_kind.get(kind, {}), allow_unicode=True, sort_keys=False, width=200
+        )
+        (folder / f"{kind}.yaml").write_text(header + body, encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Entity:
+    key: str
+    label_tr: str
+    label_en: str | None
+
+
+@dataclass
+class Reference:
+    """Curated reference data, as loaded."""
+
+    laws: dict[str, dict[str, Any]]  # by number
+    regulations: list[dict[str, Any]]
+    organisations: dict[str, Any]
+    english: dict[str, dict[str, str]]
+    groups: list[dict[str, str]]
+    group_items: dict[str, list[str]]
+
+    def en(self, group: str, text: str) -> str | None:
+        return self.english.get(group, {}).get(text)
+
+
+def load_reference(folder: Path) -> Reference:
+    def read(name: str) -> Any:
+        path = folder / name
+        try:
+            return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as e:
+            raise InputError([Problem(str(path), None, None, f"cannot read: {e}")]) from e
+
+    laws = read("laws.yaml")
+    groups = read("beneficiary-groups.yaml")
+    return Reference(
+        laws={str(entry["number"]): entry for entry in laws.get("laws", [])},
+        regulations=laws.get("regulations", []),
+        organisations=read("organisations.yaml"),
+        english={k: v or {} for k, v in read("en.yaml").items()},
+        groups=groups.get("groups", []),
+        group_items=groups.get("items", {}),
+    )
+
+
+@dataclass(frozen=True)
+class Law:
+    key: str  # "kanun-5393" or "yonetmelik-<slug>"
+    kind: str
+    number: str | None
+    title_tr: str
+    title_en: str | None
+    page: str | None
+
+
+def link_law(ref: LegalReference, reference: Reference) -> Law:
+    if ref.number:
+        curated = reference.laws.get(ref.number, {})
+        title = str(curated.get("title", ref.title))
+        return Law(
+            f"kanun-{ref.number}",
+            "kanun",
+            ref.number,
+            title,
+            reference.en("law_titles", title) or reference.en("law_titles", ref.title),
+            MEVZUAT_LAW_PAGE.format(number=ref.number),
+        )
+    folded = ref.title.casefold()
+    for regulation in reference.regulations:
+        if folded in (t.casefold() for t in regulation.get("cited_as", [])):
+            title = str(regulation["title"])
+            en = reference.en("law_titles", title) or reference.en("law_titles", ref.title)
+            return Law(
+                f"yonetmelik-{regulation['key']}", ref.kind, None, title, en, regulation.get("page")
+            )
+    return Law(
+        f"{ref.kind}-{slugify(ref.title)}",
+        ref.kind,
+        None,
+        ref.title,
+        reference.en("law_titles", ref.title),
+        None,
+    )
+
+
+def unit_key(name: str, reference: Reference) -> str:
+    for unit in reference.organisations.get("units", []):
+        if name == unit["name"]:
+            return str(unit["key"])
+    return slugify(name)
+
+
+def institution_key(name: str, reference: Reference) -> str:
+    for inst in reference.organisations.get("institutions", []):
+        if name == inst["name"] or name in inst.get("names", []):
+            return str(inst["key"])
+    return slugify(name)
+
+
+def channel_text(c: Channel) -> str:
+    """What a channel is pinned by: its kind and number or address, else its label."""
+    return f"{c.kind} {c.phone or c.url or c.label}"
+
+
+def beneficiary_groups(items: tuple[str, ...], reference: Reference) -> list[str]:
+    keys: list[str] = []
+    for item in items:
+        for key in reference.group_items.get(item, []):
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
+def check_links(services: list[Service], reference: Reference, file: str) -> list[Problem]:
+    """Problems that curated data must fix: a beneficiary text with no group, say."""
+    problems = []
+    for s in services:
+        for item in s.beneficiaries:
+            if item not in reference.group_items:
+                problems.append(
+                    Problem(
+                        file,
+                        None,
+                        "beneficiaries",
+                        f"service {s.number}: no beneficiary group for {item!r}; "
+                        "add it to items in beneficiary-groups.yaml",
+                    )
+                )
+    return problems
+
+
+@dataclass
+class Linked:
+    """The records with every shared thing resolved to one keyed entity."""
+
+    services: list[Service]
+    slugs: dict[int, str]  # service number → pinned slug
+    laws: dict[str, Law] = field(default_factory=dict)
+    documents: dict[str, Entity] = field(default_factory=dict)
+    channels: dict[str, tuple[Channel, str | None]] = field(default_factory=dict)  # key → (c, en)
+    roles: dict[str, Entity] = field(default_factory=dict)
+    organisations: dict[str, dict[str, object]] = field(default_factory=dict)
+    groups: dict[str, dict[str, str]] = field(default_factory=dict)
+    sdp_codes: list[str] = field(default_factory=list)
+    law_keys: dict[int, list[str]] = field(default_factory=dict)  # per service, per reference
+    document_keys: dict[int, list[str]] = field(default_factory=dict)
+    channel_keys: dict[int, list[str]] = field(default_factory=dict)
+    role_keys: dict[int, list[str]] = field(default_factory=dict)
+    unit_keys: dict[int, str | None] = field(default_factory=dict)
+    institutions: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # (key, column)
+    audiences: dict[int, list[str]] = field(default_factory=dict)
+    name_en: dict[int, str | None] = field(default_factory=dict)
+
+
+def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
+    linked = Linked(services, {s.number: pins.slug("services", s.name) for s in services})
+    org = reference.organisations
+    publisher, department = org.get("publisher", {}), org.get("department", {})
+    linked.organisations[publisher["key"]] = {**publisher, "kind": "publisher", "public": True}
+    linked.organisations[department["key"]] = {**department, "kind": "department", "public": True}
+    for group in reference.groups:
+        linked.groups[group["key"]] = group
+    for s in services:
+        n = s.number
+        linked.name_en[n] = reference.en("service_names", s.name)
+        laws = [link_law(r, reference) for r in s.legal_basis]
+        for law in laws:
+            linked.laws.setdefault(law.key, law)
+        linked.law_keys[n] = [law.key for law in laws]
+        linked.document_keys[n] = []
+        for d in s.documents:
+            key = pins.slug("documents", d.name)
+            linked.documents.setdefault(key, Entity(key, d.name, reference.en("documents", d.name)))
+            linked.document_keys[n].append(key)
+        linked.channel_keys[n] = []
+        for c in s.channels:
+            key = pins.slug("channels", channel_text(c))
+            linked.channels.setdefault(key, (c, reference.en("channel_labels", c.label)))
+            linked.channel_keys[n].append(key)
+        # The 'electronic' column's addresses are online channels too.
+        for url in s.electronic.urls:
+            web = Channel("web_portal", url.split("//", 1)[-1].split("/", 1)[0], url=url)
+            key = pins.slug("channels", channel_text(web))
+            if not any(linked.channels[k][0].url == url for k in linked.channel_keys[n]):
+                linked.channels.setdefault(key, (web, None))
+                linked.channel_keys[n].append(key)
+        linked.role_keys[n] = []
+        for role in s.paraf:
+            key = pins.slug("roles", role)
+            linked.roles.setdefault(key, Entity(key, role, reference.en("paraf_roles", role)))
+            linked.role_keys[n].append(key)
+        unit = s.competent_unit
+        linked.unit_keys[n] = unit_key(unit, reference) if unit else None
+        if unit and linked.unit_keys[n] not in linked.organisations:
+            curated = next((u for u in org.get("units", []) if u["name"] == unit), None)
+            linked.organisations[unit_key(unit, reference)] = {
+                "key": unit_key(unit, reference),
+                "name": unit,
+                "name_en": (curated or {}).get("name_en") or reference.en("units", unit),
+                "detsis": (curated or {}).get("detsis", s.institution_code),
+                "part_of": department["key"],
+                "kind": "unit",
+                "public": True,
+                "spatial": department.get("spatial"),
+            }
+        linked.institutions[n] = []
+        for name in s.external_organisations:
+            key = institution_key(name, reference)
+            linked.institutions[n].append((key, "external"))
+        for inst in org.get("institutions", []):
+            column = (inst.get("mentioned_in") or {}).get(n)
+            if column:
+                linked.institutions[n].append((str(inst["key"]), str(column)))
+        for key, _ in linked.institutions[n]:
+            curated = next((i for i in org.get("institutions", []) if i["key"] == key), None)
+            name = curated["name"] if curated else key
+            linked.organisations.setdefault(
+                key,
+                {
+                    "key": key,
+                    "name": name,
+                    "name_en": (curated or {}).get("name_en")
+                    or reference.en("external_organisations", name),
+                    "kind": "institution",
+                    "public": bool((curated or {}).get("public")),
+                    "spatial": (curated or {}).get("spatial"),
+                },
+            )
+        for code in s.sdp_codes:
+            if code not in linked.sdp_codes:
+                linked.sdp_codes.append(code)
+        linked.audiences[n] = beneficiary_groups(s.beneficiaries, reference)
+    return linked
