@@ -280,3 +280,9 @@ def test_slugs_are_ascii_and_url_safe(text: str) -> None:
 def test_turkish_folding() -> None:
     assert ascii_fold("İĞÜŞÖÇ ığüşöç") == "IGUSOC igusoc"
     assert slugify("Sosyal Hizmetler Şube Müdürlüğü") == "sosyal-hizmetler-sube-mudurlugu"
+
+
+@given(st.integers(min_value=1, max_value=100))
+def test_xsd_duration_has_no_weeks(weeks: int) -> None:
+    assert parsing.xsd_duration(f"P{weeks}W") == f"P{weeks * 7}D"
+    assert parsing.xsd_duration("P90D") == "P90D" and parsing.xsd_duration(None) is None

@@ -152,6 +152,15 @@ def parse_duration(text: str | None) -> str | None:
     return f"P{n}{designator}"
 
 
+def xsd_duration(iso: str | None) -> str | None:
+    """ISO 8601 → xsd:duration, which has no weeks: 'P3W' → 'P21D'; others unchanged."""
+    if iso is None:
+        return None
+    if m := re.fullmatch(r"P(\d+)W", iso):
+        return f"P{int(m.group(1)) * 7}D"
+    return iso
+
+
 # --- lists ---------------------------------------------------------------------------------------
 
 ITEM_MARK = r"(?:(?<=\s)|^)({n})\s*(?:[.)]|-+|\s-)\s*(?=\S)"

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .iris import slugify
 from .linking import Linked
+from .parsing import xsd_duration
 from .records import Service
 
 Row = dict[str, object]
@@ -104,6 +105,7 @@ def build_tables(linked: Linked) -> list[Table]:
                 c("unit_provincial"),
                 c("unit_local"),
                 c("unit_other"),
+                c("legal_basis_text", description="the legal-basis cell as printed, corrected"),
                 c("documents_note"),
                 c("application"),
                 c("external_text"),
@@ -136,6 +138,7 @@ def build_tables(linked: Linked) -> list[Table]:
                     "unit": linked.unit_keys[s.number],
                     "administrative_level": _level(s),
                     **s.units,
+                    "legal_basis_text": s.cells["legal_basis"].text,
                     "documents_note": s.documents_note,
                     "application": s.application,
                     "external_text": s.external_text,
@@ -143,7 +146,7 @@ def build_tables(linked: Linked) -> list[Table]:
                     "legal_time_duration": s.legal_time.iso,
                     "average_time_text": s.average_time.text,
                     "average_time_duration": s.average_time.iso,
-                    "processing_time": s.average_time.iso or s.legal_time.iso,
+                    "processing_time": xsd_duration(s.average_time.iso or s.legal_time.iso),
                     "electronic_offered": s.electronic.offered,
                     "electronic_text": s.electronic.text,
                     "reference_year": s.reference_year,
