@@ -25,6 +25,7 @@ from .config import (
 from .errors import ConfigError, InputError
 from .graph import build_graph
 from .linking import Linked, Pins, check_links, link, load_pins, load_reference
+from .ontodoc import write_ontology_docs
 from .records import Service, build_records, load_corrections
 from .serialize import write_ntriples
 from .source import read_source
@@ -43,6 +44,7 @@ class BuildOptions:
     base_uri: str = DEFAULT_BASE_URI
     mappings: Path = Path("mappings")
     ontology: Path = Path("ontology")
+    site: Path = Path("site")
 
 
 @dataclass
@@ -102,6 +104,7 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
         files = write_tables(tables, folder / "data" / "tables")
         progress(f"wrote {len(files)} table files")
         files.append(write_ntriples(graph, folder / "data" / "dataset.nt"))
+        files += write_ontology_docs(options.ontology, base, options.site, folder / "def")
         files = [out / f.relative_to(folder) for f in files]
     return BuildResult(services, out, linked, pins, files)
 
