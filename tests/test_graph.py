@@ -230,3 +230,25 @@ def test_hard_services_match_their_golden_graph(
             + "\nunexpected:\n"
             + "\n".join(sorted(f"  {t}" for t in extra))
         )
+
+
+def test_every_shared_entity_and_concept_is_labelled_in_turkish_and_english(
+    built: tuple[BuildResult, Graph],
+) -> None:
+    _, g = built
+    foaf = Namespace("http://xmlns.com/foaf/0.1/")
+    unlabelled = [
+        str(s)
+        for cls in (
+            CV.PublicOrganisation,
+            foaf.Agent,
+            ELI.LegalResource,
+            CV.Evidence,
+            CV.Channel,
+            SKOS.Concept,
+            SKOS.ConceptScheme,
+        )
+        for s in g.subjects(RDF.type, cls)
+        if {"tr", "en"} - {o.language for o in g.objects(s, SKOS.prefLabel)}
+    ]
+    assert unlabelled == []

@@ -250,7 +250,8 @@ def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
             web = Channel("web_portal", url.split("//", 1)[-1].split("/", 1)[0], url=url)
             key = pins.slug("channels", channel_text(web))
             if not any(linked.channels[k][0].url == url for k in linked.channel_keys[n]):
-                linked.channels.setdefault(key, (web, None))
+                # A host name reads the same in both languages.
+                linked.channels.setdefault(key, (web, web.label))
                 linked.channel_keys[n].append(key)
         linked.role_keys[n] = []
         for role in s.paraf:
