@@ -105,7 +105,10 @@ SCHEME_KEYS = {
     "idari-duzey": {"merkezi-idare", "tasra", "mahalli-idare", "diger"},
     "mevzuat-turu": {"kanun", "yonetmelik", "diger"},
     # Schemes whose concepts the build makes from the data.
-    "rol": {"dis-yazisma-kurumu"},  # the paraf roles themselves come from the data
+    "rol": {
+        "dis-yazisma-kurumu",
+        "basvuru-kabul-kurumu",
+    },  # the paraf roles themselves come from the data
     "sdp": set(),
     "yararlanici": set(),
 }

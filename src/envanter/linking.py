@@ -33,9 +33,13 @@ class Pins:
     minted: dict[str, dict[str, str]] = field(default_factory=dict)  # new ones, this build
 
     def slug(self, kind: str, text: str) -> str:
+        """The pinned slug of a thing; names that differ only in case or spacing are one thing."""
         pinned = self.by_kind.setdefault(kind, {})
         if text in pinned:
             return pinned[text]
+        for known, slug in pinned.items():
+            if same_name(known) == same_name(text):
+                return slug
         taken = set(pinned.values())
         base = slugify(text)
         slug, n = base, 2
@@ -44,6 +48,11 @@ class Pins:
         pinned[text] = slug
         self.minted.setdefault(kind, {})[text] = slug
         return slug
+
+
+def same_name(text: str) -> str:
+    """Turkish-aware case folding: 'Öğrenci Belgesi' and 'Öğrenci belgesi' name one document."""
+    return " ".join(text.replace("I", "ı").replace("İ", "i").lower().split())
 
 
 def load_pins(folder: Path) -> Pins:
@@ -165,6 +174,28 @@ def institution_key(name: str, reference: Reference) -> str:
     return slugify(name)
 
 
+def organisation_named(role: str, reference: Reference) -> str | None:
+    """The organisation a paraf role names, or whose head it names ('… Başkanı' of '… Başkanlığı').
+
+    Most paraf roles are posts within the service's unit; a few are another body (the
+    department, a ministry), which then is the participant.
+    """
+    org = reference.organisations
+    candidates = [
+        org.get("publisher", {}),
+        org.get("department", {}),
+        *org.get("units", []),
+        *org.get("institutions", []),
+    ]
+    wanted = same_name(role)
+    for o in candidates:
+        for name in [o.get("name", ""), *o.get("names", [])]:
+            head = name.replace("Başkanlığı", "Başkanı").replace("Müdürlüğü", "Müdürü")
+            if wanted in (same_name(name), same_name(head)):
+                return str(o["key"])
+    return None
+
+
 def channel_text(c: Channel) -> str:
     """What a channel is pinned by: its kind and number or address, else its label."""
     return f"{c.kind} {c.phone or c.url or c.label}"
@@ -214,6 +245,7 @@ class Linked:
     document_keys: dict[int, list[str]] = field(default_factory=dict)
     channel_keys: dict[int, list[str]] = field(default_factory=dict)
     role_keys: dict[int, list[str]] = field(default_factory=dict)
+    paraf_participants: dict[int, list[str | None]] = field(default_factory=dict)
     unit_keys: dict[int, str | None] = field(default_factory=dict)
     institutions: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # (key, column)
     audiences: dict[int, list[str]] = field(default_factory=dict)
@@ -254,6 +286,12 @@ def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
                 linked.channels.setdefault(key, (web, web.label))
                 linked.channel_keys[n].append(key)
         linked.role_keys[n] = []
+        linked.paraf_participants[n] = [
+            organisation_named(role, reference) or unit_key(s.competent_unit, reference)
+            if s.competent_unit
+            else None
+            for role in s.paraf
+        ]
         for role in s.paraf:
             key = pins.slug("roles", role)
             linked.roles.setdefault(key, Entity(key, role, reference.en("paraf_roles", role)))

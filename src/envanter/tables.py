@@ -228,12 +228,18 @@ def build_tables(linked: Linked) -> list[Table]:
     )
     per_service(
         "service_paraf",
-        "Approval (paraf) roles, in order, held in the service's unit.",
-        [c("role", required=True), c("unit")],
+        "Approval (paraf) roles, in order, with the body that holds each.",
+        [
+            c("role", required=True),
+            c("participant", description="the body holding the role: the unit, or one it names"),
+        ],
         lambda s: (
-            {"role": k, "unit": linked.unit_keys[s.number]} for k in linked.role_keys[s.number]
+            {"role": k, "participant": p}
+            for k, p in zip(
+                linked.role_keys[s.number], linked.paraf_participants[s.number], strict=True
+            )
         ),
-        (("role", "roles", "key"), ("unit", "organisations", "key")),
+        (("role", "roles", "key"), ("participant", "organisations", "key")),
     )
     per_service(
         "service_internal_steps",
@@ -421,6 +427,7 @@ def _reference_tables(linked: Linked) -> list[Table]:
                 c("label_en"),
                 c("phone"),
                 c("url", "anyURI"),
+                c("contact", description="the contact point's key, when there is a number or URL"),
             ),
             ("key",),
             (),
@@ -432,6 +439,7 @@ def _reference_tables(linked: Linked) -> list[Table]:
                     "label_en": en,
                     "phone": ch.phone,
                     "url": ch.url,
+                    "contact": k if ch.phone or ch.url else None,
                 }
                 for k, (ch, en) in linked.channels.items()
             ),

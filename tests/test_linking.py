@@ -1,0 +1,37 @@
+"""Linking: one thing, one key — whatever the case it is printed in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from envanter.linking import Pins, load_reference, organisation_named, same_name
+
+from .conftest import ROOT
+
+
+def test_names_differing_only_in_case_are_one_thing() -> None:
+    pins = Pins({"documents": {"Öğrenci Belgesi": "ogrenci-belgesi"}})
+    assert pins.slug("documents", "Öğrenci belgesi") == "ogrenci-belgesi"
+    assert pins.slug("documents", "ÖĞRENCİ BELGESİ") == "ogrenci-belgesi"
+    assert pins.minted == {}
+    assert same_name("IŞIK") == same_name("ışık") != same_name("isik")
+
+
+def test_new_names_get_unique_slugs_and_are_reported(tmp_path: Path) -> None:
+    pins = Pins({"roles": {"Birim Sorumlusu": "birim-sorumlusu"}})
+    assert pins.slug("roles", "Birim Sorumlusu!") == "birim-sorumlusu-2"
+    assert pins.minted == {"roles": {"Birim Sorumlusu!": "birim-sorumlusu-2"}}
+
+
+def test_paraf_roles_that_name_another_body() -> None:
+    reference = load_reference(ROOT / "data" / "reference")
+    assert organisation_named("Sosyal Hizmetler Dairesi Başkanı", reference) == (
+        "sosyal-hizmetler-dairesi-baskanligi"
+    )
+    assert organisation_named("Sosyal Hizmetler Daire Başkanlığı", reference) == (
+        "sosyal-hizmetler-dairesi-baskanligi"
+    )
+    assert organisation_named("Aile ve Sosyal Hizmetler Bakanlığı", reference) == (
+        "aile-ve-sosyal-hizmetler-bakanligi"
+    )
+    assert organisation_named("Vaka Sorumlusu", reference) is None
