@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/python build.py "$@"
-echo "The tables are in dist/data/tables/ (start with services.csv; csv-metadata.json describes them)."
+echo "The publication is in dist/: data/dataset.nt (the graph), data/tables/ (tidy CSV), def/ (the vocabulary)."
