@@ -14,6 +14,8 @@ DEFAULT_CORRECTIONS = Path("data/reference/corrections.yaml")
 DEFAULT_OUT = Path("dist")
 # A placeholder under the reserved .example domain: a publisher sets its own with --base-uri.
 DEFAULT_BASE_URI = "https://envanter.example/"
+# The licence of the publication: a setting, because it is the publisher's to choose.
+DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Base of every URI the build mints (things under id/, vocabulary under def/).",
     ),
     Setting(
+        "license",
+        DEFAULT_LICENSE,
+        "Licence of the published data (a URI); shown in the catalog on every download.",
+    ),
+    Setting(
         "reference_year",
         None,
         "Year the annual counts are for; defaults to the source's metadata file.",
@@ -60,6 +67,7 @@ class SourceMetadata:
     unit_en: str | None = None
     reference_year: int | None = None
     form_code: str | None = None
+    issued: str | None = None  # the inventory edition's date, YYYY-MM-DD, when known
     received_as: str | None = None
 
 

@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import pyoxigraph as ox
 import yaml
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import XSD
 
 from .errors import ConfigError
 from .tables import Table
 
 PLACEHOLDER = re.compile(r"\{(@?[\w]+)\}")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 Row = Mapping[str, object]
 
 
@@ -77,13 +77,13 @@ class Mapper:
         }
         self.params = params
 
-    def curie(self, name: str) -> URIRef:
+    def curie(self, name: str) -> ox.NamedNode:
         prefix, _, local = name.partition(":")
         if prefix not in self.prefixes:
             raise ConfigError(
                 f"unknown prefix {prefix!r} in {name!r}; declare it in mappings/prefixes.yaml"
             )
-        return URIRef(self.prefixes[prefix] + local)
+        return ox.NamedNode(self.prefixes[prefix] + local)
 
     def fill(self, template: str, row: Row, encode: bool) -> str | None:
         """The template with the row's values; None when a value it needs is empty."""
@@ -102,29 +102,29 @@ class Mapper:
         out = PLACEHOLDER.sub(value, template)
         return None if missing else out
 
-    def iri(self, template: str, row: Row) -> URIRef | None:
+    def iri(self, template: str, row: Row) -> ox.NamedNode | None:
         if template.startswith("{") and template.endswith("}") and template.count("{") == 1:
             filled = self.fill(template, row, encode=False)  # a column holding a whole URL
-            return URIRef(filled) if filled else None
+            return ox.NamedNode(filled) if filled else None
         if re.match(r"^[a-z][\w-]*:", template) and not template.startswith("http"):
             prefix, _, rest = template.partition(":")
             filled = self.fill(rest, row, encode=True)
             return self.curie(f"{prefix}:{filled}") if filled is not None else None
         filled = self.fill(template, row, encode=True)
-        return URIRef(self.base + filled) if filled is not None else None
+        return ox.NamedNode(self.base + filled) if filled is not None else None
 
     def matches(self, spec: dict[str, Any], row: Row) -> bool:
         when = spec.get("when") or {}
         return all(str(row.get(k)).lower() == str(v).lower() for k, v in when.items())
 
-    def obj(self, spec: dict[str, Any], row: Row) -> URIRef | Literal | None:
+    def obj(self, spec: dict[str, Any], row: Row) -> ox.NamedNode | ox.Literal | None:
         if "iri" in spec:
             return self.iri(spec["iri"], row)
         if "value" in spec:
             value = spec["value"]
             if isinstance(value, str) and re.match(r"^[a-z][\w-]*:\w", value):
                 return self.curie(value)
-            return Literal(value)
+            return ox.Literal(str(value))
         if "column" in spec:
             text = row.get(spec["column"])
             if text is None or text == "":
@@ -137,26 +137,60 @@ class Mapper:
         else:
             raise ConfigError(f"an object needs column, template, iri or value: {spec}")
         if "datatype" in spec:
-            return Literal(text, datatype=self.curie(spec["datatype"]))
+            return ox.Literal(text, datatype=self.curie(spec["datatype"]))
         if "lang" in spec:
-            return Literal(text, lang=spec["lang"])
-        return Literal(text, datatype=XSD.string) if spec.get("string") else Literal(text)
+            return ox.Literal(text, language=spec["lang"])
+        return ox.Literal(text)
 
-    def triples(self, mapping: Mapping_, rows: list[Row]) -> Iterator[tuple[Any, Any, Any]]:
-        rdf_type = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    def triples(self, mapping: Mapping_, rows: list[Row]) -> Iterator[ox.Triple]:
         for row in rows:
             subject = self.iri(mapping.subject, row)
             if subject is None:
                 continue
             for spec in mapping.types:
                 if self.matches(spec, row):
-                    yield subject, rdf_type, self.curie(spec["type"])
+                    yield ox.Triple(subject, RDF_TYPE, self.curie(spec["type"]))
             for prop, spec in mapping.properties:
                 if not self.matches(spec, row):
                     continue
                 o = self.obj(spec, row)
                 if o is not None:
-                    yield subject, self.curie(prop), o
+                    yield ox.Triple(subject, self.curie(prop), o)
+
+
+@dataclass
+class RdfGraph:
+    """The publication's graph: unique triples in a stable order, and the prefixes to show them."""
+
+    triples: list[ox.Triple]
+    prefixes: dict[str, str]
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+
+def sort_key(t: ox.Triple) -> tuple[str, bool, str, str]:
+    # Subjects together, rdf:type first: the order readers and diffs expect.
+    return (term_value(t.subject), t.predicate != RDF_TYPE, t.predicate.value, str(t.object))
+
+
+def term_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """A term's IRI, label or lexical form (we never make RDF-star quoted triples)."""
+    return str(term) if isinstance(term, ox.Triple) else term.value
+
+
+def stable_blank_nodes(triples: Iterator[ox.Triple], prefix: str) -> Iterator[ox.Triple]:
+    """Blank nodes renamed in order of appearance: the parser's random labels would make two
+    builds of the same input differ."""
+    names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def rename(term: Any) -> Any:
+        if isinstance(term, ox.BlankNode):
+            return names.setdefault(term, ox.BlankNode(f"{prefix}{len(names) + 1}"))
+        return term
+
+    for t in triples:
+        yield ox.Triple(rename(t.subject), t.predicate, rename(t.object))
 
 
 def build_graph(
@@ -165,23 +199,21 @@ def build_graph(
     ontology_folder: Path,
     base: str,
     params: dict[str, str],
-) -> Graph:
+) -> RdfGraph:
     """The whole graph: the ontology and concept schemes, then every mapping over its table."""
     prefixes, mappings = load_mappings(mappings_folder)
     mapper = Mapper(base, prefixes, params)
     by_name: dict[str, list[Row]] = {t.name: list(t.rows) for t in tables}
     by_name["_build"] = [dict(params)]  # one row, for the dataset and its source
-    graph = Graph()
-    for prefix, ns in mapper.prefixes.items():
-        graph.bind(prefix, ns)
+    triples: set[ox.Triple] = set()
     for path in sorted(ontology_folder.glob("*.ttl")):
-        graph.parse(path, format="turtle", publicID=base + "def/")
+        parsed = ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=base + "def/")
+        triples.update(stable_blank_nodes((q.triple for q in parsed), path.stem))
     for mapping in mappings:
         if mapping.table not in by_name:
             raise ConfigError(
                 f"mapping {mapping.name!r} reads table {mapping.table!r}, which the "
                 f"build does not make; tables: {', '.join(sorted(by_name))}"
             )
-        for triple in mapper.triples(mapping, by_name[mapping.table]):
-            graph.add(triple)
-    return graph
+        triples.update(mapper.triples(mapping, by_name[mapping.table]))
+    return RdfGraph(sorted(triples, key=sort_key), mapper.prefixes)

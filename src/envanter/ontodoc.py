@@ -7,7 +7,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
-from rdflib.term import Node
+from rdflib.collection import Collection
+from rdflib.term import BNode, Node
 
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 DCT = Namespace("http://purl.org/dc/terms/")
@@ -44,6 +45,10 @@ def render(graph: Graph, base: str, templates: Path) -> str:
     ontology = URIRef(base + "def/envanter")
 
     def short(node: object) -> str:
+        if isinstance(node, BNode):  # an owl:unionOf list: show its members
+            members = graph.value(node, OWL.unionOf)
+            if members is not None:
+                return " ∪ ".join(short(m) for m in Collection(graph, members))
         s = str(node)
         if s.startswith(ns):
             return "env:" + s[len(ns) :]

@@ -6,6 +6,7 @@ only when the whole build has succeeded, so a failed build never leaves a half-w
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -13,9 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .catalog import CatalogSettings, downloads, write_catalog
 from .config import (
     DEFAULT_BASE_URI,
     DEFAULT_CORRECTIONS,
+    DEFAULT_LICENSE,
     DEFAULT_OUT,
     DEFAULT_SOURCE,
     SourceMetadata,
@@ -23,11 +26,17 @@ from .config import (
     load_source_metadata,
 )
 from .errors import ConfigError, InputError
-from .graph import build_graph
+from .graph import RdfGraph, build_graph
 from .linking import Linked, Pins, check_links, link, load_pins, load_reference
 from .ontodoc import write_ontology_docs
 from .records import Service, build_records, load_corrections
-from .serialize import write_ntriples
+from .serialize import (
+    context_document,
+    resource_documents,
+    write_jsonld,
+    write_ntriples,
+    write_turtle,
+)
 from .source import read_source
 from .tables import build_tables, write_tables
 
@@ -45,6 +54,8 @@ class BuildOptions:
     mappings: Path = Path("mappings")
     ontology: Path = Path("ontology")
     site: Path = Path("site")
+    license: str = DEFAULT_LICENSE
+    sparql_endpoint: str | None = None
 
 
 @dataclass
@@ -54,6 +65,7 @@ class BuildResult:
     linked: Linked
     pins: Pins
     files: list[Path] = field(default_factory=list)
+    graph: RdfGraph | None = None
 
 
 Progress = Callable[[str], None]
@@ -99,14 +111,54 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
     )
     progress(f"built the graph: {len(graph)} triples")
 
+    params = build_parameters(source, metadata, year)
     out = options.out
     with staging(out) as folder:
         files = write_tables(tables, folder / "data" / "tables")
         progress(f"wrote {len(files)} table files")
-        files.append(write_ntriples(graph, folder / "data" / "dataset.nt"))
+        files += write_dumps(graph, base, folder)
+        progress("wrote the dumps (Turtle, N-Triples, JSON-LD)")
+        documents = resource_documents(graph, base, folder, base + "context.jsonld")
+        progress(f"wrote {len(documents)} per-resource documents")
         files += write_ontology_docs(options.ontology, base, options.site, folder / "def")
-        files = [out / f.relative_to(folder) for f in files]
-    return BuildResult(services, out, linked, pins, files)
+        settings = CatalogSettings(
+            base=base,
+            dataset=f"{base}id/veri-seti/{params['source']}",
+            publisher=f"{base}id/kurum/{params['publisher']}",
+            publisher_name_tr=metadata.publisher or params["publisher"],
+            publisher_name_en=metadata.publisher_en or metadata.publisher or params["publisher"],
+            title_tr=params["title"],
+            title_en=params["title_en"],
+            description_tr=params["description"],
+            description_en=params["description_en"],
+            license=options.license,
+            issued=metadata.issued,
+            reference_year=year,
+            sparql_endpoint=options.sparql_endpoint,
+        )
+        files.append(
+            write_catalog(settings, folder, downloads([t.name for t in tables], False), graph)
+        )
+        files = [out / f.relative_to(folder) for f in files + documents]
+    return BuildResult(services, out, linked, pins, files, graph)
+
+
+def write_dumps(graph: RdfGraph, base: str, folder: Path) -> list[Path]:
+    """The whole graph three ways, and the JSON-LD context the JSON-LD is compact against."""
+    context = folder / "context.jsonld"
+    context.write_text(
+        json.dumps(context_document(graph.prefixes), ensure_ascii=False, indent=1) + "\n",
+        encoding="utf-8",
+    )
+    data = folder / "data"
+    return [
+        write_turtle(graph.triples, graph.prefixes, data / "dataset.ttl"),
+        write_ntriples(graph.triples, data / "dataset.nt"),
+        write_jsonld(
+            graph.triples, graph.prefixes, base + "context.jsonld", data / "dataset.jsonld"
+        ),
+        context,
+    ]
 
 
 class staging:

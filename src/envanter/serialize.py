@@ -1,20 +1,137 @@
-"""Deterministic dumps of the graph: the same graph always gives the same bytes."""
+"""Deterministic dumps: N-Triples, Turtle and compact JSON-LD of the same graph, and one small
+Turtle and JSON-LD document per minted URI.
+
+The graph arrives sorted (subjects together, rdf:type first), so every writer is one linear pass;
+Turtle and N-Triples are written by pyoxigraph, JSON-LD by the few lines below (pyoxigraph writes
+only expanded JSON-LD). The same triples always give the same bytes.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Iterator
+from itertools import groupby
 from pathlib import Path
 
-from rdflib import Graph
+import pyoxigraph as ox
+
+from .graph import RDF_TYPE, RdfGraph, term_value
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+LABELS = frozenset(
+    {
+        "http://www.w3.org/2004/02/skos/core#prefLabel",
+        "http://purl.org/dc/terms/title",
+        "http://www.w3.org/2000/01/rdf-schema#label",
+    }
+)
 
 
-def ntriples(graph: Graph) -> str:
-    """N-Triples, one triple a line, lines sorted: stable across runs and easy to diff."""
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted({line for line in text.splitlines() if line.strip()})
-    return "\n".join(lines) + "\n" if lines else ""
-
-
-def write_ntriples(graph: Graph, path: Path) -> Path:
+def write_ntriples(triples: Iterable[ox.Triple], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(ntriples(graph), encoding="utf-8")
+    ox.serialize(triples, output=str(path), format=ox.RdfFormat.N_TRIPLES)
     return path
+
+
+def write_turtle(triples: Iterable[ox.Triple], prefixes: dict[str, str], path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ox.serialize(triples, output=str(path), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    return path
+
+
+def context_document(prefixes: dict[str, str]) -> dict[str, object]:
+    """The JSON-LD context we publish: our prefixes, so compact IRIs read like the Turtle."""
+    return {"@context": dict(sorted(prefixes.items()))}
+
+
+class Compactor:
+    """IRIs to compact IRIs (`dct:title`) with the longest matching prefix."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.by_length = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+
+    def __call__(self, iri: str) -> str:
+        for prefix, ns in self.by_length:
+            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns) :].startswith("//"):
+                return f"{prefix}:{iri[len(ns) :]}"
+        return iri
+
+
+def jsonld_value(
+    o: ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple, compact: Compactor
+) -> object:
+    if isinstance(o, ox.Triple):
+        raise TypeError("RDF-star quoted triples are not written")
+    if isinstance(o, ox.NamedNode):
+        return {"@id": compact(o.value)}
+    if isinstance(o, ox.BlankNode):
+        return {"@id": f"_:{o.value}"}
+    if o.language:
+        return {"@value": o.value, "@language": o.language}
+    if o.datatype.value == XSD_STRING:
+        return o.value
+    return {"@value": o.value, "@type": compact(o.datatype.value)}
+
+
+def jsonld_nodes(triples: Iterable[ox.Triple], compact: Compactor) -> Iterator[dict[str, object]]:
+    for subject, group in groupby(triples, key=lambda t: t.subject):
+        node: dict[str, object] = {"@id": compact(term_value(subject))}
+        for predicate, same in groupby(group, key=lambda t: t.predicate):
+            if predicate == RDF_TYPE:
+                types = [compact(term_value(t.object)) for t in same]
+                node["@type"] = types[0] if len(types) == 1 else types
+                continue
+            values = [jsonld_value(t.object, compact) for t in same]
+            node[compact(predicate.value)] = values[0] if len(values) == 1 else values
+        yield node
+
+
+def write_jsonld(
+    triples: Iterable[ox.Triple], prefixes: dict[str, str], context_url: str, path: Path
+) -> Path:
+    """Compact JSON-LD against the published context, one node per subject."""
+    compact = Compactor(prefixes)
+    document = {"@context": context_url, "@graph": list(jsonld_nodes(triples, compact))}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
+
+
+def document_path(iri: str, base: str) -> str | None:
+    """Where a minted URI's documents live: {base}id/hizmet/x → doc/id/hizmet/x (.ttl, .jsonld)."""
+    if not iri.startswith(base) or "#" in iri:
+        return None
+    rest = iri[len(base) :]
+    if not rest.startswith(("id/", "def/")) or rest.endswith("/"):
+        return None
+    return "doc/" + rest
+
+
+def resource_documents(graph: RdfGraph, base: str, out: Path, context_url: str) -> list[Path]:
+    """For every minted URI: its description (concise bounded description) and the labels of the
+    resources it links to, as Turtle and JSON-LD."""
+    labels: dict[object, list[ox.Triple]] = {}
+    for t in graph.triples:
+        if t.predicate.value in LABELS:
+            labels.setdefault(t.subject, []).append(t)
+    written: list[Path] = []
+    for subject, group in groupby(graph.triples, key=lambda t: t.subject):
+        if not isinstance(subject, ox.NamedNode):
+            continue
+        rel = document_path(subject.value, base)
+        if rel is None:
+            continue
+        own = list(group)
+        linked = sorted(
+            {
+                lt
+                for t in own
+                if isinstance(t.object, ox.NamedNode) and t.object != subject
+                for lt in labels.get(t.object, [])
+            },
+            key=lambda t: (term_value(t.subject), t.predicate.value, str(t.object)),
+        )
+        triples = own + linked
+        written.append(write_turtle(triples, graph.prefixes, out / f"{rel}.ttl"))
+        written.append(write_jsonld(triples, graph.prefixes, context_url, out / f"{rel}.jsonld"))
+    return written

@@ -1,0 +1,273 @@
+"""The DCAT-AP 3 catalog of the publication, with VoID statistics and a checksum per download.
+
+`dist/catalog.ttl` describes the catalog → the dataset → one distribution per download (the
+dumps, the tidy tables with their CSVW metadata, the validation report), each with its download
+URL, media type, file type, byte size, SHA-256 checksum and licence. It is written last, from the
+files as they are on disk, so every size and checksum is true of what is published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .graph import RDF_TYPE, RdfGraph, sort_key, term_value
+from .serialize import write_turtle
+
+DCAT = "http://www.w3.org/ns/dcat#"
+DCT = "http://purl.org/dc/terms/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+SPDX = "http://spdx.org/rdf/terms#"
+VOID = "http://rdfs.org/ns/void#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+IANA = "http://www.iana.org/assignments/media-types/"
+FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+THEME = "http://publications.europa.eu/resource/authority/data-theme/"
+PREFIXES = {
+    "dcat": DCAT,
+    "dct": DCT,
+    "foaf": FOAF,
+    "spdx": SPDX,
+    "void": VOID,
+    "xsd": XSD,
+    "skos": SKOS,
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+}
+
+
+@dataclass(frozen=True)
+class Download:
+    path: str  # relative to dist/
+    title_tr: str
+    title_en: str
+    media_type: str  # IANA media type
+    file_type: str  # EU file-type authority code
+
+
+def downloads(table_names: list[str], has_report: bool) -> list[Download]:
+    out = [
+        Download(
+            "data/dataset.ttl",
+            "Veri kümesi (Turtle)",
+            "Dataset (Turtle)",
+            "text/turtle",
+            "RDF_TURTLE",
+        ),
+        Download(
+            "data/dataset.nt",
+            "Veri kümesi (N-Triples)",
+            "Dataset (N-Triples)",
+            "application/n-triples",
+            "RDF_N_TRIPLES",
+        ),
+        Download(
+            "data/dataset.jsonld",
+            "Veri kümesi (JSON-LD)",
+            "Dataset (JSON-LD)",
+            "application/ld+json",
+            "JSON_LD",
+        ),
+        Download(
+            "data/tables/csv-metadata.json",
+            "Tablo açıklamaları (CSVW)",
+            "Table descriptions (CSVW)",
+            "application/csvm+json",
+            "JSON",
+        ),
+    ]
+    out += [
+        Download(f"data/tables/{name}.csv", f"Tablo: {name}", f"Table: {name}", "text/csv", "CSV")
+        for name in table_names
+    ]
+    if has_report:
+        out.append(
+            Download(
+                "validation/report.ttl",
+                "Doğrulama raporu (SHACL)",
+                "Validation report (SHACL)",
+                "text/turtle",
+                "RDF_TURTLE",
+            )
+        )
+    return out
+
+
+def build_time() -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), otherwise now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch) if epoch else int(time.time()), tz=UTC)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class CatalogSettings:
+    base: str
+    dataset: str  # the dataset's URI
+    publisher: str  # the publisher's URI
+    publisher_name_tr: str
+    publisher_name_en: str
+    title_tr: str
+    title_en: str
+    description_tr: str
+    description_en: str
+    license: str
+    issued: str | None  # the inventory edition's date (YYYY-MM-DD), when known
+    reference_year: int | None = None  # the year the annual counts cover
+    sparql_endpoint: str | None = None
+
+
+def catalog_triples(
+    settings: CatalogSettings, dist: Path, files: list[Download], graph: RdfGraph
+) -> list[ox.Triple]:
+    """The catalog as triples; sizes and checksums are read from the files in `dist`."""
+    n = ox.NamedNode
+    base = settings.base
+    triples: list[ox.Triple] = []
+
+    def add(s: ox.NamedNode, p: str, o: ox.NamedNode | ox.Literal) -> None:
+        triples.append(ox.Triple(s, n(p), o))
+
+    def text(s: ox.NamedNode, p: str, tr: str, en: str) -> None:
+        add(s, p, ox.Literal(tr, language="tr"))
+        add(s, p, ox.Literal(en, language="en"))
+
+    def typed(value: str, datatype: str) -> ox.Literal:
+        return ox.Literal(value, datatype=n(XSD + datatype))
+
+    now = build_time().strftime("%Y-%m-%dT%H:%M:%SZ")
+    catalog = n(base + "katalog")
+    dataset = n(settings.dataset)
+    publisher = n(settings.publisher)
+    license_ = n(settings.license)
+    add(catalog, str(RDF_TYPE.value), n(DCAT + "Catalog"))
+    text(
+        catalog,
+        DCT + "title",
+        "Kamu Hizmet Envanteri açık veri kataloğu",
+        "Public-service inventory open data catalogue",
+    )
+    text(
+        catalog,
+        DCT + "description",
+        "Kamu hizmet envanterinin bağlantılı açık veri olarak yayımlanan veri kümeleri.",
+        "The datasets of the public-service inventory published as linked open data.",
+    )
+    add(catalog, DCT + "publisher", publisher)
+    add(catalog, DCT + "license", license_)
+    add(catalog, FOAF + "homepage", n(base))
+    add(catalog, DCAT + "dataset", dataset)
+    add(catalog, DCT + "modified", typed(now, "dateTime"))
+    add(catalog, DCT + "language", n(LANGUAGE + "TUR"))
+    add(catalog, DCT + "language", n(LANGUAGE + "ENG"))
+
+    add(dataset, str(RDF_TYPE.value), n(DCAT + "Dataset"))
+    add(dataset, str(RDF_TYPE.value), n(VOID + "Dataset"))
+    text(dataset, DCT + "title", settings.title_tr, settings.title_en)
+    text(dataset, DCT + "description", settings.description_tr, settings.description_en)
+    add(dataset, DCT + "publisher", publisher)
+    add(dataset, DCAT + "theme", n(THEME + "SOCI"))
+    add(dataset, DCAT + "theme", n(THEME + "GOVE"))
+    add(dataset, DCT + "modified", typed(now, "dateTime"))
+    if settings.issued:
+        add(dataset, DCT + "issued", typed(settings.issued, "date"))
+    add(dataset, DCT + "language", n(LANGUAGE + "TUR"))
+    add(dataset, DCT + "spatial", n("http://www.wikidata.org/entity/Q406"))
+    add(dataset, DCAT + "landingPage", n(base))
+    if settings.reference_year:
+        period = n(settings.dataset + "#donem")
+        add(dataset, DCT + "temporal", period)
+        add(period, str(RDF_TYPE.value), n(DCT + "PeriodOfTime"))
+        add(period, DCAT + "startDate", typed(f"{settings.reference_year}-01-01", "date"))
+        add(period, DCAT + "endDate", typed(f"{settings.reference_year}-12-31", "date"))
+    add(publisher, str(RDF_TYPE.value), n(FOAF + "Agent"))
+    text(publisher, FOAF + "name", settings.publisher_name_tr, settings.publisher_name_en)
+    add(n(base), str(RDF_TYPE.value), n(FOAF + "Document"))
+    for code in ("TUR", "ENG"):
+        add(n(LANGUAGE + code), str(RDF_TYPE.value), n(DCT + "LinguisticSystem"))
+    # The EU data themes, with the labels of the EU vocabulary (and our Turkish).
+    themes = {
+        "SOCI": ("Nüfus ve toplum", "Population and society"),
+        "GOVE": ("Hükümet ve kamu sektörü", "Government and public sector"),
+    }
+    for code, (tr, en) in themes.items():
+        add(n(THEME + code), str(RDF_TYPE.value), n(SKOS + "Concept"))
+        add(n(THEME + code), SKOS + "inScheme", n(THEME[:-1]))
+        text(n(THEME + code), SKOS + "prefLabel", tr, en)
+    add(license_, str(RDF_TYPE.value), n(DCT + "LicenseDocument"))
+    add(n("http://www.wikidata.org/entity/Q406"), str(RDF_TYPE.value), n(DCT + "Location"))
+
+    for d in files:
+        path = dist / d.path
+        url = n(base + d.path)
+        dist_iri = n(
+            f"{base}id/dagitim/{d.path.replace('/', '-').rsplit('.', 1)[0]}"
+            f"-{d.path.rsplit('.', 1)[1]}"
+        )
+        checksum = n(str(dist_iri.value) + "#sha256")
+        add(dataset, DCAT + "distribution", dist_iri)
+        add(dist_iri, str(RDF_TYPE.value), n(DCAT + "Distribution"))
+        text(dist_iri, DCT + "title", d.title_tr, d.title_en)
+        add(dist_iri, DCAT + "accessURL", url)
+        add(dist_iri, DCAT + "downloadURL", url)
+        add(dist_iri, DCAT + "mediaType", n(IANA + d.media_type))
+        add(dist_iri, DCT + "format", n(FILE_TYPE + d.file_type))
+        add(dist_iri, DCT + "license", license_)
+        add(dist_iri, DCAT + "byteSize", typed(str(path.stat().st_size), "nonNegativeInteger"))
+        add(dist_iri, SPDX + "checksum", checksum)
+        add(checksum, str(RDF_TYPE.value), n(SPDX + "Checksum"))
+        add(checksum, SPDX + "algorithm", n(SPDX + "checksumAlgorithm_sha256"))
+        add(checksum, SPDX + "checksumValue", typed(sha256(path), "hexBinary"))
+        add(n(IANA + d.media_type), str(RDF_TYPE.value), n(DCT + "MediaType"))
+        add(n(FILE_TYPE + d.file_type), str(RDF_TYPE.value), n(DCT + "MediaTypeOrExtent"))
+        if d.path.startswith("data/dataset."):
+            add(dataset, VOID + "dataDump", url)
+
+    # VoID: what the dataset holds.
+    classes = {t.object for t in graph.triples if t.predicate == RDF_TYPE}
+    entities = {
+        t.subject
+        for t in graph.triples
+        if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(base + "id/")
+    }
+    add(dataset, VOID + "triples", typed(str(len(graph.triples)), "integer"))
+    add(dataset, VOID + "entities", typed(str(len(entities)), "integer"))
+    add(dataset, VOID + "classes", typed(str(len(classes)), "integer"))
+    add(dataset, VOID + "uriSpace", ox.Literal(base + "id/"))
+    services = sorted(
+        term_value(t.subject)
+        for t in graph.triples
+        if t.predicate == RDF_TYPE
+        and term_value(t.object) == "http://purl.org/vocab/cpsv#PublicService"
+    )
+    for example in services[:3]:
+        add(dataset, VOID + "exampleResource", n(example))
+    if settings.sparql_endpoint:
+        add(dataset, VOID + "sparqlEndpoint", n(settings.sparql_endpoint))
+    return sorted(set(triples), key=sort_key)
+
+
+def write_catalog(
+    settings: CatalogSettings, dist: Path, files: list[Download], graph: RdfGraph
+) -> Path:
+    triples = catalog_triples(settings, dist, files, graph)
+    prefixes = {
+        **PREFIXES,
+        "veri-seti": settings.base + "id/veri-seti/",
+        "dagitim": settings.base + "id/dagitim/",
+    }
+    return write_turtle(triples, prefixes, dist / "catalog.ttl")
