@@ -36,3 +36,9 @@ def test_every_glossary_term_used_in_docs_exists() -> None:
     glossary = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
     for term in ("Paraf", "DETSİS", "Görevli birim", "Varsa / Zorunlu", "İç yazışma"):
         assert term in glossary
+
+
+def test_every_command_is_documented() -> None:
+    text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    for name in main.commands:  # type: ignore[attr-defined]
+        assert f"## `envanter {name}" in text, name

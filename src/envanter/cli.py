@@ -50,6 +50,12 @@ def main() -> None:
 @click.option(
     "--base-uri", default=None, help=HELP["base_uri"] + "  [default: https://envanter.example/]"
 )
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path, exists=True),
+    default=None,
+    help="The previous release's output folder: write changes.html against it.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 def build_command(
     source: Path | None,
@@ -57,6 +63,7 @@ def build_command(
     corrections: Path | None,
     reference_year: int | None,
     base_uri: str | None,
+    previous: Path | None,
     quiet: bool,
 ) -> None:
     """Read the inventory, check it, and write the publication to the output folder."""
@@ -68,6 +75,7 @@ def build_command(
         corrections=corrections or (defaults.corrections if source is None else None),
         reference_year=reference_year,
         base_uri=base_uri or defaults.base_uri,
+        previous=previous,
     )
     say = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
     result = run(lambda: build(options, progress=say))
@@ -75,6 +83,19 @@ def build_command(
         report_corrections(result.services)
         report_minted(result)
         click.echo(f"built {len(result.services)} services into {result.out}/", err=True)
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--summary", is_flag=True, help="Only the services, not the triples.")
+def diff_command(old: Path, new: Path, summary: bool) -> None:
+    """Compare two builds (output folders) or two dumps (.nt, .ttl): services added, removed
+    and changed, with the triples that changed."""
+    from .diff import diff, load, report
+
+    result = run(lambda: diff(load(old), load(new)))
+    click.echo(report(result, triples=not summary), nl=False)
 
 
 @main.command("template")

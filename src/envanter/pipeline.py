@@ -25,6 +25,8 @@ from .config import (
     check_base_uri,
     load_source_metadata,
 )
+from .diff import diff as release_diff
+from .diff import load, report, write_changes_page
 from .errors import ConfigError, InputError
 from .graph import RdfGraph, build_graph
 from .linking import Linked, Pins, check_links, link, load_pins, load_reference
@@ -55,6 +57,7 @@ class BuildOptions:
     ontology: Path = Path("ontology")
     site: Path = Path("site")
     license: str = DEFAULT_LICENSE
+    previous: Path | None = None  # the previous release's dist/, for the changelog page
     sparql_endpoint: str | None = None
 
 
@@ -139,6 +142,10 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
         files.append(
             write_catalog(settings, folder, downloads([t.name for t in tables], False), graph)
         )
+        if options.previous is not None:
+            changes = release_diff(load(options.previous), set(graph.triples))
+            files.append(write_changes_page(changes, options.site, folder / "changes.html"))
+            progress(report(changes, triples=False).splitlines()[0])
         files = [out / f.relative_to(folder) for f in files + documents]
     return BuildResult(services, out, linked, pins, files, graph)
 

@@ -75,7 +75,12 @@ def jsonld_value(
 
 def jsonld_nodes(triples: Iterable[ox.Triple], compact: Compactor) -> Iterator[dict[str, object]]:
     for subject, group in groupby(triples, key=lambda t: t.subject):
-        node: dict[str, object] = {"@id": compact(term_value(subject))}
+        subject_id = (
+            f"_:{subject.value}"
+            if isinstance(subject, ox.BlankNode)
+            else compact(term_value(subject))
+        )
+        node: dict[str, object] = {"@id": subject_id}
         for predicate, same in groupby(group, key=lambda t: t.predicate):
             if predicate == RDF_TYPE:
                 types = [compact(term_value(t.object)) for t in same]

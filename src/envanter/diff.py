@@ -1,0 +1,167 @@
+"""Release diff: which services were added, removed or changed between two builds, and how.
+
+Two builds (their dist/ folders) or two dumps (.nt or .ttl) are compared as sets of triples.
+A triple belongs to a service when its subject is the service or one of its sub-resources
+(`…/katilim/{slug}-paraf-3` and the like); everything else is reported as other resources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import ConfigError
+
+CPSV_SERVICE = "http://purl.org/vocab/cpsv#PublicService"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+DCT_TITLE = "http://purl.org/dc/terms/title"
+SUB_RESOURCES = ("katilim", "gereksinim", "adim", "islem-sayisi")
+FORMATS = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE}
+
+
+def load(path: Path) -> set[ox.Triple]:
+    """A build folder (its data/dataset.nt) or a dump file."""
+    if path.is_dir():
+        path = path / "data" / "dataset.nt"
+    if not path.exists():
+        raise ConfigError(f"{path}: not found; give a build folder or a .nt/.ttl dump")
+    fmt = FORMATS.get(path.suffix)
+    if fmt is None:
+        raise ConfigError(f"{path}: cannot compare {path.suffix} files; use .nt or .ttl")
+    try:
+        return {q.triple for q in ox.parse(path=str(path), format=fmt)}
+    except (SyntaxError, ValueError, OSError) as e:
+        raise ConfigError(f"{path}: cannot read it as RDF: {e}") from e
+
+
+@dataclass
+class ServiceChange:
+    iri: str
+    title: str
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Diff:
+    added: list[ServiceChange]
+    removed: list[ServiceChange]
+    changed: list[ServiceChange]
+    other_added: list[str]
+    other_removed: list[str]
+    services_before: int
+    services_after: int
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.added or self.removed or self.changed or self.other_added or self.other_removed
+        )
+
+
+def services_in(triples: set[ox.Triple]) -> dict[str, str]:
+    """Service IRI → its Turkish title."""
+    iris = {
+        t.subject.value
+        for t in triples
+        if t.predicate.value == RDF_TYPE
+        and isinstance(t.object, ox.NamedNode)
+        and t.object.value == CPSV_SERVICE
+        and isinstance(t.subject, ox.NamedNode)
+    }
+    titles = {
+        t.subject.value: t.object.value
+        for t in triples
+        if t.predicate.value == DCT_TITLE
+        and isinstance(t.object, ox.Literal)
+        and t.object.language == "tr"
+        and isinstance(t.subject, ox.NamedNode)
+    }
+    return {iri: titles.get(iri, iri) for iri in iris}
+
+
+def owner(subject: str, services: dict[str, str]) -> str | None:
+    """The service a subject belongs to: itself, or the one whose slug its sub-resource's name
+    starts with (the longest such slug, as `hizmet-2-paraf-1` belongs to `hizmet-2`)."""
+    if subject in services:
+        return subject
+    for folder in SUB_RESOURCES:
+        marker = f"/id/{folder}/"
+        if marker not in subject:
+            continue
+        base, rest = subject.split(marker, 1)
+        cuts = [i for i, ch in enumerate(rest) if ch == "-"]
+        for i in reversed(cuts):
+            iri = f"{base}/id/hizmet/{rest[:i]}"
+            if iri in services:
+                return iri
+    return None
+
+
+def diff(old: set[ox.Triple], new: set[ox.Triple]) -> Diff:
+    before, after = services_in(old), services_in(new)
+    everyone = {**before, **after}
+    changes = {iri: ServiceChange(iri, title) for iri, title in everyone.items()}
+    other_added: list[str] = []
+    other_removed: list[str] = []
+    for triples, sign in ((new - old, "+"), (old - new, "-")):
+        for t in sorted(triples, key=str):
+            subject = t.subject.value if isinstance(t.subject, ox.NamedNode) else ""
+            iri = owner(subject, everyone)
+            line = f"{t} ."
+            if iri is None:
+                (other_added if sign == "+" else other_removed).append(line)
+            else:
+                (changes[iri].added if sign == "+" else changes[iri].removed).append(line)
+    added = [changes[i] for i in sorted(set(after) - set(before))]
+    removed = [changes[i] for i in sorted(set(before) - set(after))]
+    changed = [
+        changes[i]
+        for i in sorted(set(before) & set(after))
+        if changes[i].added or changes[i].removed
+    ]
+    return Diff(added, removed, changed, other_added, other_removed, len(before), len(after))
+
+
+def report(d: Diff, triples: bool = True) -> str:
+    """The diff as text, for a terminal or a changelog."""
+    lines = [
+        f"services: {d.services_before} → {d.services_after} ({len(d.added)} added, "
+        f"{len(d.removed)} removed, {len(d.changed)} changed)"
+    ]
+    for sign, group in (("+", d.added), ("-", d.removed), ("~", d.changed)):
+        for c in group:
+            lines.append(
+                f"{sign} {c.title} <{c.iri}>: {len(c.added)} triple(s) added, "
+                f"{len(c.removed)} removed"
+            )
+            if triples and sign == "~":
+                lines += [f"    + {t}" for t in c.added] + [f"    - {t}" for t in c.removed]
+    lines.append(
+        f"other resources: {len(d.other_added)} triple(s) added, {len(d.other_removed)} removed"
+    )
+    if triples:
+        lines += [f"    + {t}" for t in d.other_added] + [f"    - {t}" for t in d.other_removed]
+    return "\n".join(lines) + "\n"
+
+
+def write_changes_page(d: Diff, templates: Path, path: Path) -> Path:
+    """A bilingual changelog page for the release (Jinja2, escaped)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(templates), autoescape=True, undefined=StrictUndefined
+    )
+    html = env.get_template("changes.html.j2").render(
+        before=d.services_before,
+        after=d.services_after,
+        added=d.added,
+        removed=d.removed,
+        changed=d.changed,
+        other_added=d.other_added,
+        other_removed=d.other_removed,
+    )
+    path.write_text(html, encoding="utf-8")
+    return path

@@ -1,0 +1,154 @@
+"""Publication: dumps that agree, honest checksums, reproducible and atomic output."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Namespace, URIRef
+from rdflib.compare import isomorphic
+
+from envanter import pipeline
+from envanter.pipeline import BuildOptions, build
+
+from .conftest import ROOT
+
+BASE = "https://envanter.example/"
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("pub") / "dist"
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        build(BuildOptions(out=out))
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    return out
+
+
+def jsonld_graph(path: Path, dist: Path) -> Graph:
+    """Parse our JSON-LD with the context we publish (the dump names it by its URL)."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["@context"] == BASE + "context.jsonld"
+    context = json.loads((dist / "context.jsonld").read_text(encoding="utf-8"))
+    document["@context"] = context["@context"]
+    return Graph().parse(data=json.dumps(document), format="json-ld")
+
+
+def test_the_three_dumps_are_the_same_graph(dist: Path) -> None:
+    nt = Graph().parse(dist / "data" / "dataset.nt", format="nt")
+    ttl = Graph().parse(dist / "data" / "dataset.ttl", format="turtle")
+    jsonld = jsonld_graph(dist / "data" / "dataset.jsonld", dist)
+    assert len(nt) > 9000
+    assert isomorphic(nt, ttl)
+    assert isomorphic(nt, jsonld)
+
+
+def test_turtle_is_readable(dist: Path) -> None:
+    text = (dist / "data" / "dataset.ttl").read_text(encoding="utf-8")
+    assert "@prefix hizmet: <https://envanter.example/id/hizmet/> ." in text
+    assert "\nhizmet:sosyal-destek-istanbulkart a cpsv:PublicService ;\n" in text
+    subjects = [
+        line.split(" ", 1)[0]
+        for line in text.splitlines()
+        if line and not line.startswith(("@prefix", "\t", " "))
+    ]
+    assert len(subjects) == len(set(subjects))  # each subject once: grouped
+
+
+def test_every_checksum_and_size_in_the_catalog_is_true(dist: Path) -> None:
+    catalog = Graph().parse(dist / "catalog.ttl", format="turtle")
+    distributions = list(catalog.subjects(None, DCAT.Distribution))
+    assert len(distributions) == len(list((dist / "data" / "tables").glob("*"))) + 3
+    for d in distributions:
+        url = str(catalog.value(d, DCAT.downloadURL))
+        path = dist / url.removeprefix(BASE)
+        checksum = catalog.value(d, SPDX.checksum)
+        assert catalog.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert str(catalog.value(checksum, SPDX.checksumValue)) == digest, url
+        assert int(catalog.value(d, DCAT.byteSize)) == path.stat().st_size, url
+
+
+def test_void_statistics(dist: Path) -> None:
+    catalog = Graph().parse(dist / "catalog.ttl", format="turtle")
+    dataset = URIRef(BASE + "id/veri-seti/ibb-sosyal-hizmetler-2025")
+    nt = Graph().parse(dist / "data" / "dataset.nt", format="nt")
+    assert int(catalog.value(dataset, VOID.triples)) == len(nt)
+    assert len(set(catalog.objects(dataset, VOID.dataDump))) == 3
+    assert str(catalog.value(dataset, URIRef("http://purl.org/dc/terms/modified"))).startswith(
+        "2026-01-01T00:00:00"
+    )
+
+
+def test_catalog_passes_the_official_dcat_ap_shapes(dist: Path) -> None:
+    from pyshacl import validate
+
+    folder = ROOT.parent / "shared" / "reference" / "dcat-ap" / "html" / "shacl"
+    if not folder.exists():
+        pytest.skip("the official DCAT-AP shapes are not beside the project")
+    shapes = Graph()
+    for name in ("shapes.ttl", "range.ttl"):
+        shapes.parse(folder / name)
+    catalog = Graph().parse(dist / "catalog.ttl", format="turtle")
+    conforms, _, text = validate(catalog, shacl_graph=shapes, inference="none")
+    assert conforms, text
+
+
+def test_a_document_for_every_minted_uri(dist: Path) -> None:
+    nt = Graph().parse(dist / "data" / "dataset.nt", format="nt")
+    minted = {
+        str(s)
+        for s in nt.subjects()
+        if str(s).startswith((BASE + "id/", BASE + "def/")) and "#" not in str(s)
+    }
+    for iri in minted:
+        rel = "doc/" + iri.removeprefix(BASE)
+        assert (dist / f"{rel}.ttl").exists() and (dist / f"{rel}.jsonld").exists(), iri
+    service = URIRef(BASE + "id/hizmet/halk-sut-destegi")
+    doc = Graph().parse(dist / "doc/id/hizmet/halk-sut-destegi.ttl", format="turtle")
+    assert set(doc.predicate_objects(service)) == set(nt.predicate_objects(service))
+    unit = URIRef(BASE + "id/kurum/sosyal-hizmetler-sube-mudurlugu")
+    skos_pref = URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
+    assert set(doc.objects(unit, skos_pref)) == set(nt.objects(unit, skos_pref))
+    assert isomorphic(doc, jsonld_graph(dist / "doc/id/hizmet/halk-sut-destegi.jsonld", dist))
+
+
+def test_two_builds_are_byte_identical(dist: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        build(BuildOptions(out=again))
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    first = sorted(p.relative_to(dist) for p in dist.rglob("*") if p.is_file())
+    second = sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    assert first == second
+    different = [p for p in first if (dist / p).read_bytes() != (again / p).read_bytes()]
+    assert different == []
+
+
+def test_a_build_failing_midway_leaves_the_previous_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "dist"
+    build(BuildOptions(out=out))
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def fail(*_args: object, **_kwargs: object) -> Path:
+        raise OSError("disk full while writing the catalog")
+
+    monkeypatch.setattr(pipeline, "write_catalog", fail)
+    with pytest.raises(OSError, match="disk full"):
+        build(BuildOptions(out=out))
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
