@@ -152,3 +152,43 @@ def test_a_build_failing_midway_leaves_the_previous_output(
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def test_sampled_resource_documents_hold_their_description(dist: Path) -> None:
+    nt = Graph().parse(dist / "data" / "dataset.nt", format="nt")
+    docs = sorted((dist / "doc").rglob("*.ttl"))
+    assert len(docs) > 1000
+    for path in docs[::40]:
+        iri = URIRef(BASE + str(path.relative_to(dist / "doc").with_suffix("")))
+        doc = Graph().parse(path, format="turtle")
+        assert set(doc.predicate_objects(iri)) == set(nt.predicate_objects(iri)), iri
+        assert isomorphic(doc, jsonld_graph(path.with_suffix(".jsonld"), dist)), iri
+
+
+def test_turtle_writer_escapes_hostile_text() -> None:
+    import pyoxigraph as ox
+
+    from envanter.serialize import TurtleWriter
+
+    s = ox.NamedNode(BASE + "id/hizmet/x")
+    nasty = 'say "hi"\n\\ <script>{{ 7*7 }}</script>\t\r end'
+    triples = [
+        ox.Triple(
+            s, ox.NamedNode("http://purl.org/dc/terms/title"), ox.Literal(nasty, language="tr")
+        ),
+        ox.Triple(
+            s,
+            ox.NamedNode("http://purl.org/dc/terms/source"),
+            ox.NamedNode(BASE + "id/hizmet/a(b)"),
+        ),
+    ]
+    text = TurtleWriter(
+        {"dct": "http://purl.org/dc/terms/", "hizmet": BASE + "id/hizmet/"}
+    ).document(triples)
+    g = Graph().parse(data=text, format="turtle")
+    assert (
+        str(g.value(URIRef(BASE + "id/hizmet/x"), URIRef("http://purl.org/dc/terms/title")))
+        == nasty
+    )
+    assert "@prefix dct:" in text and "@prefix hizmet:" in text
+    assert f"<{BASE}id/hizmet/a(b)>" in text  # not a valid local name: written in full

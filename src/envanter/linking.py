@@ -31,23 +31,37 @@ class Pins:
 
     by_kind: dict[str, dict[str, str]]
     minted: dict[str, dict[str, str]] = field(default_factory=dict)  # new ones, this build
+    _indexes: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
+    _taken: dict[str, set[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def slug(self, kind: str, text: str) -> str:
         """The pinned slug of a thing; names that differ only in case or spacing are one thing."""
         pinned = self.by_kind.setdefault(kind, {})
         if text in pinned:
             return pinned[text]
-        for known, slug in pinned.items():
-            if same_name(known) == same_name(text):
-                return slug
-        taken = set(pinned.values())
+        index = self._index(kind)
+        key = same_name(text)
+        if key in index:
+            return index[key]
+        taken = self._taken.setdefault(kind, set(pinned.values()))
         base = slugify(text)
         slug, n = base, 2
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
         pinned[text] = slug
+        index[key] = slug
+        taken.add(slug)
         self.minted.setdefault(kind, {})[text] = slug
         return slug
+
+    def _index(self, kind: str) -> dict[str, str]:
+        """same_name(text) → slug, built once per kind (first pin wins, as in the file)."""
+        if kind not in self._indexes:
+            index: dict[str, str] = {}
+            for text, slug in self.by_kind.get(kind, {}).items():
+                index.setdefault(same_name(text), slug)
+            self._indexes[kind] = index
+        return self._indexes[kind]
 
 
 def same_name(text: str) -> str:
@@ -211,7 +225,8 @@ def beneficiary_groups(items: tuple[str, ...], reference: Reference) -> list[str
 
 
 def check_links(services: list[Service], reference: Reference, file: str) -> list[Problem]:
-    """Problems that curated data must fix: a beneficiary text with no group, say."""
+    """What curated data does not cover yet (a beneficiary text with no group): warnings, since
+    the service is still published, only without its audience concept."""
     problems = []
     for s in services:
         for item in s.beneficiaries:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from .config import (
 )
 from .diff import diff as release_diff
 from .diff import load, report, write_changes_page
-from .errors import ConfigError, InputError
+from .errors import ConfigError
 from .graph import RdfGraph, build_graph
 from .linking import Linked, Pins, check_links, link, load_pins, load_reference
 from .ontodoc import write_ontology_docs
@@ -102,9 +103,8 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
     services = build_records(raw, corrections, corrections_name, year)
     progress(f"read {len(services)} services")
     reference = load_reference(options.reference)
-    problems = check_links(services, reference, display_path(options.reference))
-    if problems:
-        raise InputError(problems)
+    for warning in check_links(services, reference, display_path(options.reference)):
+        progress(f"warning: {warning}")
     pins = load_pins(options.ids)
     linked = link(services, reference, pins)
     tables = build_tables(linked)
@@ -190,8 +190,25 @@ class staging:
             self.out.rename(old)
         self.folder.rename(self.out)
         if old is not None:
-            # Deleting after the swap: writing right after a big delete is slow on some disks.
-            shutil.rmtree(old, ignore_errors=True)
+            remove_later(old)
+
+
+def remove_later(folder: Path) -> None:
+    """Delete the replaced output without making the build wait for it.
+
+    Deleting after the swap (writing right after a big delete is slow on some disks), in a
+    detached process: a national build replaces hundreds of thousands of files.
+    """
+    rm = shutil.which("rm")
+    if rm is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    subprocess.Popen(
+        [rm, "-rf", "--", str(folder)],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def build_parameters(source: Path, metadata: SourceMetadata, year: int) -> dict[str, str]:

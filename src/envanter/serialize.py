@@ -9,6 +9,7 @@ only expanded JSON-LD). The same triples always give the same bytes.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from pathlib import Path
@@ -45,12 +46,29 @@ def context_document(prefixes: dict[str, str]) -> dict[str, object]:
 
 
 class Compactor:
-    """IRIs to compact IRIs (`dct:title`) with the longest matching prefix."""
+    """IRIs to compact IRIs (`dct:title`) with the longest matching prefix; memoised, since the
+    same predicates and classes come back on every node."""
 
     def __init__(self, prefixes: dict[str, str]) -> None:
+        self.by_namespace = {ns: prefix for prefix, ns in prefixes.items()}
         self.by_length = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+        self.cache: dict[str, str] = {}
 
     def __call__(self, iri: str) -> str:
+        hit = self.cache.get(iri)
+        if hit is not None:
+            return hit
+        compact = self._compact(iri)
+        if len(self.cache) < 100_000:
+            self.cache[iri] = compact
+        return compact
+
+    def _compact(self, iri: str) -> str:
+        # Most IRIs end in a local name after their namespace's last '/' or '#'.
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        prefix = self.by_namespace.get(iri[:cut])
+        if prefix is not None and cut < len(iri):
+            return f"{prefix}:{iri[cut:]}"
         for prefix, ns in self.by_length:
             if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns) :].startswith("//"):
                 return f"{prefix}:{iri[len(ns) :]}"
@@ -92,14 +110,73 @@ def jsonld_nodes(triples: Iterable[ox.Triple], compact: Compactor) -> Iterator[d
 
 
 def write_jsonld(
-    triples: Iterable[ox.Triple], prefixes: dict[str, str], context_url: str, path: Path
+    triples: Iterable[ox.Triple],
+    prefixes: dict[str, str],
+    context_url: str,
+    path: Path,
+    compact: Compactor | None = None,
 ) -> Path:
-    """Compact JSON-LD against the published context, one node per subject."""
-    compact = Compactor(prefixes)
-    document = {"@context": context_url, "@graph": list(jsonld_nodes(triples, compact))}
+    """Compact JSON-LD against the published context, one node per subject and per line."""
+    compact = compact or Compactor(prefixes)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(document, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    with path.open("w", encoding="utf-8") as f:
+        f.write('{"@context": ' + json.dumps(context_url) + ',\n "@graph": [')
+        for k, node in enumerate(jsonld_nodes(triples, compact)):
+            # The C encoder (no indent) is several times faster than the indenting one.
+            f.write(("\n  " if k == 0 else ",\n  ") + json.dumps(node, ensure_ascii=False))
+        f.write("\n]}\n")
     return path
+
+
+PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
+PN_PREFIX = re.compile(r"[A-Za-z](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
+IRI_ESCAPE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+STRING_ESCAPE = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+class TurtleWriter:
+    """A small Turtle writer for the per-resource documents: a few dozen triples each, so the
+    prefixes are written only when used, and tens of thousands of them stay cheap."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.compact = Compactor({p: ns for p, ns in prefixes.items() if PN_PREFIX.fullmatch(p)})
+        self.namespaces = dict(prefixes)
+
+    def iri(self, iri: str, used: set[str]) -> str:
+        short = self.compact(iri)
+        if short != iri:
+            prefix, _, local = short.partition(":")
+            if PN_LOCAL.fullmatch(local):
+                used.add(prefix)
+                return short
+        return "<" + IRI_ESCAPE.sub(lambda m: f"\\u{ord(m.group(0)):04X}", iri) + ">"
+
+    def term(self, t: object, used: set[str]) -> str:
+        if isinstance(t, ox.NamedNode):
+            return self.iri(t.value, used)
+        if isinstance(t, ox.BlankNode):
+            return f"_:{t.value}"
+        if isinstance(t, ox.Literal):
+            text = '"' + "".join(STRING_ESCAPE.get(c, c) for c in t.value) + '"'
+            if t.language:
+                return f"{text}@{t.language}"
+            if t.datatype.value == XSD_STRING:
+                return text
+            return f"{text}^^{self.iri(t.datatype.value, used)}"
+        raise TypeError("RDF-star quoted triples are not written")
+
+    def document(self, triples: list[ox.Triple]) -> str:
+        used: set[str] = set()
+        body: list[str] = []
+        for subject, group in groupby(triples, key=lambda t: t.subject):
+            parts: list[str] = []
+            for predicate, same in groupby(group, key=lambda t: t.predicate):
+                p = "a" if predicate == RDF_TYPE else self.iri(predicate.value, used)
+                objects = " , ".join(self.term(t.object, used) for t in same)
+                parts.append(f"{p} {objects}")
+            body.append(self.term(subject, used) + " " + " ;\n\t".join(parts) + " .\n")
+        head = "".join(f"@prefix {p}: <{self.namespaces[p]}> .\n" for p in sorted(used))
+        return head + ("\n" if head else "") + "".join(body)
 
 
 def document_path(iri: str, base: str) -> str | None:
@@ -120,6 +197,9 @@ def resource_documents(graph: RdfGraph, base: str, out: Path, context_url: str) 
         if t.predicate.value in LABELS:
             labels.setdefault(t.subject, []).append(t)
     written: list[Path] = []
+    compact = Compactor(graph.prefixes)
+    turtle = TurtleWriter(graph.prefixes)
+    folders: set[Path] = set()
     for subject, group in groupby(graph.triples, key=lambda t: t.subject):
         if not isinstance(subject, ox.NamedNode):
             continue
@@ -137,6 +217,13 @@ def resource_documents(graph: RdfGraph, base: str, out: Path, context_url: str) 
             key=lambda t: (term_value(t.subject), t.predicate.value, str(t.object)),
         )
         triples = own + linked
-        written.append(write_turtle(triples, graph.prefixes, out / f"{rel}.ttl"))
-        written.append(write_jsonld(triples, graph.prefixes, context_url, out / f"{rel}.jsonld"))
+        ttl = out / f"{rel}.ttl"
+        if ttl.parent not in folders:
+            ttl.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(ttl.parent)
+        ttl.write_text(turtle.document(triples), encoding="utf-8")
+        written.append(ttl)
+        written.append(
+            write_jsonld(triples, graph.prefixes, context_url, out / f"{rel}.jsonld", compact)
+        )
     return written
