@@ -40,13 +40,27 @@ def synthetic(n: int, seed: int = 1) -> list[RawRecord]:
             cells[key] = Cell(donor.text, (), donor.parts)
         # The unit and its DETSİS code travel together, as in the seed.
         unit_donor = rng.choice(pool)
-        for key in ("institution_code", "unit_central", "unit_provincial", "unit_local",
-                    "unit_other"):
+        for key in (
+            "institution_code",
+            "unit_central",
+            "unit_provincial",
+            "unit_local",
+            "unit_other",
+        ):
             cells[key] = Cell(unit_donor.cells[key].text, (), unit_donor.cells[key].parts)
         name = cells["name"].text or "Hizmet"
         cells["name"] = Cell(f"{name} {number}", (), ())
-        records.append(replace(pool[0], number=number, cells=cells, file="synthetic",
-                               first_line=number, last_line=number, furniture=()))
+        records.append(
+            replace(
+                pool[0],
+                number=number,
+                cells=cells,
+                file="synthetic",
+                first_line=number,
+                last_line=number,
+                furniture=(),
+            )
+        )
     return records
 
 
