@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +42,7 @@ from .serialize import (
     write_turtle,
 )
 from .source import read_source
-from .tables import build_tables, write_tables
+from .tables import Table, build_tables, write_tables
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,23 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildResult:
+@dataclass
+class Prepared:
+    """Everything read, checked and mapped; nothing written yet."""
+
+    services: list[Service]
+    linked: Linked
+    pins: Pins
+    tables: list[Table]
+    graph: RdfGraph
+    base: str
+    params: dict[str, str]
+    metadata: SourceMetadata
+    year: int
+
+
+def prepare(options: BuildOptions, progress: Progress = lambda _: None) -> Prepared:
+    """Read the source, make the records, link them, make the tables and the graph."""
     source = options.source
     if not source.exists():
         raise ConfigError(
@@ -109,12 +126,17 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
     linked = link(services, reference, pins)
     tables = build_tables(linked)
     base = check_base_uri(options.base_uri)
-    graph = build_graph(
-        tables, options.mappings, options.ontology, base, build_parameters(source, metadata, year)
-    )
-    progress(f"built the graph: {len(graph)} triples")
-
     params = build_parameters(source, metadata, year)
+    graph = build_graph(tables, options.mappings, options.ontology, base, params)
+    progress(f"built the graph: {len(graph)} triples")
+    return Prepared(services, linked, pins, tables, graph, base, params, metadata, year)
+
+
+def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildResult:
+    """The whole build: prepare everything, then write it into a fresh folder and swap it in."""
+    p = prepare(options, progress)
+    services, linked, pins, tables, graph = p.services, p.linked, p.pins, p.tables, p.graph
+    base, params, metadata, year = p.base, p.params, p.metadata, p.year
     out = options.out
     with staging(out) as folder:
         files = write_tables(tables, folder / "data" / "tables")
@@ -153,19 +175,49 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
 def write_dumps(graph: RdfGraph, base: str, folder: Path) -> list[Path]:
     """The whole graph three ways, and the JSON-LD context the JSON-LD is compact against."""
     context = folder / "context.jsonld"
+    folder.mkdir(parents=True, exist_ok=True)
     context.write_text(
         json.dumps(context_document(graph.prefixes), ensure_ascii=False, indent=1) + "\n",
         encoding="utf-8",
     )
     data = folder / "data"
-    return [
-        write_turtle(graph.triples, graph.prefixes, data / "dataset.ttl"),
-        write_ntriples(graph.triples, data / "dataset.nt"),
-        write_jsonld(
-            graph.triples, graph.prefixes, base + "context.jsonld", data / "dataset.jsonld"
-        ),
-        context,
-    ]
+    data.mkdir(parents=True, exist_ok=True)
+    jsonld = data / "dataset.jsonld"
+    # JSON-LD is written in Python, Turtle and N-Triples by pyoxigraph: on a machine with more
+    # than one core, the JSON-LD goes to a forked process while this one writes the other two.
+    with in_parallel(
+        lambda: write_jsonld(graph.triples, graph.prefixes, base + "context.jsonld", jsonld)
+    ):
+        ttl = write_turtle(graph.triples, graph.prefixes, data / "dataset.ttl")
+        nt = write_ntriples(graph.triples, data / "dataset.nt")
+    return [ttl, nt, jsonld, context]
+
+
+class in_parallel:
+    """Run `task` in a forked child for the duration of the `with` block (or inline where
+    fork is unavailable or there is one core); a failed child fails the block."""
+
+    def __init__(self, task: Callable[[], object]) -> None:
+        self.task = task
+        self.pid = 0
+
+    def __enter__(self) -> None:
+        if hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
+            self.pid = os.fork()
+            if self.pid == 0:  # the child: do the task, report by exit status, never return
+                try:
+                    self.task()
+                    os._exit(0)
+                except BaseException:
+                    os._exit(1)
+        else:
+            self.task()
+
+    def __exit__(self, kind: object, value: object, tb: object) -> None:
+        if self.pid:
+            _, status = os.waitpid(self.pid, 0)
+            if status != 0 and kind is None:
+                raise OSError("writing in a parallel process failed (its error is printed above)")
 
 
 class staging:

@@ -1,0 +1,81 @@
+"""Dump writing against pyoxigraph's own serialization of the same graph.
+
+For each size, a synthetic inventory is built up to the graph (not timed); then the three dumps
+are written twice: by envanter (`write_dumps`: Turtle and N-Triples through pyoxigraph, compact
+JSON-LD of our own) and by pyoxigraph alone (Turtle with the same prefixes, N-Triples, its
+expanded JSON-LD). The ratio is envanter's time over pyoxigraph's, median of three runs.
+
+    python bench/dumps.py --sizes 1000,10000 [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import pyoxigraph as ox  # noqa: E402
+from generate import synthetic  # noqa: E402
+
+from envanter.pipeline import BuildOptions, prepare, write_dumps  # noqa: E402
+from envanter.source import write_csv  # noqa: E402
+
+
+def median_time(action: object, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()  # type: ignore[operator]
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def measure(n: int, folder: Path) -> dict[str, float]:
+    source = folder / f"inventory-{n}.csv"
+    write_csv(synthetic(n), source)
+    source.with_name(source.stem + ".meta.yaml").write_text(
+        "publisher_key: ibb\nreference_year: 2025\n", encoding="utf-8")
+    prepared = prepare(BuildOptions(source=source, out=folder / "unused", corrections=None))
+    graph = prepared.graph
+    ours = median_time(lambda: write_dumps(graph, prepared.base, folder / "ours"))
+
+    def theirs() -> None:
+        out = folder / "theirs"
+        out.mkdir(exist_ok=True)
+        ox.serialize(graph.triples, str(out / "dataset.ttl"), ox.RdfFormat.TURTLE,
+                     prefixes=graph.prefixes)
+        ox.serialize(graph.triples, str(out / "dataset.nt"), ox.RdfFormat.N_TRIPLES)
+        ox.serialize(graph.triples, str(out / "dataset.jsonld"), ox.RdfFormat.JSON_LD)
+
+    return {"services": n, "triples": len(graph), "envanter_s": round(ours, 3),
+            "pyoxigraph_s": round(median_time(theirs), 3),
+            "ratio": round(ours / median_time(theirs), 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated service counts")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(s) for s in args.sizes.split(",")):
+            row = measure(n, Path(tmp))
+            results.append(row)
+            print(f"{row['services']:>7} services {row['triples']:>9} triples  envanter "
+                  f"{row['envanter_s']:7.2f} s  pyoxigraph {row['pyoxigraph_s']:7.2f} s  "
+                  f"ratio {row['ratio']:.2f}", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
