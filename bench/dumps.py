@@ -23,10 +23,10 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import pyoxigraph as ox  # noqa: E402
-from generate import synthetic  # noqa: E402
 
 from envanter.pipeline import BuildOptions, prepare, write_dumps  # noqa: E402
 from envanter.source import write_csv  # noqa: E402
+from generate import synthetic  # noqa: E402
 
 
 def median_time(action: object, runs: int = 3) -> float:
@@ -42,7 +42,8 @@ def measure(n: int, folder: Path) -> dict[str, float]:
     source = folder / f"inventory-{n}.csv"
     write_csv(synthetic(n), source)
     source.with_name(source.stem + ".meta.yaml").write_text(
-        "publisher_key: ibb\nreference_year: 2025\n", encoding="utf-8")
+        "publisher_key: ibb\nreference_year: 2025\n", encoding="utf-8"
+    )
     prepared = prepare(BuildOptions(source=source, out=folder / "unused", corrections=None))
     graph = prepared.graph
     ours = median_time(lambda: write_dumps(graph, prepared.base, folder / "ours"))
@@ -50,14 +51,19 @@ def measure(n: int, folder: Path) -> dict[str, float]:
     def theirs() -> None:
         out = folder / "theirs"
         out.mkdir(exist_ok=True)
-        ox.serialize(graph.triples, str(out / "dataset.ttl"), ox.RdfFormat.TURTLE,
-                     prefixes=graph.prefixes)
+        ox.serialize(
+            graph.triples, str(out / "dataset.ttl"), ox.RdfFormat.TURTLE, prefixes=graph.prefixes
+        )
         ox.serialize(graph.triples, str(out / "dataset.nt"), ox.RdfFormat.N_TRIPLES)
         ox.serialize(graph.triples, str(out / "dataset.jsonld"), ox.RdfFormat.JSON_LD)
 
-    return {"services": n, "triples": len(graph), "envanter_s": round(ours, 3),
-            "pyoxigraph_s": round(median_time(theirs), 3),
-            "ratio": round(ours / median_time(theirs), 2)}
+    return {
+        "services": n,
+        "triples": len(graph),
+        "envanter_s": round(ours, 3),
+        "pyoxigraph_s": round(median_time(theirs), 3),
+        "ratio": round(ours / median_time(theirs), 2),
+    }
 
 
 def main() -> None:
@@ -70,9 +76,12 @@ def main() -> None:
         for n in (int(s) for s in args.sizes.split(",")):
             row = measure(n, Path(tmp))
             results.append(row)
-            print(f"{row['services']:>7} services {row['triples']:>9} triples  envanter "
-                  f"{row['envanter_s']:7.2f} s  pyoxigraph {row['pyoxigraph_s']:7.2f} s  "
-                  f"ratio {row['ratio']:.2f}", flush=True)
+            print(
+                f"{row['services']:>7} services {row['triples']:>9} triples  envanter "
+                f"{row['envanter_s']:7.2f} s  pyoxigraph {row['pyoxigraph_s']:7.2f} s  "
+                f"ratio {row['ratio']:.2f}",
+                flush=True,
+            )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 

@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
