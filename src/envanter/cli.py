@@ -51,6 +51,17 @@ def main() -> None:
     "--base-uri", default=None, help=HELP["base_uri"] + "  [default: https://envanter.example/]"
 )
 @click.option(
+    "--license",
+    "license_",
+    default=None,
+    help=HELP["license"] + "  [default: https://creativecommons.org/licenses/by/4.0/]",
+)
+@click.option(
+    "--sparql-endpoint",
+    default=None,
+    help="URL of a SPARQL endpoint serving this dataset, announced in the catalog (VoID).",
+)
+@click.option(
     "--previous",
     type=click.Path(path_type=Path, exists=True),
     default=None,
@@ -63,6 +74,8 @@ def build_command(
     corrections: Path | None,
     reference_year: int | None,
     base_uri: str | None,
+    license_: str | None,
+    sparql_endpoint: str | None,
     previous: Path | None,
     quiet: bool,
 ) -> None:
@@ -76,6 +89,8 @@ def build_command(
         reference_year=reference_year,
         base_uri=base_uri or defaults.base_uri,
         previous=previous,
+        license=license_ or defaults.license,
+        sparql_endpoint=sparql_endpoint,
     )
     say = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
     result = run(lambda: build(options, progress=say))
