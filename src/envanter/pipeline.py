@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import Graph
+
 from .catalog import CatalogSettings, downloads, write_catalog
 from .config import (
     DEFAULT_BASE_URI,
@@ -27,7 +29,8 @@ from .config import (
     load_source_metadata,
 )
 from .diff import diff as release_diff
-from .diff import load, report, write_changes_page
+from .diff import load, write_changes_page
+from .diff import report as diff_report
 from .errors import ConfigError
 from .graph import RdfGraph, build_graph
 from .linking import Linked, Pins, check_links, link, load_pins, load_reference
@@ -42,6 +45,7 @@ from .serialize import (
 )
 from .source import read_source
 from .tables import Table, build_tables, write_tables
+from .validate import Report, ValidationFailed, load_shapes, to_rdflib, validate, write_report
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ class BuildOptions:
     site: Path = Path("site")
     license: str = DEFAULT_LICENSE
     previous: Path | None = None  # the previous release's dist/, for the changelog page
+    shapes: Path = Path("shapes")
+    strict: bool = False  # warnings fail the build too
     sparql_endpoint: str | None = None
 
 
@@ -70,6 +76,7 @@ class BuildResult:
     pins: Pins
     files: list[Path] = field(default_factory=list)
     graph: RdfGraph | None = None
+    report: Report | None = None
 
 
 Progress = Callable[[str], None]
@@ -136,6 +143,13 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
     p = prepare(options, progress)
     services, linked, pins, tables, graph = p.services, p.linked, p.pins, p.tables, p.graph
     base, params, metadata, year = p.base, p.params, p.metadata, p.year
+
+    # Validate before writing anything: a violation means nothing is published.
+    shapes = load_shapes([options.shapes / "profile.ttl"], base)
+    report = validate(to_rdflib(graph.triples), shapes)
+    progress(f"validated the graph: {report.summary()}")
+    if report.violations or (options.strict and report.count("warning")):
+        raise ValidationFailed(report, "the graph", options.strict)
     out = options.out
     with staging(out) as folder:
         files = write_tables(tables, folder / "data" / "tables")
@@ -160,15 +174,22 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
             reference_year=year,
             sparql_endpoint=options.sparql_endpoint,
         )
-        files.append(
-            write_catalog(settings, folder, downloads([t.name for t in tables], False), graph)
+        files += write_report(report, shapes, base, options.site, folder / "validation")
+        catalog = write_catalog(settings, folder, downloads([t.name for t in tables], True), graph)
+        files.append(catalog)
+        catalog_report = validate(
+            Graph().parse(catalog, format="turtle"),
+            load_shapes([options.shapes / "dcat.ttl"], base),
         )
+        progress(f"validated the catalog: {catalog_report.summary()}")
+        if catalog_report.violations or (options.strict and catalog_report.count("warning")):
+            raise ValidationFailed(catalog_report, "the catalog", options.strict)
         if options.previous is not None:
             changes = release_diff(load(options.previous), set(graph.triples))
             files.append(write_changes_page(changes, options.site, folder / "changes.html"))
-            progress(report(changes, triples=False).splitlines()[0])
+            progress(diff_report(changes, triples=False).splitlines()[0])
         files = [out / f.relative_to(folder) for f in files + documents]
-    return BuildResult(services, out, linked, pins, files, graph)
+    return BuildResult(services, out, linked, pins, files, graph, report)
 
 
 def write_dumps(graph: RdfGraph, base: str, folder: Path) -> list[Path]:

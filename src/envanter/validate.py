@@ -1,0 +1,286 @@
+"""SHACL validation: our shapes (shapes/) over the graph, with pySHACL, and a report people can read.
+
+The build validates the graph before it writes anything: a violation stops it (exit code 1);
+warnings and notes are reported and published with the data (validation/report.ttl and
+validation/index.html). The report is rebuilt from pySHACL's results into a stable form — results
+numbered in a fixed order, each with its rule — so two builds of the same input give the same
+bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from pyshacl import validate as shacl_validate
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
+
+from .errors import EXIT_VIOLATIONS, EnvanterError
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+DCT = Namespace("http://purl.org/dc/terms/")
+RDF_TYPE = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "note"}
+ORDER = {"violation": 0, "warning": 1, "note": 2}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One SHACL result, with the rule it comes from and its message in both languages."""
+
+    severity: str  # violation, warning or note
+    rule: str  # the shape's identifier, e.g. "service-title"
+    focus: str
+    path: str | None
+    value: str | None
+    message_en: str
+    message_tr: str
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "violation"]
+
+    def summary(self) -> str:
+        v, w, n = self.count("violation"), self.count("warning"), self.count("note")
+        return (
+            f"{v} violation{'s' if v != 1 else ''}, {w} warning{'s' if w != 1 else ''}, "
+            f"{n} note{'s' if n != 1 else ''}"
+        )
+
+
+class ValidationFailed(EnvanterError):
+    """The graph breaks our shapes; nothing is published."""
+
+    exit_code = EXIT_VIOLATIONS
+
+    def __init__(self, report: Report, what: str, strict: bool = False) -> None:
+        self.report = report
+        failing = [
+            f
+            for f in report.findings
+            if f.severity == "violation" or (strict and f.severity == "warning")
+        ]
+        lines = [f"{what} does not pass validation: {report.summary()}"]
+        lines += [format_finding(f) for f in failing]
+        super().__init__("\n".join(lines))
+
+
+def format_finding(f: Finding, lang: str = "en") -> str:
+    message = f.message_en if lang == "en" else f.message_tr
+    where = f"<{f.focus}>" if not f.focus.startswith("_:") else f.focus
+    return f"  {f.severity} [{f.rule}] {where}: {message}"
+
+
+def load_shapes(paths: Iterable[Path], base: str) -> Graph:
+    """Shapes with relative IRIs, resolved against {base}def/ like the ontology."""
+    shapes = Graph()
+    for path in paths:
+        shapes.parse(path, format="turtle", publicID=base + "def/")
+    return shapes
+
+
+def to_rdflib(triples: Iterable[ox.Triple]) -> Graph:
+    """pyoxigraph triples as an rdflib graph for pySHACL, lexical forms kept exactly."""
+    graph = Graph()
+    add = graph.add
+
+    def term(t: object) -> Node:
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return BNode(t.value)
+        if isinstance(t, ox.Literal):
+            if t.language:
+                return Literal(t.value, lang=t.language)
+            return Literal(t.value, datatype=URIRef(t.datatype.value), normalize=False)
+        raise TypeError("RDF-star quoted triples are not validated")
+
+    for t in triples:
+        add((term(t.subject), term(t.predicate), term(t.object)))
+    return graph
+
+
+def rule_of(shape: Node, shapes: Graph) -> str:
+    """The identifier of the node shape a result's source shape is, or belongs to."""
+    identifier = shapes.value(shape, DCT.identifier)
+    if identifier is None:
+        parent = shapes.value(None, SH.property, shape)
+        if parent is not None:
+            identifier = shapes.value(parent, DCT.identifier)
+    return str(identifier) if identifier is not None else str(shape)
+
+
+def messages(result: Node, report: Graph) -> tuple[str, str]:
+    texts = {
+        m.language: str(m)
+        for m in report.objects(result, SH.resultMessage)
+        if isinstance(m, Literal)
+    }
+    fallback = next(iter(texts.values()), "")
+    return texts.get("en", fallback), texts.get("tr", texts.get("en", fallback))
+
+
+def node_text(node: Node | None) -> str | None:
+    if node is None or isinstance(node, BNode):
+        return None
+    return str(node)
+
+
+def validate(data: Graph, shapes: Graph) -> Report:
+    """Run pySHACL and turn its results into findings, in a stable order."""
+    _, results, _ = shacl_validate(
+        data, shacl_graph=shapes, inference="none", allow_warnings=True, allow_infos=True
+    )
+    findings = []
+    for result in results.subjects(RDF_TYPE, SH.ValidationResult):
+        severity = SEVERITIES.get(results.value(result, SH.resultSeverity), "violation")
+        focus = results.value(result, SH.focusNode)
+        message_en, message_tr = messages(result, results)
+        findings.append(
+            Finding(
+                severity=severity,
+                rule=rule_of(results.value(result, SH.sourceShape), shapes),
+                focus=str(focus) if not isinstance(focus, BNode) else f"_:{focus}",
+                path=node_text(results.value(result, SH.resultPath)),
+                value=node_text(results.value(result, SH.value)),
+                message_en=message_en,
+                message_tr=message_tr,
+            )
+        )
+    findings.sort(
+        key=lambda f: (
+            ORDER[f.severity],
+            f.rule,
+            f.focus,
+            f.path or "",
+            f.value or "",
+            f.message_en,
+        )
+    )
+    return Report(findings)
+
+
+def report_triples(report: Report, base: str) -> list[ox.Triple]:
+    """The report as sh:ValidationReport triples, results as numbered IRIs (stable bytes)."""
+    n = ox.NamedNode
+    sh = "http://www.w3.org/ns/shacl#"
+    rdf_type = n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    report_iri = n(base + "validation/report")
+    severity = {"violation": "Violation", "warning": "Warning", "note": "Info"}
+    triples = [
+        ox.Triple(report_iri, rdf_type, n(sh + "ValidationReport")),
+        ox.Triple(
+            report_iri,
+            n(sh + "conforms"),
+            ox.Literal(
+                "false" if report.violations else "true",
+                datatype=n("http://www.w3.org/2001/XMLSchema#boolean"),
+            ),
+        ),
+    ]
+    for k, f in enumerate(report.findings, start=1):
+        r = n(f"{base}validation/report#r{k}")
+        triples += [
+            ox.Triple(report_iri, n(sh + "result"), r),
+            ox.Triple(r, rdf_type, n(sh + "ValidationResult")),
+            ox.Triple(r, n(sh + "resultSeverity"), n(sh + severity[f.severity])),
+            ox.Triple(r, n(sh + "sourceShape"), n(f"{base}def/sekiller#{f.rule}")),
+            ox.Triple(r, n(sh + "resultMessage"), ox.Literal(f.message_en, language="en")),
+            ox.Triple(r, n(sh + "resultMessage"), ox.Literal(f.message_tr, language="tr")),
+        ]
+        if not f.focus.startswith("_:"):
+            triples.append(ox.Triple(r, n(sh + "focusNode"), n(f.focus)))
+        if f.path:
+            triples.append(ox.Triple(r, n(sh + "resultPath"), n(f.path)))
+        if f.value is not None and f.value.startswith(("http://", "https://")):
+            triples.append(ox.Triple(r, n(sh + "value"), n(f.value)))
+        elif f.value is not None:
+            triples.append(ox.Triple(r, n(sh + "value"), ox.Literal(f.value)))
+    return triples
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A shape as the report page lists it."""
+
+    id: str
+    severity: str
+    message_en: str
+    message_tr: str
+
+
+def rules(shapes: Graph) -> list[Rule]:
+    """Every rule of the shapes, with its severity and messages (from the shape or its first
+    property shape)."""
+    out = []
+    for shape, identifier in shapes.subject_objects(DCT.identifier):
+        candidates = [shape, *shapes.objects(shape, SH.property)]
+        severity = next(
+            (
+                SEVERITIES[URIRef(str(s))]
+                for c in candidates
+                for s in shapes.objects(c, SH.severity)
+                if s in SEVERITIES
+            ),
+            "violation",
+        )
+        texts: dict[str, str] = {}
+        for c in candidates:
+            for m in shapes.objects(c, SH.message):
+                if isinstance(m, Literal) and m.language and m.language not in texts:
+                    texts[m.language] = str(m)
+        out.append(Rule(str(identifier), severity, texts.get("en", ""), texts.get("tr", "")))
+    return sorted(out, key=lambda r: (ORDER[r.severity], r.id))
+
+
+def write_report(
+    report: Report, shapes: Graph, base: str, templates: Path, folder: Path
+) -> list[Path]:
+    """validation/report.ttl and validation/index.html (bilingual, by rule and by resource)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    from .serialize import write_turtle
+
+    folder.mkdir(parents=True, exist_ok=True)
+    ttl = write_turtle(
+        report_triples(report, base),
+        {
+            "sh": "http://www.w3.org/ns/shacl#",
+            "sekil": base + "def/sekiller#",
+            "rapor": base + "validation/report#",
+        },
+        folder / "report.ttl",
+    )
+    by_rule: dict[str, list[Finding]] = {}
+    by_focus: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        by_rule.setdefault(f.rule, []).append(f)
+        by_focus.setdefault(f.focus, []).append(f)
+    anchors = {focus: f"k{k}" for k, focus in enumerate(sorted(by_focus), start=1)}
+    env = Environment(
+        loader=FileSystemLoader(templates), autoescape=True, undefined=StrictUndefined
+    )
+    html = env.get_template("validation.html.j2").render(
+        violations=report.count("violation"),
+        warnings=report.count("warning"),
+        notes=report.count("note"),
+        rules=rules(shapes),
+        by_rule=by_rule,
+        by_focus=sorted(by_focus.items()),
+        anchors=anchors,
+        severity_tr={"violation": "ihlal", "warning": "uyarı", "note": "not"},
+    )
+    page = folder / "index.html"
+    page.write_text(html, encoding="utf-8")
+    return [ttl, page]
