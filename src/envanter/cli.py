@@ -12,9 +12,10 @@ import click
 
 from . import __version__
 from .config import SETTINGS
-from .errors import EXIT_INTERNAL, EnvanterError
+from .errors import EXIT_INTERNAL, EXIT_VIOLATIONS, EnvanterError
 from .pipeline import BuildOptions, BuildResult, build
 from .records import Service
+from .validate import Report
 
 T = TypeVar("T")
 HELP = {s.name: s.help for s in SETTINGS}
@@ -67,6 +68,9 @@ def main() -> None:
     default=None,
     help="The previous release's output folder: write changes.html against it.",
 )
+@click.option(
+    "--strict", is_flag=True, help="Fail on validation warnings too, not only violations."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 def build_command(
     source: Path | None,
@@ -77,6 +81,7 @@ def build_command(
     license_: str | None,
     sparql_endpoint: str | None,
     previous: Path | None,
+    strict: bool,
     quiet: bool,
 ) -> None:
     """Read the inventory, check it, and write the publication to the output folder."""
@@ -91,6 +96,7 @@ def build_command(
         previous=previous,
         license=license_ or defaults.license,
         sparql_endpoint=sparql_endpoint,
+        strict=strict,
     )
     say = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
     result = run(lambda: build(options, progress=say))
@@ -111,6 +117,59 @@ def diff_command(old: Path, new: Path, summary: bool) -> None:
 
     result = run(lambda: diff(load(old), load(new)))
     click.echo(report(result, triples=not summary), nl=False)
+
+
+@main.command("validate")
+@click.argument("file", type=click.Path(path_type=Path), default=Path("dist/data/dataset.nt"))
+@click.option(
+    "--shapes",
+    "which",
+    type=click.Choice(["auto", "profile", "dcat"]),
+    default="auto",
+    help="Which shapes: the inventory profile, the catalog's, or chosen by the file "
+    "(a dcat:Catalog gets the catalog's).  [default: auto]",
+)
+@click.option(
+    "--base-uri",
+    default=None,
+    help="The base URI the file was built with.  [default: https://envanter.example/]",
+)
+@click.option(
+    "--all", "show_all", is_flag=True, help="List every warning and note, not only counts."
+)
+@click.option("--lang", type=click.Choice(["en", "tr"]), default="en", help="Language of messages.")
+def validate_command(
+    file: Path, which: str, base_uri: str | None, show_all: bool, lang: str
+) -> None:
+    """Validate the built dataset, or any RDF file, against envanter's SHACL shapes.
+
+    Exits 1 when there are violations."""
+    from .validate import check_file
+
+    report = run(lambda: check_file(file, which, base_uri))
+    click.echo(f"{file}: {report.summary()}")
+    for line in report_lines(report, show_all, lang):
+        click.echo(line)
+    if report.violations:
+        sys.exit(EXIT_VIOLATIONS)
+
+
+def report_lines(report: Report, show_all: bool, lang: str) -> list[str]:
+    """Violations one by one; warnings and notes counted per rule unless --all."""
+    from .validate import format_finding
+
+    lines = [format_finding(f, lang) for f in report.violations]
+    others = [f for f in report.findings if f.severity != "violation"]
+    if show_all:
+        return lines + [format_finding(f, lang) for f in others]
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for f in others:
+        counts[(f.severity, f.rule)] += 1
+    lines += [
+        f"  {severity} [{rule}]: {n} resource{'s' if n != 1 else ''}"
+        for (severity, rule), n in counts.items()
+    ]
+    return lines
 
 
 @main.command("template")

@@ -284,3 +284,28 @@ def write_report(
     page = folder / "index.html"
     page.write_text(html, encoding="utf-8")
     return [ttl, page]
+
+
+SHAPES_DIR = Path(__file__).resolve().parents[2] / "shapes"
+
+
+def check_file(
+    path: Path, which: str = "auto", base: str | None = None, shapes_dir: Path = Path("shapes")
+) -> Report:
+    """Validate an RDF file with our shapes (`envanter validate`)."""
+    from .config import DEFAULT_BASE_URI, check_base_uri
+    from .errors import ConfigError
+
+    if not path.exists():
+        raise ConfigError(f"{path}: not found (build first, or name an RDF file)")
+    data = Graph()
+    try:
+        data.parse(path)
+    except Exception as e:  # rdflib raises many kinds; all mean "not RDF we can read"
+        raise ConfigError(f"{path}: cannot read it as RDF: {e}") from e
+    if which == "auto":
+        catalog = URIRef("http://www.w3.org/ns/dcat#Catalog")
+        which = "dcat" if (None, RDF_TYPE, catalog) in data else "profile"
+    base = check_base_uri(base or DEFAULT_BASE_URI)
+    folder = shapes_dir if shapes_dir.exists() else SHAPES_DIR
+    return validate(data, load_shapes([folder / f"{which}.ttl"], base))

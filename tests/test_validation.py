@@ -1,0 +1,119 @@
+"""Validation in the build and `envanter validate`: refusals, the report, the exact words."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from rdflib import Graph, Namespace, URIRef
+
+from envanter.cli import main
+from envanter.pipeline import BuildOptions, build
+from envanter.validate import ValidationFailed
+
+from .conftest import ROOT
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+BROKEN = """
+@prefix cpsv: <http://purl.org/vocab/cpsv#> . @prefix cv: <http://data.europa.eu/m8g/> .
+@prefix dct: <http://purl.org/dc/terms/> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> . @prefix env: <https://envanter.example/def/envanter#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://envanter.example/id/hizmet/x> a cpsv:PublicService ;
+    dct:identifier "x" ; dct:title "Bir Hizmet"@tr ; dct:description "Bir hizmet."@tr ;
+    cv:hasCompetentAuthority <https://envanter.example/id/kurum/u> ;
+    cv:processingTime "P1D"^^xsd:duration ;
+    prov:wasDerivedFrom <https://envanter.example/id/kaynak/s/satir-1-2> .
+<https://envanter.example/id/kurum/u> a cv:PublicOrganisation ;
+    skos:prefLabel "Birim"@tr , "Unit"@en ; dct:spatial <http://www.wikidata.org/entity/Q406> .
+<https://envanter.example/id/kaynak/s/satir-1-2> a env:SourceExcerpt ;
+    env:firstLine "1"^^xsd:positiveInteger ; env:lastLine "2"^^xsd:positiveInteger ;
+    env:sourceDocument <https://envanter.example/id/kaynak/s> .
+"""
+
+
+def test_validate_reports_a_broken_graph_word_for_word(tmp_path: Path) -> None:
+    path = tmp_path / "broken.ttl"
+    path.write_text(BROKEN, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 1
+    service = "<https://envanter.example/id/hizmet/x>"
+    assert result.output == (
+        f"{path}: 2 violations, 1 warning, 0 notes\n"
+        f"  violation [service-legal-resource] {service}: A service must rest on at least one "
+        "law or regulation (cv:hasLegalResource).\n"
+        f"  violation [service-title] {service}: A service must have an English title "
+        "(dct:title@en): add it to data/reference/en.yaml.\n"
+        "  warning [no-online-channel]: 1 resource\n"
+    )
+
+
+def test_validate_in_turkish(tmp_path: Path) -> None:
+    path = tmp_path / "broken.ttl"
+    path.write_text(BROKEN, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path), "--lang", "tr", "--all"])
+    assert (
+        "  violation [service-title] <https://envanter.example/id/hizmet/x>: Hizmetin İngilizce "
+        "bir adı (dct:title@en) olmalı: data/reference/en.yaml dosyasına ekleyin.\n"
+    ) in result.output
+    assert "  warning [no-online-channel] <https://envanter.example/id/hizmet/x>: " in result.output
+
+
+def test_validate_refuses_what_it_cannot_read(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(tmp_path / "none.ttl")])
+    assert result.exit_code == 2
+    assert result.output == (
+        f"error: {tmp_path / 'none.ttl'}: not found (build first, or name an RDF file)\n"
+    )
+
+
+def test_a_violation_stops_the_build_and_nothing_is_published(tmp_path: Path) -> None:
+    reference = tmp_path / "reference"
+    shutil.copytree(ROOT / "data" / "reference", reference)
+    english = yaml.safe_load((reference / "en.yaml").read_text(encoding="utf-8"))
+    del english["service_names"]["Halk Süt Desteği"]
+    (reference / "en.yaml").write_text(
+        yaml.safe_dump(english, allow_unicode=True), encoding="utf-8"
+    )
+    out = tmp_path / "dist"
+    with pytest.raises(ValidationFailed) as failed:
+        build(BuildOptions(out=out, reference=reference))
+    assert failed.value.exit_code == 1
+    assert str(failed.value).splitlines() == [
+        "the graph does not pass validation: 1 violation, 38 warnings, 76 notes",
+        "  violation [service-title] <https://envanter.example/id/hizmet/halk-sut-destegi>: "
+        "A service must have an English title (dct:title@en): add it to data/reference/en.yaml.",
+    ]
+    assert not out.exists()
+
+
+def test_strict_makes_warnings_fail(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    result = CliRunner().invoke(main, ["build", "--strict", "--quiet", "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "error: the graph does not pass validation: 0 violations, 38 warnings, 76 notes\n"
+        "  warning [no-exact-processing-time] <https://envanter.example/id/hizmet/"
+    )
+    assert not out.exists()
+
+
+def test_the_report_is_published(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    build(BuildOptions(out=out))
+    report = Graph().parse(out / "validation" / "report.ttl", format="turtle")
+    (node,) = report.subjects(None, SH.ValidationReport)
+    assert report.value(node, SH.conforms).toPython() is True
+    results = list(report.objects(node, SH.result))
+    assert len(results) == 38 + 76
+    page = (out / "validation" / "index.html").read_text(encoding="utf-8")
+    shapes = Graph()
+    for name in ("profile.ttl",):
+        shapes.parse(ROOT / "shapes" / name, publicID="https://envanter.example/def/")
+    rule_ids = {str(o) for o in shapes.objects(None, URIRef("http://purl.org/dc/terms/identifier"))}
+    for rule in rule_ids:
+        assert f'<section id="{rule}">' in page, rule
