@@ -42,3 +42,16 @@ def test_every_command_is_documented() -> None:
     text = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     for name in main.commands:  # type: ignore[attr-defined]
         assert f"## `envanter {name}" in text, name
+
+
+def test_every_shape_rule_is_documented() -> None:
+    from rdflib import Graph, URIRef
+
+    text = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    shapes = Graph()
+    for path in (ROOT / "shapes").glob("*.ttl"):
+        shapes.parse(path, publicID="https://envanter.example/def/")
+    ids = {str(o) for o in shapes.objects(None, URIRef("http://purl.org/dc/terms/identifier"))}
+    assert len(ids) == 25
+    for rule in ids:
+        assert f"| `{rule}` |" in text, rule

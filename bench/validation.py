@@ -1,0 +1,81 @@
+"""Validation against a bare pySHACL run with the same shapes on the same graph.
+
+For each size, a synthetic inventory is built up to the graph (not timed). Then envanter's
+validation stage — turning the graph into rdflib terms, pySHACL, and reading the results into
+findings — is timed against `pyshacl.validate` alone on the same graph, already in rdflib.
+
+    python bench/validation.py --sizes 1000,10000 [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import pyshacl  # noqa: E402
+
+from envanter.pipeline import BuildOptions, prepare  # noqa: E402
+from envanter.source import write_csv  # noqa: E402
+from envanter.validate import load_shapes, to_rdflib, validate  # noqa: E402
+from generate import synthetic  # noqa: E402
+
+
+def measure(n: int, folder: Path) -> dict[str, float]:
+    source = folder / f"inventory-{n}.csv"
+    write_csv(synthetic(n), source)
+    source.with_name(source.stem + ".meta.yaml").write_text(
+        "publisher_key: ibb\nreference_year: 2025\n", encoding="utf-8"
+    )
+    prepared = prepare(BuildOptions(source=source, out=folder / "unused", corrections=None))
+    shapes = load_shapes([ROOT / "shapes" / "profile.ttl"], prepared.base)
+
+    start = time.perf_counter()
+    report = validate(to_rdflib(prepared.graph.triples), shapes)
+    ours = time.perf_counter() - start
+
+    data = to_rdflib(prepared.graph.triples)
+    start = time.perf_counter()
+    pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", allow_warnings=True, allow_infos=True
+    )
+    bare = time.perf_counter() - start
+    return {
+        "services": n,
+        "triples": len(prepared.graph),
+        "findings": len(report.findings),
+        "envanter_s": round(ours, 2),
+        "pyshacl_s": round(bare, 2),
+        "ratio": round(ours / bare, 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated service counts")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(s) for s in args.sizes.split(",")):
+            row = measure(n, Path(tmp))
+            results.append(row)
+            print(
+                f"{row['services']:>7} services {row['triples']:>9} triples  envanter "
+                f"{row['envanter_s']:7.2f} s  pyshacl {row['pyshacl_s']:7.2f} s  "
+                f"ratio {row['ratio']:.2f}",
+                flush=True,
+            )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
