@@ -117,3 +117,27 @@ def test_the_report_is_published(tmp_path: Path) -> None:
     rule_ids = {str(o) for o in shapes.objects(None, URIRef("http://purl.org/dc/terms/identifier"))}
     for rule in rule_ids:
         assert f'<section id="{rule}">' in page, rule
+
+
+def test_validation_in_shards_finds_what_the_whole_graph_gives(tmp_path: Path) -> None:
+    import sys
+
+    from envanter.pipeline import prepare
+    from envanter.source import write_csv
+    from envanter.validate import load_shapes, to_rdflib, validate, validate_sharded
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import synthetic
+
+    source = tmp_path / "inventory.csv"
+    write_csv(synthetic(120, seed=7), source)
+    source.with_name("inventory.meta.yaml").write_text(
+        "publisher_key: ibb\nreference_year: 2025\n", encoding="utf-8"
+    )
+    prepared = prepare(BuildOptions(source=source, out=tmp_path / "x", corrections=None))
+    shapes = load_shapes([ROOT / "shapes" / "profile.ttl"], prepared.base)
+    whole = validate(to_rdflib(prepared.graph.triples), shapes)
+    assert whole.findings  # the synthetic services do have warnings and notes
+    for size in (1, 7, 500):
+        sharded = validate_sharded(prepared.graph.triples, shapes, prepared.base, shard_size=size)
+        assert sharded.findings == whole.findings, size

@@ -45,7 +45,14 @@ from .serialize import (
 )
 from .source import read_source
 from .tables import Table, build_tables, write_tables
-from .validate import Report, ValidationFailed, load_shapes, to_rdflib, validate, write_report
+from .validate import (
+    Report,
+    ValidationFailed,
+    load_shapes,
+    validate,
+    validate_sharded,
+    write_report,
+)
 
 
 @dataclass(frozen=True)
@@ -146,7 +153,7 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
 
     # Validate before writing anything: a violation means nothing is published.
     shapes = load_shapes([options.shapes / "profile.ttl"], base)
-    report = validate(to_rdflib(graph.triples), shapes)
+    report = validate_sharded(graph.triples, shapes, base, shard_size=500)
     progress(f"validated the graph: {report.summary()}")
     if report.violations or (options.strict and report.count("warning")):
         raise ValidationFailed(report, "the graph", options.strict)

@@ -9,6 +9,7 @@ bytes.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -322,3 +323,158 @@ def check_file(
     base = check_base_uri(base or DEFAULT_BASE_URI)
     folder = shapes_dir if shapes_dir.exists() else SHAPES_DIR
     return validate(data, load_shapes([folder / f"{which}.ttl"], base))
+
+
+# --- Validation in shards ------------------------------------------------------------------------
+#
+# The shapes are local: a service's rules look at the service, its own sub-resources and the
+# types of what it links to; an entity's rules (labels, a law's page) look at the entity. So the
+# graph is validated in shards — groups of services with their sub-resources, and one shard of
+# everything they share — in parallel processes. That bounds the memory rdflib and pySHACL need
+# (a national graph would not fit in one rdflib graph) and uses every core; the findings are the
+# same as for the whole graph at once (a test checks it).
+
+CPSV_SERVICE = "http://purl.org/vocab/cpsv#PublicService"
+OX_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+OX_DCT_TYPE = ox.NamedNode("http://purl.org/dc/terms/type")
+SH_TARGET_CLASS = SH.targetClass
+SH_TARGET_SUBJECTS = SH.targetSubjectsOf
+
+
+BOTH_SIDES = {"http://data.europa.eu/m8g/processingTime"}  # services and channels may have it
+
+
+def split_shapes(
+    shapes: Graph, service_classes: set[str], service_predicates: set[str]
+) -> tuple[Graph, Graph]:
+    """(shapes whose focus nodes live with a service, shapes of what services share). A shape
+    that can focus on both goes to both; its findings are merged."""
+    local, shared = Graph(), Graph()
+    for shape in set(shapes.subjects(DCT.identifier, None)):
+        classes = {str(c) for c in shapes.objects(shape, SH_TARGET_CLASS)}
+        predicates = {str(p) for p in shapes.objects(shape, SH_TARGET_SUBJECTS)}
+        if predicates & BOTH_SIDES:
+            destinations: tuple[Graph, ...] = (local, shared)
+        elif (
+            (classes or predicates)
+            and classes <= service_classes
+            and predicates <= service_predicates
+        ):
+            destinations = (local,)
+        else:
+            destinations = (shared,)
+        description = shapes.cbd(shape)
+        for graph in destinations:
+            for t in description:
+                graph.add(t)
+    return local, shared
+
+
+SERVICE_CLASSES = {
+    CPSV_SERVICE,
+    "http://data.europa.eu/m8g/Participation",
+    "http://data.europa.eu/m8g/Requirement",
+}
+
+
+def shards(
+    triples: list[ox.Triple], base: str, size: int
+) -> tuple[list[list[ox.Triple]], list[ox.Triple]]:
+    """Group the triples: one list per `size` services (with their sub-resources and the types
+    of what they link to), and the shared rest."""
+    services = [
+        t.subject
+        for t in triples
+        if t.predicate == OX_TYPE
+        and isinstance(t.object, ox.NamedNode)
+        and t.object.value == CPSV_SERVICE
+    ]
+    owner: dict[object, int] = {s: k // size for k, s in enumerate(sorted(services, key=str))}
+    own = (
+        base + "id/katilim/",
+        base + "id/gereksinim/",
+        base + "id/adim/",
+        base + "id/islem-sayisi/",
+    )
+    excerpts = base + "id/kaynak/"
+    # A sub-resource belongs to the service that points to it.
+    for t in triples:
+        k = owner.get(t.subject)
+        if k is None or not isinstance(t.object, ox.NamedNode):
+            continue
+        iri = t.object.value
+        if iri.startswith(own) or (iri.startswith(excerpts) and "/satir-" in iri):
+            owner.setdefault(t.object, k)
+    groups: list[list[ox.Triple]] = [[] for _ in range((len(services) + size - 1) // size)]
+    shared: list[ox.Triple] = []
+    kinds: dict[object, list[ox.Triple]] = {}
+    for t in triples:
+        k = owner.get(t.subject)
+        if k is None:
+            shared.append(t)
+            if t.predicate in (OX_TYPE, OX_DCT_TYPE):
+                kinds.setdefault(t.subject, []).append(t)
+        else:
+            groups[k].append(t)
+    # What a shard's nodes link to is described there only by its types (for sh:class and the
+    # channel-type check); its own rules run in the shared shard.
+    for group in groups:
+        linked = {t.object for t in group if isinstance(t.object, ox.NamedNode)}
+        group.extend(kt for node in linked for kt in kinds.get(node, []))
+    return groups, shared
+
+
+# The shards, set before the worker processes are forked: they inherit them, and only an index
+# goes through the pipe (pickling a million triples would cost more than validating them).
+_TASKS: list[tuple[list[ox.Triple], Graph]] = []
+
+
+def _validate_shard(index: int) -> list[Finding]:
+    triples, shapes = _TASKS[index]
+    return validate(to_rdflib(triples), shapes).findings
+
+
+def validate_sharded(
+    triples: list[ox.Triple],
+    shapes: Graph,
+    base: str,
+    shard_size: int = 1000,
+    workers: int | None = None,
+) -> Report:
+    """The whole graph's findings, computed shard by shard in parallel processes."""
+    import multiprocessing
+
+    local_shapes, shared_shapes = split_shapes(
+        shapes,
+        SERVICE_CLASSES
+        | {
+            base + "def/envanter#AnnualVolume",
+            base + "def/envanter#SourceExcerpt",
+            base + "def/envanter#InternalStep",
+        },
+        {base + "def/envanter#correction", "http://data.europa.eu/m8g/processingTime"},
+    )
+    groups, shared = shards(triples, base, shard_size)
+    global _TASKS
+    _TASKS = [(shared, shared_shapes)] + [(g, local_shapes) for g in groups]
+    try:
+        workers = workers or min(len(_TASKS), os.cpu_count() or 1)
+        if workers > 1 and hasattr(os, "fork"):
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                results = pool.map(_validate_shard, range(len(_TASKS)), chunksize=1)
+        else:
+            results = [_validate_shard(k) for k in range(len(_TASKS))]
+    finally:
+        _TASKS = []
+    findings = sorted(
+        {f for found in results for f in found},
+        key=lambda f: (
+            ORDER[f.severity],
+            f.rule,
+            f.focus,
+            f.path or "",
+            f.value or "",
+            f.message_en,
+        ),
+    )
+    return Report(findings)
