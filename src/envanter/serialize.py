@@ -225,7 +225,7 @@ def document_path(iri: str, base: str) -> str | None:
 
 def resource_documents(graph: RdfGraph, base: str, out: Path, context_url: str) -> list[Path]:
     """For every minted URI: its description (concise bounded description) and the labels of the
-    resources it links to, as Turtle and JSON-LD."""
+    resources it links to, as Turtle, N-Triples and JSON-LD."""
     labels: dict[object, list[ox.Triple]] = {}
     for t in graph.triples:
         if t.predicate.value in LABELS:
@@ -257,6 +257,9 @@ def resource_documents(graph: RdfGraph, base: str, out: Path, context_url: str) 
             folders.add(ttl.parent)
         ttl.write_text(turtle.document(triples), encoding="utf-8")
         written.append(ttl)
+        nt = out / f"{rel}.nt"
+        nt.write_text("".join(f"{t} .\n" for t in triples), encoding="utf-8")
+        written.append(nt)
         written.append(
             write_jsonld(triples, graph.prefixes, context_url, out / f"{rel}.jsonld", compact)
         )
