@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .catalog import CatalogSettings, downloads, write_catalog
+from .catalog import CatalogSettings, Download, downloads, sha256, write_catalog
 from .config import (
     DEFAULT_BASE_URI,
     DEFAULT_CORRECTIONS,
@@ -43,6 +43,8 @@ from .serialize import (
     write_ntriples,
     write_turtle,
 )
+from .site import Site, example_queries
+from .sitedata import load_site_data
 from .source import read_source
 from .tables import Table, build_tables, write_tables
 from .validate import (
@@ -68,6 +70,7 @@ class BuildOptions:
     mappings: Path = Path("mappings")
     ontology: Path = Path("ontology")
     site: Path = Path("site")
+    queries: Path = Path("queries")
     license: str = DEFAULT_LICENSE
     previous: Path | None = None  # the previous release's dist/, for the changelog page
     shapes: Path = Path("shapes")
@@ -182,7 +185,10 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
             sparql_endpoint=options.sparql_endpoint,
         )
         files += write_report(report, shapes, base, options.site, folder / "validation")
-        catalog = write_catalog(settings, folder, downloads([t.name for t in tables], True), graph)
+        published = downloads([t.name for t in tables], True)
+        pages = write_site(options, graph, base, report, folder, published)
+        progress(f"wrote the site: {len(pages)} pages")
+        catalog = write_catalog(settings, folder, published, graph)
         files.append(catalog)
         catalog_report = validate(
             Graph().parse(catalog, format="turtle"),
@@ -312,3 +318,37 @@ def build_parameters(source: Path, metadata: SourceMetadata, year: int) -> dict[
         "form_code": metadata.form_code or "",
         "received_as": metadata.received_as or "",
     }
+
+
+def write_site(
+    options: BuildOptions,
+    graph: RdfGraph,
+    base: str,
+    report: Report,
+    folder: Path,
+    published: list[Download],
+) -> list[Path]:
+    """The HTML site, from the graph through the named queries in queries/site/."""
+    files = [
+        {
+            "path": d.path,
+            "title_tr": d.title_tr,
+            "title_en": d.title_en,
+            "size": str((folder / d.path).stat().st_size),
+            "sha256": sha256(folder / d.path),
+        }
+        for d in published
+    ]
+    data = load_site_data(graph, base, options.queries / "site")
+    site = Site(
+        data,
+        graph,
+        report,
+        options.site,
+        folder,
+        files,
+        example_queries(options.queries),
+        options.license,
+    )
+    shutil.copytree(options.site / "static", folder / "static")
+    return site.render()

@@ -1,0 +1,387 @@
+"""The static HTML site: Jinja2 templates (site/) over the site data, in Turkish and English.
+
+Pages: home, the service list (client-side search and facets), a page per service, a page per
+law, organisation, document, channel and concept, a plain page for every other URI we mint, the
+example SPARQL queries, about/dataset, sitemap.xml, robots.txt and a 404 page. Turkish pages are at
+their path, English ones under en/. Templates run with autoescape and StrictUndefined: source text
+is untrusted everywhere, and the JSON-LD embedded in pages goes through Jinja's HTML-safe tojson.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from .graph import RDF_TYPE, RdfGraph
+from .iris import ascii_fold
+from .serialize import Compactor, context_document, document_path, jsonld_nodes
+from .sitedata import CPSV, CV, DCT, SiteData
+from .validate import Finding, Report
+
+LANGS = ("tr", "en")
+# The variables of queries/site/entity-details.rq: every entity page has each, maybe empty.
+DETAIL_KEYS = (
+    "number",
+    "page",
+    "part_of",
+    "article",
+    "detsis",
+    "parent",
+    "scheme",
+    "notation",
+    "kind",
+    "phone",
+    "contact_page",
+    "same_as",
+    "spatial",
+)
+ELI = "http://data.europa.eu/eli/ontology#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+ENV = "def/envanter#"
+
+
+def fold(text: str) -> str:
+    """Turkish-aware search folding, as search.js does it: 'İzni' and 'izni', 'süt' and 'sut'."""
+    return ascii_fold(text.replace("I", "ı").replace("İ", "i")).lower()
+
+
+class Site:
+    def __init__(
+        self,
+        data: SiteData,
+        graph: RdfGraph,
+        report: Report,
+        templates: Path,
+        out: Path,
+        downloads: list[dict[str, str]],
+        queries: list[dict[str, str]],
+        license_: str,
+    ) -> None:
+        self.data = data
+        self.graph = graph
+        self.base = data.base
+        self.report = report
+        self.out = out
+        self.downloads = downloads
+        self.queries = queries
+        self.license = license_
+        self.strings: dict[str, dict[str, str]] = yaml.safe_load(
+            (templates / "i18n.yaml").read_text(encoding="utf-8")
+        )
+        self.env = Environment(
+            loader=FileSystemLoader(templates),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.compact = Compactor(graph.prefixes)
+        self.context = context_document(graph.prefixes)["@context"]
+        self.findings: dict[str, list[Finding]] = defaultdict(list)
+        for f in report.findings:
+            self.findings[f.focus].append(f)
+        self.written: list[Path] = []
+
+    # --- helpers available to templates ---
+
+    def page_of(self, iri: str) -> str | None:
+        """The HTML page of a minted URI, relative to the site root (Turkish)."""
+        rel = document_path(iri, self.base)
+        return f"{rel}.html" if rel else None
+
+    def write(self, path: str, template: str, lang: str, **context: Any) -> None:
+        full = path if lang == "tr" else f"en/{path}"
+        # Links are relative, so the site works from any folder or host; the 404 page is served
+        # at any path, so its links are absolute.
+        root = self.base if context.pop("absolute", False) else "../" * full.count("/")
+        t = self.strings
+
+        def s(key: str) -> str:
+            return t[key][lang]
+
+        def link(iri: str) -> str:
+            page = self.page_of(iri)
+            return f"{root}{'en/' if lang == 'en' else ''}{page}" if page else iri
+
+        html = self.env.get_template(template).render(
+            lang=lang,
+            s=s,
+            root=root,
+            home=f"{root}{'en/' if lang == 'en' else ''}",
+            path=path,
+            other_lang="en" if lang == "tr" else "tr",
+            other_href=f"{root}{'en/' if lang == 'tr' else ''}{path}",
+            tr_href=f"{self.base}{path}",
+            en_href=f"{self.base}en/{path}",
+            canonical=f"{self.base}{full}",
+            label=lambda iri: self.data.label(iri, lang),
+            link=link,
+            doc=lambda iri, ext: f"{root}{document_path(iri, self.base)}.{ext}",
+            **context,
+        )
+        target = self.out / full
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+        self.written.append(target)
+
+    def jsonld(self, triples: list[ox.Triple]) -> dict[str, object]:
+        return {"@context": self.context, "@graph": list(jsonld_nodes(triples, self.compact))}
+
+    # --- pages ---
+
+    def render(self) -> list[Path]:
+        by_subject = {s: list(g) for s, g in groupby(self.graph.triples, key=lambda t: t.subject)}
+        services = [self.service_view(s) for s in self.data.services]
+        for lang in LANGS:
+            self.write(
+                "index.html",
+                "home.html.j2",
+                lang,
+                figures=self.figures(),
+                downloads=self.downloads[:4],
+            )
+            self.write(
+                "hizmetler.html",
+                "services.html.j2",
+                lang,
+                services=services,
+                facets=self.facets(services, lang),
+            )
+            self.write("sorgular.html", "queries.html.j2", lang, queries=self.queries)
+            self.write(
+                "hakkinda.html",
+                "about.html.j2",
+                lang,
+                downloads=self.downloads,
+                license=self.license,
+                uri_base=self.base,
+            )
+            self.write("404.html", "404.html.j2", lang, absolute=True)
+            for view in services:
+                self.write(
+                    self.page_of(view["iri"]) or "",
+                    "service.html.j2",
+                    lang,
+                    v=view,
+                    jsonld=self.jsonld(by_subject.get(ox.NamedNode(view["iri"]), [])),
+                    schema=self.schema_org(view, lang),
+                )
+            done = {v["iri"] for v in services}
+            for subject, triples in by_subject.items():
+                if not isinstance(subject, ox.NamedNode) or subject.value in done:
+                    continue
+                page = self.page_of(subject.value)
+                if page is None:
+                    continue
+                self.write(
+                    page,
+                    "entity.html.j2",
+                    lang,
+                    e=self.entity_view(subject.value, triples),
+                    jsonld=self.jsonld(triples),
+                )
+        self.write_sitemap()
+        return self.written
+
+    def figures(self) -> dict[str, int]:
+        types = self.data.types
+
+        def count(cls: str) -> int:
+            return sum(1 for t in types.values() if cls in t)
+
+        return {
+            "services": len(self.data.services),
+            "laws": sum(
+                1
+                for i, t in types.items()
+                if ELI + "LegalResource" in t and not self.data.details.get(i, {}).get("part_of")
+            ),
+            "documents": count(CV + "Evidence"),
+            "channels": count(CV + "Channel"),
+            "units": sum(
+                1
+                for i, t in types.items()
+                if CV + "PublicOrganisation" in t and "detsis" in self.data.details.get(i, {})
+            ),
+            "triples": len(self.graph.triples),
+        }
+
+    def service_view(self, row: dict[str, str]) -> dict[str, Any]:
+        iri = row["s"]
+        links = self.data.links.get(iri, {})
+        required = set(links.get(self.base + ENV + "requiredInput", []))
+        optional = set(links.get(self.base + ENV + "optionalInput", []))
+        channels = links.get(CV + "hasChannel", [])
+        kinds = sorted({k for c in channels for k in self.data.details.get(c, {}).get("kind", [])})
+        laws = links.get(CV + "hasLegalResource", [])
+        parafs, institutions = [], []
+        for p in self.data.participations.get(iri, []):
+            if p["role"].endswith("/dis-yazisma-kurumu") or p["role"].endswith(
+                "/basvuru-kabul-kurumu"
+            ):
+                institutions.append(p)
+            else:
+                parafs.append(p)
+        return {
+            "iri": iri,
+            "row": row,
+            "slug": row["id"],
+            "laws": [x for x in laws if not self.data.details.get(x, {}).get("part_of")],
+            "articles": [x for x in laws if self.data.details.get(x, {}).get("part_of")],
+            "documents": [
+                (d, "required" if d in required else "optional" if d in optional else None)
+                for d in links.get(CPSV + "hasInput", [])
+            ],
+            "channels": channels,
+            "channel_kinds": kinds,
+            "audiences": links.get(DCT + "audience", []),
+            "sdp": links.get(CV + "isClassifiedBy", []),
+            "unit": row.get("unit"),
+            "corrections": [
+                self.data.corrections[c]
+                for c in links.get(self.base + ENV + "correction", [])
+                if c in self.data.corrections
+            ],
+            "paraf": parafs,
+            "institutions": institutions,
+            "steps": self.data.steps.get(iri, []),
+            "volumes": self.data.volumes.get(iri, []),
+            "requirements": self.data.requirements.get(iri, []),
+            "findings": self.findings.get(iri, []),
+            "search": fold(
+                " ".join(
+                    [row.get("title_tr", ""), row.get("title_en", ""), row.get("description", "")]
+                    + [
+                        self.data.label(d, "tr")
+                        for d in links.get(CPSV + "hasInput", []) + channels
+                    ]
+                )
+            ),
+        }
+
+    def facets(self, services: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+        def options(key: str) -> list[tuple[str, str]]:
+            values = {
+                x for v in services for x in ([v[key]] if isinstance(v[key], str) else v[key]) if x
+            }
+            return sorted(((x, self.data.label(x, lang)) for x in values), key=lambda kv: kv[1])
+
+        return [
+            {"key": "unit", "label": "facet_unit", "options": options("unit")},
+            {"key": "law", "label": "facet_law", "options": options("laws")},
+            {"key": "group", "label": "facet_group", "options": options("audiences")},
+            {"key": "channel", "label": "facet_channel", "options": options("channel_kinds")},
+            {"key": "sdp", "label": "facet_sdp", "options": options("sdp")},
+        ]
+
+    def schema_org(self, v: dict[str, Any], lang: str) -> dict[str, object]:
+        row = v["row"]
+        return {
+            "@context": "https://schema.org",
+            "@type": "GovernmentService",
+            "@id": v["iri"],
+            "name": row.get("title_en")
+            if lang == "en" and row.get("title_en")
+            else row["title_tr"],
+            "description": row["description"],
+            "identifier": row["id"],
+            "provider": {
+                "@type": "GovernmentOrganization",
+                "name": self.data.label(v["unit"], lang) if v["unit"] else "",
+            },
+            "areaServed": {"@type": "City", "name": "İstanbul"},
+            "availableChannel": [
+                {"@type": "ServiceChannel", "name": self.data.label(c, lang)} for c in v["channels"]
+            ],
+        }
+
+    def entity_view(self, iri: str, triples: list[ox.Triple]) -> dict[str, Any]:
+        types = self.data.types.get(iri, set())
+        found = self.data.details.get(iri, {})
+        details = {k: sorted(found.get(k, ())) for k in DETAIL_KEYS}
+        if ELI + "LegalResource" in types:
+            kind = "law"
+        elif CV + "PublicOrganisation" in types or FOAF + "Agent" in types:
+            kind = "organisation"
+        elif CV + "Evidence" in types:
+            kind = "document"
+        elif CV + "Channel" in types:
+            kind = "channel"
+        elif SKOS + "Concept" in types or SKOS + "ConceptScheme" in types:
+            kind = "concept"
+        else:
+            kind = "resource"
+        used_by = sorted(self.data.used_by.get(iri, set()), key=lambda s: self.data.label(s, "tr"))
+        articles = sorted(i for i, d in self.data.details.items() if iri in d.get("part_of", ()))
+        children = sorted(i for i, d in self.data.details.items() if iri in d.get("parent", ()))
+        concepts = sorted(i for i, d in self.data.details.items() if iri in d.get("scheme", ()))
+        totals: dict[str, int] = defaultdict(int)
+        if kind == "organisation":
+            for s in used_by:
+                for vol in self.data.volumes.get(s, []):
+                    totals[vol["unit"]] += int(vol["value"])
+        props = [(t.predicate.value, t.object) for t in triples if t.predicate != RDF_TYPE]
+        return {
+            "iri": iri,
+            "kind": kind,
+            "types": sorted(types),
+            "details": details,
+            "used_by": used_by,
+            "articles": articles,
+            "children": children,
+            "concepts": concepts,
+            "totals": sorted(totals.items()),
+            "props": props,
+            "findings": self.findings.get(iri, []),
+            "compact": self.compact,
+        }
+
+    def write_sitemap(self) -> None:
+        urls = sorted(
+            f"{self.base}{p.relative_to(self.out).as_posix()}"
+            for p in self.written
+            if p.name != "404.html"
+        )
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        ]
+        lines += [f"  <url><loc>{u.replace('&', '&amp;')}</loc></url>" for u in urls]
+        lines.append("</urlset>")
+        sitemap = self.out / "sitemap.xml"
+        sitemap.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        robots = self.out / "robots.txt"
+        robots.write_text(
+            f"User-agent: *\nAllow: /\nSitemap: {self.base}sitemap.xml\n", encoding="utf-8"
+        )
+        self.written += [sitemap, robots]
+
+
+def example_queries(folder: Path) -> list[dict[str, str]]:
+    """queries/*.rq with their `# title:` / `# title@en:` / `# description…:` headers."""
+    out = []
+    for path in sorted(folder.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        head = {}
+        for line in text.splitlines():
+            if line.startswith("# ") and ":" in line:
+                key, _, value = line[2:].partition(":")
+                head[key.strip()] = value.strip()
+        out.append(
+            {
+                "file": path.name,
+                "title_tr": head.get("title", path.stem),
+                "title_en": head.get("title@en", path.stem),
+                "description_tr": head.get("description", ""),
+                "description_en": head.get("description@en", ""),
+                "text": text,
+            }
+        )
+    return out

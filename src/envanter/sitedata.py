@@ -1,0 +1,102 @@
+"""The site's data, read from the built graph with the named SPARQL queries in queries/site/.
+
+Every page shows what the graph says and nothing else: the queries run over the same triples
+that are published, and this module only groups their rows by resource.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .graph import RdfGraph
+from .sparql_rows import rows
+
+CPSV = "http://purl.org/vocab/cpsv#"
+CV = "http://data.europa.eu/m8g/"
+DCT = "http://purl.org/dc/terms/"
+ENV_LOCAL = "def/envanter#"
+
+
+@dataclass
+class SiteData:
+    base: str
+    services: list[dict[str, Any]]
+    labels: dict[str, dict[str, str]]  # IRI → {"tr": …, "en": …}
+    types: dict[str, set[str]]
+    details: dict[str, dict[str, set[str]]]  # IRI → field → values
+    links: dict[str, dict[str, list[str]]]  # service → relation → targets
+    participations: dict[str, list[dict[str, Any]]]
+    steps: dict[str, list[str]]
+    volumes: dict[str, list[dict[str, Any]]]
+    requirements: dict[str, list[str]]
+    corrections: dict[str, dict[str, Any]]
+    used_by: dict[str, set[str]] = field(default_factory=dict)  # entity → services
+
+    def label(self, iri: str, lang: str) -> str:
+        names = self.labels.get(iri, {})
+        return names.get(lang) or names.get("tr") or names.get("en") or iri.rsplit("/", 1)[-1]
+
+
+def load_site_data(graph: RdfGraph, base: str, queries: Path) -> SiteData:
+    store = ox.Store()
+    store.bulk_extend([ox.Quad(t.subject, t.predicate, t.object) for t in graph.triples])
+
+    def run(name: str) -> list[dict[str, Any]]:
+        return rows(store, (queries / f"{name}.rq").read_text(encoding="utf-8"), base)
+
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    types: dict[str, set[str]] = defaultdict(set)
+    for r in run("labels"):
+        for lang in ("tr", "en"):
+            if r.get(f"label_{lang}"):
+                labels[r["x"]].setdefault(lang, r[f"label_{lang}"])
+        if r.get("type"):
+            types[r["x"]].add(r["type"])
+    details: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for r in run("entity-details"):
+        for key, value in r.items():
+            if key != "x" and value:
+                details[r["x"]][key].add(value)
+    links: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    used_by: dict[str, set[str]] = defaultdict(set)
+    for r in run("links"):
+        links[r["s"]][r["rel"]].append(r["o"])
+        used_by[r["o"]].add(r["s"])
+    participations: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in run("participations"):
+        participations[r["s"]].append(r)
+        for key in ("role", "participant"):
+            if r.get(key):
+                used_by[r[key]].add(r["s"])
+    steps: dict[str, list[str]] = defaultdict(list)
+    for r in run("steps"):
+        steps[r["s"]].append(r["label"])
+    volumes: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in run("volumes"):
+        volumes[r["s"]].append(r)
+    requirements: dict[str, list[str]] = defaultdict(list)
+    for r in run("requirements"):
+        requirements[r["s"]].append(r["text"])
+    corrections = {r["c"]: r for r in run("corrections")}
+    for key in links:
+        for rel in links[key]:
+            links[key][rel] = sorted(set(links[key][rel]), key=lambda i: labels[i].get("tr", i))
+    return SiteData(
+        base,
+        run("services"),
+        dict(labels),
+        dict(types),
+        details,
+        links,
+        participations,
+        steps,
+        volumes,
+        requirements,
+        corrections,
+        dict(used_by),
+    )
