@@ -34,6 +34,10 @@ fi
 if ((dev)) && ! command -v make >/dev/null; then
     apt_install make
 fi
+# The browser tests drive Debian's Chromium headless through its ChromeDriver.
+if ((dev)); then
+    apt_install chromium chromium-driver
+fi
 
 if [[ ! -x .venv/bin/python ]]; then
     echo "setup: creating .venv" >&2
