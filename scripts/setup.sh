@@ -34,6 +34,11 @@ fi
 if ((dev)) && ! command -v make >/dev/null; then
     apt_install make
 fi
+# tests/test_nginx.py runs the generated nginx configuration in a real nginx (the package only:
+# the tests start their own nginx process; nothing here starts it as a service).
+if ((dev)) && [[ ! -x /usr/sbin/nginx ]]; then
+    apt_install nginx
+fi
 # The browser tests drive Debian's Chromium headless through its ChromeDriver.
 if ((dev)); then
     apt_install chromium chromium-driver

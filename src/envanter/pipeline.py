@@ -55,6 +55,7 @@ from .validate import (
     validate_sharded,
     write_report,
 )
+from .webconfig import write_web_configs
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,7 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
         documents = resource_documents(graph, base, folder, base + "context.jsonld")
         progress(f"wrote {len(documents)} per-resource documents")
         files += write_ontology_docs(options.ontology, base, options.site, folder / "def")
+        files += write_web_configs(folder, base)
         settings = CatalogSettings(
             base=base,
             dataset=f"{base}id/veri-seti/{params['source']}",

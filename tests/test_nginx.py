@@ -1,0 +1,211 @@
+"""The nginx configuration the build writes (dist/nginx.conf), run in a real nginx on 127.0.0.1:
+the same 303s as `envanter serve` for the common Accept headers, and the documents' media types.
+The Apache rules (dist/.htaccess) are checked for what they must contain."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from envanter.pipeline import BuildOptions, build
+from envanter.webconfig import apache_config, nginx_config, write_web_configs
+
+from .conftest import ROOT
+
+NGINX = Path("/usr/sbin/nginx")
+BASE = "http://127.0.0.1:8000/"
+THING = "/id/hizmet/halk-sut-destegi"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("nginx") / "dist"
+    cwd = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        build(BuildOptions(out=out, base_uri=BASE))
+    finally:
+        os.chdir(cwd)
+    # The build writes them once the pipeline calls write_web_configs; until then, here.
+    if not (out / "nginx.conf").exists():
+        write_web_configs(out, BASE)
+    # HTML pages are another stage's: make sure this thing has them in both languages.
+    for page in (out / "doc" / f"{THING[1:]}.html", out / "en" / "doc" / f"{THING[1:]}.html"):
+        if not page.exists():
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text("<!DOCTYPE html><title>Halk Süt Desteği</title>\n", encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="module")
+def nginx(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    if not NGINX.exists():
+        pytest.fail(
+            f"{NGINX} is missing: this test runs the generated configuration in a real nginx. "
+            "Install it with `bash scripts/setup.sh --dev` (Debian's nginx package)."
+        )
+    tmp = tmp_path_factory.mktemp("nginx-run")
+    port = free_port()
+    site = (dist / "nginx.conf").read_text(encoding="utf-8")
+    # The generated block is for a real host: listen here and serve the built folder instead.
+    site, listens = re.subn(r"(?m)^    listen 80;$", f"    listen 127.0.0.1:{port};", site)
+    site, roots = re.subn(r"(?m)^    root /var/www/envanter;$", f"    root {dist};", site)
+    assert (listens, roots) == (1, 1), "the server block must have one listen and one root line"
+    (tmp / "site.conf").write_text(site, encoding="utf-8")
+    (tmp / "nginx.conf").write_text(
+        f"""daemon off;
+master_process off;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    include {tmp}/site.conf;
+}}
+""",
+        encoding="utf-8",
+    )
+    # -p: relative paths under tmp; -e: the error log before the configuration is read (the
+    # default one, under /var/log, may not be writable).
+    arguments = ["-c", str(tmp / "nginx.conf"), "-p", f"{tmp}/"]
+    check = subprocess.run(
+        [str(NGINX), "-t", "-q", "-e", str(tmp / "error.log"), *arguments],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0, check.stderr
+    process = subprocess.Popen(
+        [str(NGINX), "-e", str(tmp / "error.log"), *arguments],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert process.poll() is None, process.communicate()[1]
+                assert time.monotonic() < deadline, "nginx did not listen within 10 s"
+                time.sleep(0.05)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        shutil.rmtree(tmp / "body", ignore_errors=True)
+
+
+def get(port: int, path: str, headers: dict[str, str]) -> tuple[http.client.HTTPResponse, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        return response, response.read()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    ("headers", "location"),
+    [
+        ({"Accept": "text/turtle"}, f"/doc{THING}.ttl"),
+        ({"Accept": "text/html"}, f"/doc{THING}.html"),
+        ({"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}, f"/doc{THING}.html"),
+        ({}, f"/doc{THING}.html"),
+        ({"Accept": "*/*"}, f"/doc{THING}.html"),
+        ({"Accept": "application/ld+json"}, f"/doc{THING}.jsonld"),
+        ({"Accept": "application/json"}, f"/doc{THING}.jsonld"),
+        ({"Accept": "application/n-triples"}, f"/doc{THING}.nt"),
+        ({"Accept": "text/html", "Accept-Language": "en-US,en;q=0.9"}, f"/en/doc{THING}.html"),
+        ({"Accept": "text/html", "Accept-Language": "tr,en;q=0.5"}, f"/doc{THING}.html"),
+    ],
+)
+def test_nginx_answers_303_to_the_document(
+    nginx: int, headers: dict[str, str], location: str
+) -> None:
+    response, _ = get(nginx, THING, headers)
+    assert response.status == 303
+    assert response.getheader("Location") == location
+    assert response.getheader("Vary") == "Accept, Accept-Language"
+
+
+def test_nginx_ontology_concepts_406_and_404(nginx: int) -> None:
+    response, _ = get(nginx, "/def/envanter", {"Accept": "text/turtle"})
+    assert (response.status, response.getheader("Location")) == (303, "/def/envanter.ttl")
+    response, _ = get(nginx, "/def/envanter", {"Accept": "text/html"})
+    assert (response.status, response.getheader("Location")) == (303, "/def/index.html")
+    response, _ = get(nginx, "/def/sdp/120.05", {"Accept": "text/turtle"})
+    assert (response.status, response.getheader("Location")) == (303, "/doc/def/sdp/120.05.ttl")
+    response, _ = get(nginx, THING, {"Accept": "image/png"})
+    assert response.status == 406
+    response, _ = get(nginx, "/id/hizmet/yok-boyle-bir-hizmet", {"Accept": "text/turtle"})
+    assert response.status == 404
+    assert response.getheader("Vary") == "Accept, Accept-Language"
+
+
+@pytest.mark.parametrize(
+    ("path", "media_type"),
+    [
+        (f"/doc{THING}.ttl", "text/turtle; charset=utf-8"),
+        (f"/doc{THING}.nt", "application/n-triples"),
+        (f"/doc{THING}.jsonld", "application/ld+json"),
+        (f"/doc{THING}.html", "text/html; charset=utf-8"),
+        ("/data/tables/services.csv", "text/csv; charset=utf-8"),
+        ("/data/tables/csv-metadata.json", "application/csvm+json"),
+        ("/def/index.html", "text/html; charset=utf-8"),
+        ("/def/envanter.ttl", "text/turtle; charset=utf-8"),
+    ],
+)
+def test_nginx_serves_documents_with_their_media_type(
+    nginx: int, dist: Path, path: str, media_type: str
+) -> None:
+    response, body = get(nginx, path, {})
+    assert response.status == 200
+    assert response.getheader("Content-Type") == media_type
+    assert body == (dist / path[1:]).read_bytes()
+
+
+def test_nginx_does_not_serve_dot_files(nginx: int, dist: Path) -> None:
+    assert (dist / ".htaccess").exists()
+    response, _ = get(nginx, "/.htaccess", {})
+    assert response.status == 404
+
+
+def test_configs_follow_the_base_path() -> None:
+    """A base with a path (https://example.org/envanter/) is served under that path."""
+    conf = nginx_config("https://example.org/envanter/")
+    assert "server_name example.org;" in conf
+    assert "location = /envanter/def/envanter {" in conf
+    assert '"~^/envanter/((?:id|def)/.+)$" $1;' in conf
+    htaccess = apache_config("https://example.org/envanter/")
+    assert "RewriteBase /envanter/" in htaccess
+    assert "RewriteRule ^((?:id|def)/.+)$ doc/$1.%{ENV:ENVANTER_FORMAT} [R=303,L]" in htaccess
+    for media in ("text/turtle .ttl", "application/n-triples .nt", "application/ld+json .jsonld"):
+        assert f"AddType {media}" in htaccess

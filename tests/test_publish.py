@@ -1,0 +1,164 @@
+"""`envanter publish` against a real Oxigraph server (the `oxigraph` package's CLI) on 127.0.0.1:
+the graph is replaced, not appended to, and the errors say what happened."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from envanter.cli import main
+from envanter.publish import PublishError, count_in_store, count_triples, graph_url, publish
+from envanter.sparql import dataset_iri
+
+from .conftest import ROOT
+
+BASE = "http://127.0.0.1:8000/"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def oxigraph_binary() -> str:
+    beside = Path(sys.executable).with_name("oxigraph")
+    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    if found is None:
+        pytest.fail(
+            "the oxigraph server is missing: install the development tools with "
+            "`bash scripts/setup.sh --dev` (the `oxigraph` package from PyPI)"
+        )
+    return found
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from envanter.pipeline import BuildOptions, build
+
+    out = tmp_path_factory.mktemp("publish") / "dist"
+    cwd = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        build(BuildOptions(out=out, base_uri=BASE))
+    finally:
+        os.chdir(cwd)
+    return out
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh Oxigraph server; yields its address (`http://127.0.0.1:PORT`)."""
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph") / "store"
+    process = subprocess.Popen(
+        [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert process.poll() is None, process.communicate()[1]
+                assert time.monotonic() < deadline, "oxigraph did not listen within 15 s"
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_publishing_twice_leaves_one_copy(dist: Path, oxigraph: str) -> None:
+    dump_triples = count_triples(dist / "data" / "dataset.nt")
+    lines = sum(1 for line in (dist / "data" / "dataset.nt").open(encoding="utf-8") if line.strip())
+    assert dump_triples == lines > 9000
+    runner = CliRunner()
+    arguments = ["publish", "--store", f"{oxigraph}/store", "--query", f"{oxigraph}/query"]
+    for _ in range(2):
+        result = runner.invoke(main, [*arguments, "--dist", str(dist)])
+        assert result.exit_code == 0, result.output
+        graph = dataset_iri(dist)
+        assert f"published {dump_triples} triples into <{graph}>" in result.stderr
+        assert count_in_store(f"{oxigraph}/query", graph) == dump_triples
+    # Another graph: the first one is left as it was.
+    other = f"{BASE}id/veri-seti/baska"
+    published = publish(dist, f"{oxigraph}/store", f"{oxigraph}/query", other)
+    assert (published.graph, published.count) == (other, dump_triples)
+    assert count_in_store(f"{oxigraph}/query", dataset_iri(dist)) == dump_triples
+
+
+def test_an_unreachable_store_is_a_clear_error(dist: Path) -> None:
+    closed = f"http://127.0.0.1:{free_port()}"
+    result = CliRunner().invoke(
+        main,
+        [
+            "publish",
+            "--store",
+            f"{closed}/store",
+            "--query",
+            f"{closed}/query",
+            "--dist",
+            str(dist),
+        ],
+    )
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"error: cannot reach the graph store at {closed}/store: connection refused "
+        "(is the store running, and is this its address?)\n"
+    )
+
+
+def test_a_store_path_that_is_not_the_graph_store_is_an_http_error(
+    dist: Path, oxigraph: str
+) -> None:
+    with pytest.raises(PublishError) as caught:
+        publish(dist, f"{oxigraph}/nothing-here", f"{oxigraph}/query")
+    message = str(caught.value)
+    url = graph_url(f"{oxigraph}/nothing-here", dataset_iri(dist))
+    assert message.startswith(f"the graph store refused the data: PUT {url} answered 404 ")
+    assert "expected 200, 201 or 204" in message
+
+
+def test_a_count_that_does_not_match_is_an_error(dist: Path, oxigraph: str) -> None:
+    graph = f"{BASE}id/veri-seti/sayim"
+    dump_triples = count_triples(dist / "data" / "dataset.nt")
+    with pytest.raises(PublishError) as caught:
+        publish(dist, f"{oxigraph}/store", f"{oxigraph}/query", graph, expected=dump_triples + 1)
+    assert str(caught.value) == (
+        f"after the upload the store holds {dump_triples} triples in <{graph}>, but the dump "
+        f"{dist / 'data' / 'dataset.nt'} has {dump_triples + 1}: check that {oxigraph}/query "
+        f"queries the same store as {oxigraph}/store"
+    )
+
+
+def test_a_query_endpoint_that_is_not_one_is_an_error(dist: Path, oxigraph: str) -> None:
+    with pytest.raises(PublishError, match=r"the query endpoint .*/nothing-here"):
+        publish(dist, f"{oxigraph}/store", f"{oxigraph}/nothing-here")
+
+
+def test_a_bad_graph_iri_is_refused_before_anything_is_sent(dist: Path) -> None:
+    with pytest.raises(PublishError, match="is not an absolute IRI"):
+        publish(dist, "http://127.0.0.1:9/store", "http://127.0.0.1:9/query", "not an iri")
+
+
+def test_graph_url_keeps_the_stores_own_parameters() -> None:
+    assert graph_url("http://h/store", "http://x/g") == "http://h/store?graph=http%3A%2F%2Fx%2Fg"
+    assert graph_url("http://h/crud?a=1", "http://x/g").startswith("http://h/crud?a=1&graph=")
