@@ -4,19 +4,27 @@ Pages: home, the service list (client-side search and facets), a page per servic
 law, organisation, document, channel and concept, a plain page for every other URI we mint, the
 example SPARQL queries, about/dataset, sitemap.xml, robots.txt and a 404 page. Turkish pages are at
 their path, English ones under en/. Templates run with autoescape and StrictUndefined: source text
-is untrusted everywhere, and the JSON-LD embedded in pages goes through Jinja's HTML-safe tojson.
+is untrusted everywhere, and the JSON-LD embedded in pages goes through Jinja's HTML-safe JSON
+(htmlsafe_json_dumps, what its tojson filter uses).
 """
 
 from __future__ import annotations
 
+import os
+import sys
+import traceback
 from collections import defaultdict
+from collections.abc import Callable
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from .graph import RDF_TYPE, RdfGraph
 from .iris import ascii_fold
@@ -25,6 +33,7 @@ from .sitedata import CPSV, CV, DCT, SiteData
 from .validate import Finding, Report
 
 LANGS = ("tr", "en")
+T = TypeVar("T")
 # The variables of queries/site/entity-details.rq: every entity page has each, maybe empty.
 DETAIL_KEYS = (
     "number",
@@ -81,26 +90,43 @@ class Site:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=False,  # compiled once per build: no file checks per page
         )
         self.compact = Compactor(graph.prefixes)
         self.context = context_document(graph.prefixes)["@context"]
+        self.context_json = htmlsafe_json_dumps(self.context, sort_keys=True)
         self.findings: dict[str, list[Finding]] = defaultdict(list)
         for f in report.findings:
             self.findings[f.focus].append(f)
         self.written: list[Path] = []
+        self.folders: set[Path] = set()
+        self.pages: dict[str, str | None] = {}
+        # What points at an entity, by relation: what entity_view lists as its articles, sub-units
+        # and concepts (found once here, not by scanning every entity's details on every page).
+        self.inverse: dict[str, dict[str, list[str]]] = {
+            key: defaultdict(list) for key in ("part_of", "parent", "scheme")
+        }
+        for i, found in data.details.items():
+            for key, index in self.inverse.items():
+                for target in found.get(key, ()):
+                    index[target].append(i)
 
     # --- helpers available to templates ---
 
     def page_of(self, iri: str) -> str | None:
         """The HTML page of a minted URI, relative to the site root (Turkish)."""
-        rel = document_path(iri, self.base)
-        return f"{rel}.html" if rel else None
+        if iri not in self.pages:
+            rel = document_path(iri, self.base)
+            self.pages[iri] = f"{rel}.html" if rel else None
+        return self.pages[iri]
 
     def write(self, path: str, template: str, lang: str, **context: Any) -> None:
         full = path if lang == "tr" else f"en/{path}"
         # Links are relative, so the site works from any folder or host; the 404 page is served
-        # at any path, so its links are absolute.
-        root = self.base if context.pop("absolute", False) else "../" * full.count("/")
+        # at any path, so its links are absolute paths (on whichever host serves it).
+        root = (
+            urlsplit(self.base).path if context.pop("absolute", False) else "../" * full.count("/")
+        )
         t = self.strings
 
         def s(key: str) -> str:
@@ -127,12 +153,17 @@ class Site:
             **context,
         )
         target = self.out / full
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
         target.write_text(html, encoding="utf-8")
         self.written.append(target)
 
-    def jsonld(self, triples: list[ox.Triple]) -> dict[str, object]:
-        return {"@context": self.context, "@graph": list(jsonld_nodes(triples, self.compact))}
+    def jsonld(self, triples: list[ox.Triple]) -> Markup:
+        """The resource's JSON-LD for its <script> element, as Jinja's tojson writes it (sorted
+        keys, HTML-safe), with the context shared by every page serialized only once."""
+        nodes = htmlsafe_json_dumps(list(jsonld_nodes(triples, self.compact)), sort_keys=True)
+        return Markup(f'{{"@context": {self.context_json}, "@graph": {nodes}}}')
 
     # --- pages ---
 
@@ -164,31 +195,39 @@ class Site:
                 uri_base=self.base,
             )
             self.write("404.html", "404.html.j2", lang, absolute=True)
-            for view in services:
-                self.write(
-                    self.page_of(view["iri"]) or "",
-                    "service.html.j2",
-                    lang,
-                    v=view,
-                    jsonld=self.jsonld(by_subject.get(ox.NamedNode(view["iri"]), [])),
-                    schema=self.schema_org(view, lang),
-                )
-            done = {v["iri"] for v in services}
-            for subject, triples in by_subject.items():
-                if not isinstance(subject, ox.NamedNode) or subject.value in done:
-                    continue
+        # A page per resource, in both languages: shared out among forked processes.
+        jobs: list[tuple[str, Any, list[ox.Triple]]] = [
+            (self.page_of(v["iri"]) or "", v, by_subject.get(ox.NamedNode(v["iri"]), []))
+            for v in services
+        ]
+        done = {v["iri"] for v in services}
+        for subject, triples in by_subject.items():
+            if isinstance(subject, ox.NamedNode) and subject.value not in done:
                 page = self.page_of(subject.value)
-                if page is None:
-                    continue
-                self.write(
-                    page,
-                    "entity.html.j2",
-                    lang,
-                    e=self.entity_view(subject.value, triples),
-                    jsonld=self.jsonld(triples),
-                )
+                if page is not None:
+                    jobs.append((page, subject.value, triples))
+        before = len(self.written)
+        in_processes(jobs, self.write_resource)
+        # Each process wrote its share; the list of pages is the same whoever wrote them.
+        del self.written[before:]
+        self.written += [
+            self.out / f"{'en/' if lang == 'en' else ''}{j[0]}" for j in jobs for lang in LANGS
+        ]
         self.write_sitemap()
         return self.written
+
+    def write_resource(self, job: tuple[str, Any, list[ox.Triple]]) -> None:
+        """A service's or entity's page in both languages (its view and JSON-LD made once)."""
+        page, what, triples = job
+        jsonld = self.jsonld(triples)
+        if isinstance(what, dict):  # a service's view
+            for lang in LANGS:
+                schema = self.schema_org(what, lang)
+                self.write(page, "service.html.j2", lang, v=what, jsonld=jsonld, schema=schema)
+        else:
+            entity = self.entity_view(what, triples)
+            for lang in LANGS:
+                self.write(page, "entity.html.j2", lang, e=entity, jsonld=jsonld)
 
     def figures(self) -> dict[str, int]:
         types = self.data.types
@@ -319,15 +358,24 @@ class Site:
         else:
             kind = "resource"
         used_by = sorted(self.data.used_by.get(iri, set()), key=lambda s: self.data.label(s, "tr"))
-        articles = sorted(i for i, d in self.data.details.items() if iri in d.get("part_of", ()))
-        children = sorted(i for i, d in self.data.details.items() if iri in d.get("parent", ()))
-        concepts = sorted(i for i, d in self.data.details.items() if iri in d.get("scheme", ()))
+        articles = sorted(self.inverse["part_of"].get(iri, ()))
+        children = sorted(self.inverse["parent"].get(iri, ()))
+        concepts = sorted(self.inverse["scheme"].get(iri, ()))
         totals: dict[str, int] = defaultdict(int)
         if kind == "organisation":
             for s in used_by:
                 for vol in self.data.volumes.get(s, []):
                     totals[vol["unit"]] += int(vol["value"])
-        props = [(t.predicate.value, t.object) for t in triples if t.predicate != RDF_TYPE]
+        # (property as a CURIE, the IRI it points to or None, the value's text)
+        props = [
+            (
+                self.compact(t.predicate.value),
+                t.object.value if isinstance(t.object, ox.NamedNode) else None,
+                getattr(t.object, "value", str(t.object)),
+            )
+            for t in triples
+            if t.predicate != RDF_TYPE
+        ]
         return {
             "iri": iri,
             "kind": kind,
@@ -340,13 +388,14 @@ class Site:
             "totals": sorted(totals.items()),
             "props": props,
             "findings": self.findings.get(iri, []),
-            "compact": self.compact,
         }
 
     def write_sitemap(self) -> None:
+        # The pages the build wrote before the site (vocabulary, validation report) are pages too.
+        others = [*self.out.glob("def/*.html"), *self.out.glob("validation/*.html")]
         urls = sorted(
             f"{self.base}{p.relative_to(self.out).as_posix()}"
-            for p in self.written
+            for p in [*self.written, *others]
             if p.name != "404.html"
         )
         lines = [
@@ -362,6 +411,42 @@ class Site:
             f"User-agent: *\nAllow: /\nSitemap: {self.base}sitemap.xml\n", encoding="utf-8"
         )
         self.written += [sitemap, robots]
+
+
+def in_processes(jobs: list[T], work: Callable[[T], None]) -> None:
+    """Do `work` on every job, shared out among forked processes, one per available core (all
+    in this process where fork is unavailable or there is one core). The children share what
+    this process has read so far; a failed child fails the whole."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    n = min(cores or 1, max(1, len(jobs) // 200))
+    if n == 1 or not hasattr(os, "fork"):
+        for job in jobs:
+            work(job)
+        return
+    children: list[int] = []
+    try:
+        for k in range(1, n):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:  # a child: its share, reported by exit status; never returns
+                status = 1
+                try:
+                    for job in jobs[k::n]:
+                        work(job)
+                    status = 0
+                except BaseException:
+                    traceback.print_exc()
+                    sys.stderr.flush()
+                finally:
+                    os._exit(status)
+            children.append(pid)
+        for job in jobs[0::n]:
+            work(job)
+    finally:
+        failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
+    if failed:
+        raise OSError(f"{len(failed)} of {n} processes rendering the site failed (see above)")
 
 
 def example_queries(folder: Path) -> list[dict[str, str]]:

@@ -1,0 +1,160 @@
+"""Site rendering at several sizes: seconds per size and per 1,000 services.
+
+For each size, a synthetic inventory (bench/generate.py) is built up to the graph and validated
+(not timed). Then the site stage of the build is timed as `pipeline.write_site` runs it: reading
+the site data from the graph with the named queries (`load_site_data`), and rendering every page
+in both languages with sitemap.xml (`Site.render`). Rendering should grow linearly: "growth" is
+each size's time per 1,000 services over the smallest size's. Writing some 30 files per service,
+the figures depend on the disk: `--runs 3` reports the median of three.
+
+    python bench/render.py --sizes 1000,10000 [--runs 3] [--json FILE] [--no-validate]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import yaml  # noqa: E402
+
+from envanter.inventory import RawRecord  # noqa: E402
+from envanter.pipeline import BuildOptions, prepare  # noqa: E402
+from envanter.site import Site, example_queries  # noqa: E402
+from envanter.sitedata import load_site_data  # noqa: E402
+from envanter.source import write_csv  # noqa: E402
+from envanter.validate import Report, load_shapes, validate_sharded  # noqa: E402
+from generate import synthetic  # noqa: E402
+
+
+def english_reference(records: list[RawRecord], folder: Path) -> Path:
+    """A copy of data/reference that names every synthetic service in English too, as a
+    publisher's reference would (a service without an English title does not validate)."""
+    reference = folder / "reference"
+    shutil.rmtree(reference, ignore_errors=True)
+    shutil.copytree(ROOT / "data" / "reference", reference)
+    path = reference / "en.yaml"
+    en = yaml.safe_load(path.read_text(encoding="utf-8"))
+    names: dict[str, str] = en["service_names"]
+    for r in records:
+        name = r.text("name") or ""
+        seed_name, _, number = name.rpartition(" ")
+        names[name] = f"{names.get(seed_name, 'Service')} {number}"
+    path.write_text(yaml.safe_dump(en, allow_unicode=True, width=200), encoding="utf-8")
+    return reference
+
+
+def measure(n: int, folder: Path, validate: bool, runs: int) -> dict[str, float]:
+    source = folder / f"inventory-{n}.csv"
+    records = synthetic(n)
+    write_csv(records, source)
+    source.with_name(source.stem + ".meta.yaml").write_text(
+        "publisher_key: ibb\nreference_year: 2025\n", encoding="utf-8"
+    )
+    options = BuildOptions(
+        source=source,
+        out=folder / "unused",
+        corrections=None,
+        reference=english_reference(records, folder),
+        ids=ROOT / "data" / "ids",
+        mappings=ROOT / "mappings",
+        ontology=ROOT / "ontology",
+        site=ROOT / "site",
+        queries=ROOT / "queries",
+        shapes=ROOT / "shapes",
+    )
+    prepared = prepare(options)
+    graph, base = prepared.graph, prepared.base
+    report = Report()
+    if validate:
+        shapes = load_shapes([options.shapes / "profile.ttl"], base)
+        report = validate_sharded(graph.triples, shapes, base, shard_size=500)
+        if report.violations:
+            raise SystemExit(f"the synthetic graph does not validate: {report.summary()}")
+    out = folder / f"site-{n}"
+    timings: list[tuple[float, float]] = []  # (data, render) of each run
+    pages = 0
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        os.sync()  # start each run with the previous run's writes on disk, not in flight
+        start = time.perf_counter()
+        data = load_site_data(graph, base, options.queries / "site")
+        loaded = time.perf_counter()
+        site = Site(
+            data,
+            graph,
+            report,
+            options.site,
+            out,
+            [],
+            example_queries(options.queries),
+            options.license,
+        )
+        pages = len(site.render())
+        timings.append((loaded - start, time.perf_counter() - loaded))
+    shutil.rmtree(out, ignore_errors=True)
+    data_s, render_s = sorted(timings, key=sum)[len(timings) // 2]  # the median run
+    total = data_s + render_s
+    return {
+        "services": n,
+        "triples": len(graph),
+        "findings": len(report.findings),
+        "pages": pages,
+        "runs": runs,
+        "data_s": round(data_s, 3),
+        "render_s": round(render_s, 3),
+        "total_s": round(total, 3),
+        "per_1000_s": round(total / n * 1000, 3),
+        "min_total_s": round(min(sum(t) for t in timings), 3),
+        "max_total_s": round(max(sum(t) for t in timings), 3),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated service counts")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--no-validate",
+        action="store_true",
+        help="render with an empty validation report (faster set-up; no findings boxes)",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=1, help="render each size this many times; report the median"
+    )
+    args = parser.parse_args()
+    results: list[dict[str, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(s) for s in args.sizes.split(",")):
+            row = measure(n, Path(tmp), not args.no_validate, args.runs)
+            row["growth"] = (
+                round(row["per_1000_s"] / results[0]["per_1000_s"], 2) if results else 1.0
+            )
+            results.append(row)
+            print(
+                f"{row['services']:>7} services {row['pages']:>8} pages  data "
+                f"{row['data_s']:7.2f} s  render {row['render_s']:7.2f} s  total "
+                f"{row['total_s']:7.2f} s  per 1,000 services {row['per_1000_s']:6.2f} s  "
+                f"growth {row['growth']:.2f}"
+                + (
+                    f"  (runs {row['min_total_s']:.2f}–{row['max_total_s']:.2f} s)"
+                    if args.runs > 1
+                    else ""
+                ),
+                flush=True,
+            )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,548 @@
+"""The static site, without a browser: links, alternates, JSON-LD, sitemap, and what pages show.
+
+One build of the seed into a temporary folder; every HTML page of it is parsed once with the
+standard library's html.parser. Expectations come from the source of truth, not from the pages:
+the hand-checked records in tests/golden/records, the pinned slugs in data/ids, the curated
+corrections, the published N-Triples dump and the SHACL report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+import yaml
+from rdflib import Graph, Literal, Namespace, URIRef
+
+from envanter.pipeline import BuildOptions, build
+from envanter.site import in_processes
+
+from .conftest import ROOT
+
+BASE = "https://envanter.example/"
+GOLDEN = ROOT / "tests" / "golden" / "records"
+SH = Namespace("http://www.w3.org/ns/shacl#")
+# Pages that are not written twice (tr and en) by envanter.site: bilingual pages of their own.
+BILINGUAL = {"def/index.html", "validation/index.html"}
+NOT_FOUND = {"404.html", "en/404.html"}
+
+
+def build_options(out: Path, **changes: Any) -> BuildOptions:
+    """The default build, with every input named by its absolute path (any working directory)."""
+    defaults: dict[str, Any] = {
+        "source": ROOT / "data" / "source" / "ibb-sosyal-hizmetler-2025.txt",
+        "corrections": ROOT / "data" / "reference" / "corrections.yaml",
+        "reference": ROOT / "data" / "reference",
+        "ids": ROOT / "data" / "ids",
+        "mappings": ROOT / "mappings",
+        "ontology": ROOT / "ontology",
+        "site": ROOT / "site",
+        "queries": ROOT / "queries",
+        "shapes": ROOT / "shapes",
+    }
+    defaults.update(changes)
+    return BuildOptions(out=out, **defaults)
+
+
+def build_site(out: Path, **changes: Any) -> Path:
+    build(build_options(out, **changes))
+    assert (out / "index.html").is_file(), f"the build wrote no site into {out}"
+    return out
+
+
+# --- parsing pages ---
+
+
+@dataclass
+class Page:
+    """What the tests need from one HTML page."""
+
+    path: str  # relative to the site root, with '/'
+    lang: str | None = None
+    links: list[tuple[str, str, str]] = field(default_factory=list)  # (tag, attribute, value)
+    alternates: list[dict[str, str]] = field(default_factory=list)  # <link rel="alternate">
+    ids: set[str] = field(default_factory=set)
+    scripts: list[dict[str, str]] = field(default_factory=list)  # attributes + "text"
+    tags: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    # Each <li> with its text and the last <h2>/<h3> before it: (heading, item text).
+    items: list[tuple[str, str]] = field(default_factory=list)
+    title: str = ""
+    h1: str = ""
+
+    @property
+    def text(self) -> str:
+        return squash(" ".join(self.texts))
+
+    def items_under(self, heading: str) -> list[str]:
+        return [text for h, text in self.items if h == heading]
+
+    def jsonld(self) -> list[Any]:
+        documents = []
+        for s in self.scripts:
+            if s.get("type") == "application/ld+json":
+                try:
+                    documents.append(json.loads(s["text"]))
+                except json.JSONDecodeError as e:
+                    raise AssertionError(f"{self.path}: JSON-LD does not parse: {e}") from e
+        return documents
+
+
+def lower_tr(text: str) -> str:
+    """Lower case the Turkish way: 'I' → 'ı', 'İ' → 'i'."""
+    return text.replace("I", "ı").replace("İ", "i").lower()
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class PageParser(HTMLParser):
+    LINKING: ClassVar[frozenset[str]] = frozenset(
+        {"href", "src", "action", "srcset", "poster", "data"}
+    )
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = page
+        self.script: dict[str, str] | None = None
+        self.heading: list[str] | None = None
+        self.last_heading = ""
+        self.item: list[str] | None = None
+        self.depth_li = 0
+        self.in_title = False
+        self.h1: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        self.page.tags.append((tag, a))
+        if tag == "html":
+            self.page.lang = a.get("lang")
+        if "id" in a:
+            self.page.ids.add(a["id"])
+        if tag == "a" and "name" in a:
+            self.page.ids.add(a["name"])
+        for k, v in a.items():
+            if k in self.LINKING:
+                self.page.links.append((tag, k, v))
+        if tag == "link" and "alternate" in a.get("rel", "").split():
+            self.page.alternates.append(a)
+        if tag == "script":
+            self.script = dict(a, text="")
+        elif tag in ("h2", "h3"):
+            self.heading = []
+        elif tag == "h1":
+            self.h1 = []
+        elif tag == "title":
+            self.in_title = True
+        elif tag == "li":
+            self.depth_li += 1
+            if self.depth_li == 1:
+                self.item = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self.script is not None:
+            self.page.scripts.append(self.script)
+            self.script = None
+        elif tag in ("h2", "h3") and self.heading is not None:
+            self.last_heading = squash("".join(self.heading))
+            self.heading = None
+        elif tag == "h1" and self.h1 is not None:
+            self.page.h1 = squash("".join(self.h1))
+            self.h1 = None
+        elif tag == "title":
+            self.in_title = False
+        elif tag == "li" and self.depth_li:
+            self.depth_li -= 1
+            if self.depth_li == 0 and self.item is not None:
+                self.page.items.append((self.last_heading, squash("".join(self.item))))
+                self.item = None
+
+    def handle_data(self, data: str) -> None:
+        if self.script is not None:
+            self.script["text"] += data
+            return
+        self.page.texts.append(data)
+        if self.heading is not None:
+            self.heading.append(data)
+        if self.h1 is not None:
+            self.h1.append(data)
+        if self.item is not None:
+            self.item.append(data)
+        if self.in_title:
+            self.page.title += data
+
+
+def parse_page(path: Path, root: Path) -> Page:
+    page = Page(path.relative_to(root).as_posix())
+    parser = PageParser(page)
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return page
+
+
+def parse_site(dist: Path) -> dict[str, Page]:
+    return {
+        p.relative_to(dist).as_posix(): parse_page(p, dist) for p in sorted(dist.rglob("*.html"))
+    }
+
+
+# --- expectations from the source of truth ---
+
+
+@cache
+def golden(number: int) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(
+        (GOLDEN / f"{number:02d}.yaml").read_text(encoding="utf-8")
+    )
+    return data
+
+
+@cache
+def pinned_slugs() -> dict[str, str]:
+    slugs: dict[str, str] = yaml.safe_load(
+        (ROOT / "data" / "ids" / "services.yaml").read_text(encoding="utf-8")
+    )
+    return slugs
+
+
+@cache
+def english_names() -> dict[str, str]:
+    en = yaml.safe_load((ROOT / "data" / "reference" / "en.yaml").read_text(encoding="utf-8"))
+    names: dict[str, str] = en["service_names"]
+    return names
+
+
+@cache
+def corrections() -> dict[str, dict[str, Any]]:
+    data = yaml.safe_load(
+        (ROOT / "data" / "reference" / "corrections.yaml").read_text(encoding="utf-8")
+    )
+    return {c["id"]: c for c in data["corrections"]}
+
+
+@cache
+def law_titles() -> tuple[dict[str, str], dict[str, str]]:
+    """The curated titles of laws (by number) and regulations (by how they are cited)."""
+    data = yaml.safe_load((ROOT / "data" / "reference" / "laws.yaml").read_text(encoding="utf-8"))
+    laws = {law["number"]: law["title"] for law in data["laws"]}
+    regulations = {
+        cited.casefold(): r["title"] for r in data["regulations"] for cited in r["cited_as"]
+    }
+    return laws, regulations
+
+
+def law_title(law: dict[str, Any]) -> str:
+    """The title the site shows for a law as a record cites it: the curated one."""
+    laws, regulations = law_titles()
+    if law["number"] in laws:
+        return laws[law["number"]]
+    for key in (law["cited_as"], law["title"]):
+        if key.casefold() in regulations:
+            return regulations[key.casefold()]
+    return str(law["title"])
+
+
+def service_page(number: int, lang: str = "tr") -> str:
+    slug = pinned_slugs()[golden(number)["name"]]
+    return f"{'en/' if lang == 'en' else ''}doc/id/hizmet/{slug}.html"
+
+
+def page_iri(path: str) -> str | None:
+    """The minted URI a page under doc/ describes: doc/id/hizmet/x.html → {BASE}id/hizmet/x."""
+    rest = path.removeprefix("en/")
+    if not rest.startswith("doc/") or not rest.endswith(".html"):
+        return None
+    return BASE + rest[len("doc/") : -len(".html")]
+
+
+def expand(term: str, context: dict[str, Any]) -> str:
+    prefix, colon, local = term.partition(":")
+    if colon and prefix in context and isinstance(context[prefix], str):
+        return str(context[prefix]) + local
+    return term
+
+
+def graph_nodes(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    nodes = document.get("@graph", [])
+    yield from nodes if isinstance(nodes, list) else [nodes]
+
+
+# --- fixtures ---
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site(tmp_path_factory.mktemp("site") / "dist")
+
+
+@pytest.fixture(scope="module")
+def pages(dist: Path) -> dict[str, Page]:
+    found = parse_site(dist)
+    assert len(found) > 2000, f"only {len(found)} HTML pages were built"
+    return found
+
+
+@pytest.fixture(scope="module")
+def site_pages(pages: dict[str, Page]) -> dict[str, Page]:
+    """The pages envanter.site writes in two languages (all but the bilingual ones)."""
+    return {p: page for p, page in pages.items() if p not in BILINGUAL}
+
+
+# --- links ---
+
+
+def test_every_internal_link_and_fragment_resolves(dist: Path, pages: dict[str, Page]) -> None:
+    host = urlsplit(BASE).netloc
+    broken: list[str] = []
+    checked = 0
+    for path, page in pages.items():
+        here = f"http://{host}/{path}"
+        for tag, attribute, value in page.links:
+            value = value.strip()
+            if not value or value.startswith(("mailto:", "tel:")):
+                continue
+            assert not value.lower().startswith("javascript:"), f"{path}: {tag} {value}"
+            target = urlsplit(urljoin(here, value))
+            if target.scheme not in ("http", "https") or target.netloc != host:
+                continue  # another host: not ours to check
+            checked += 1
+            file = target.path.lstrip("/")
+            if file == "" or file.endswith("/"):
+                file += "index.html"
+            file = unquote(file)
+            where = f"{path}: <{tag} {attribute}={value!r}>"
+            if not (dist / file).is_file():
+                broken.append(f"{where} → {file} does not exist")
+                continue
+            if target.fragment:
+                ids = pages[file].ids if file in pages else set()
+                if unquote(target.fragment) not in ids:
+                    broken.append(f"{where} → no id {target.fragment!r} in {file}")
+    assert checked > 50_000, f"only {checked} internal links were found"
+    assert not broken, f"{len(broken)} broken internal links, e.g.:\n" + "\n".join(broken[:20])
+
+
+def test_resource_pages_have_turtle_alternate_and_jsonld_of_their_resource(
+    dist: Path, pages: dict[str, Page]
+) -> None:
+    resource_pages = {p: page for p, page in pages.items() if page_iri(p)}
+    assert len(resource_pages) > 2000
+    for path, page in resource_pages.items():
+        iri = page_iri(path)
+        turtle = [a for a in page.alternates if a.get("type") == "text/turtle"]
+        assert len(turtle) == 1, f"{path}: {len(turtle)} <link rel=alternate type=text/turtle>"
+        target = urlsplit(urljoin(f"http://h/{path}", turtle[0]["href"])).path.lstrip("/")
+        assert (dist / target).is_file(), f"{path}: its Turtle alternate {target} is missing"
+        assert target == path.removeprefix("en/").removesuffix(".html") + ".ttl", path
+        documents = page.jsonld()
+        assert documents, f"{path}: no JSON-LD"
+        data = [d for d in documents if "@graph" in d]
+        assert len(data) == 1, f"{path}: expected one JSON-LD document with @graph"
+        context = data[0]["@context"]
+        ids = {expand(str(n.get("@id", "")), context) for n in graph_nodes(data[0])}
+        assert iri in ids, f"{path}: the JSON-LD @graph does not describe {iri} ({ids})"
+
+
+def test_embedded_jsonld_is_the_resource_description(dist: Path, pages: dict[str, Page]) -> None:
+    """A few pages, read as RDF: the embedded graph is exactly the resource's own triples."""
+    nt = Graph().parse(dist / "data" / "dataset.nt", format="nt")
+    for path in (
+        "doc/id/hizmet/halk-sut-destegi.html",
+        "en/doc/id/mevzuat/kanun-5393.html",
+        "doc/id/kanal/sms-1530.html",
+    ):
+        iri = URIRef(str(page_iri(path)))
+        [document] = [d for d in pages[path].jsonld() if "@graph" in d]
+        embedded = Graph().parse(data=json.dumps(document), format="json-ld")
+        expected = set(nt.triples((iri, None, None)))
+        assert expected, f"{iri} has no triples in the dump"
+        assert set(embedded) == expected, f"{path}: embedded JSON-LD differs from the dump"
+
+
+def test_service_pages_embed_schema_org_government_service(site_pages: dict[str, Page]) -> None:
+    services = [p for p in site_pages if "/doc/id/hizmet/" in f"/{p}"]
+    assert len(services) == 2 * 54, f"{len(services)} service pages, expected 54 in each language"
+    for path in services:
+        page = site_pages[path]
+        schema = [d for d in page.jsonld() if d.get("@context") == "https://schema.org"]
+        assert len(schema) == 1, f"{path}: expected one schema.org JSON-LD block"
+        s = schema[0]
+        assert s["@type"] == "GovernmentService", path
+        assert s["@id"] == page_iri(path), path
+        assert s["name"] == page.h1, f"{path}: schema.org name {s['name']!r} ≠ h1 {page.h1!r}"
+        assert s["provider"]["@type"] == "GovernmentOrganization" and s["provider"]["name"], path
+
+
+def test_languages_alternates_and_lang_attributes(
+    dist: Path, pages: dict[str, Page], site_pages: dict[str, Page]
+) -> None:
+    for path, page in pages.items():
+        assert page.lang in ("tr", "en"), f"{path}: <html lang={page.lang!r}>"
+    for path, page in site_pages.items():
+        english = path.startswith("en/")
+        assert page.lang == ("en" if english else "tr"), f"{path}: <html lang={page.lang!r}>"
+        tr_path = path.removeprefix("en/")
+        hreflang = {a["hreflang"]: a["href"] for a in page.alternates if "hreflang" in a}
+        assert hreflang == {
+            "tr": BASE + tr_path,
+            "en": BASE + "en/" + tr_path,
+            "x-default": BASE + tr_path,
+        }, f"{path}: hreflang alternates {hreflang}"
+        twin = tr_path if english else "en/" + tr_path
+        assert twin in site_pages, f"{path}: its {'Turkish' if english else 'English'} twin"
+        switch = [a for t, a in page.tags if t == "a" and a.get("hreflang")]
+        assert [a["hreflang"] for a in switch] == ["tr" if english else "en"], path
+        assert switch[0]["lang"] == switch[0]["hreflang"], f"{path}: language link lang"
+        target = urlsplit(urljoin(f"http://h/{path}", switch[0]["href"])).path.lstrip("/")
+        if path not in NOT_FOUND:  # the 404 page links by absolute path
+            assert target == twin, f"{path}: the language link goes to {target}, not {twin}"
+        canonical = [a["href"] for t, a in page.tags if t == "link" and a.get("rel") == "canonical"]
+        assert canonical == [BASE + path], f"{path}: canonical {canonical}"
+
+
+def test_sitemap_lists_every_page_and_robots_names_it(dist: Path, pages: dict[str, Page]) -> None:
+    tree = ET.parse(dist / "sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    assert tree.getroot().tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+    listed = [loc.text or "" for loc in tree.getroot().findall("s:url/s:loc", ns)]
+    assert len(listed) == len(set(listed)), "sitemap.xml lists a page twice"
+    expected = {BASE + p for p in pages if p not in NOT_FOUND}
+    assert set(listed) == expected, (
+        f"missing from sitemap.xml: {sorted(expected - set(listed))[:10]}; "
+        f"listed but not built: {sorted(set(listed) - expected)[:10]}"
+    )
+    robots = (dist / "robots.txt").read_text(encoding="utf-8").splitlines()
+    assert f"Sitemap: {BASE}sitemap.xml" in robots, robots
+
+
+def test_every_minted_uri_has_a_page_in_both_languages(dist: Path) -> None:
+    subjects = set()
+    for line in (dist / "data" / "dataset.nt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("<"):
+            subjects.add(line[1 : line.index(">")])
+    minted = {
+        s
+        for s in subjects
+        if s.startswith((BASE + "id/", BASE + "def/")) and "#" not in s and not s.endswith("/")
+    }
+    assert len(minted) > 1000, f"only {len(minted)} minted URIs in the dump"
+    missing = [
+        f"{lang}{s}"
+        for s in sorted(minted)
+        for lang in ("", "en/")
+        if not (dist / f"{lang}doc/{s[len(BASE) :]}.html").is_file()
+    ]
+    assert not missing, f"{len(missing)} minted URIs have no page, e.g. {missing[:10]}"
+
+
+# --- what a service page shows ---
+
+SPOT_CHECK = (1, 3, 14, 24, 32, 35, 47)
+
+
+@pytest.mark.parametrize("number", SPOT_CHECK)
+def test_service_page_shows_every_column(pages: dict[str, Page], number: int) -> None:
+    record = golden(number)
+    path = service_page(number)
+    assert path in pages, f"service {number} ({record['name']}) has no page {path}"
+    page, text = pages[path], pages[path].text
+    where = f"service {number} ({path})"
+    assert page.h1 == record["name"], f"{where}: title {page.h1!r}"
+    assert squash(record["description"]) in text, f"{where}: description missing"
+    laws = page.items_under("Dayanağı mevzuat")
+    for law in record["legal_basis"]:
+        title = law_title(law)
+        assert title in laws, f"{where}: law {title!r} (cited as {law['cited_as']!r}) not in {laws}"
+        for article in law["articles"]:
+            assert f"Madde {article}" in laws, f"{where}: article {article} of {law['title']}"
+    documents = page.items_under("Başvuruda istenen belgeler")
+    for document in record["documents"]:
+        name = squash(document["name"])
+        assert any(d == name or d.startswith(name + " (") for d in documents), (
+            f"{where}: document {name!r} not in {documents}"
+        )
+    # A channel is one resource shared by the services that name it (by kind and number or
+    # address), labelled as it was first printed: 'Alo 153' and 'ALO 153' are one channel.
+    channels = page.items_under("Başvuru kanalları")
+    for channel in record["channels"]:
+        assert lower_tr(channel["label"]) in map(lower_tr, channels), (
+            f"{where}: channel {channel['label']!r} not in {channels}"
+        )
+    paraf = [item.split(" — ")[0] for item in page.items_under("Paraf listesi (onay sırası)")]
+    assert paraf == record["paraf"], f"{where}: paraf roles, in order"
+    volumes = page.items_under("Yıllık işlem sayısı")
+    for count in record["annual_counts"]:
+        assert any(v.startswith(f"{count['value']} ") for v in volumes), (
+            f"{where}: annual count {count['value']} not in {volumes}"
+        )
+    lines = f"Kaynak belgenin satırları: {record['first_line']}–{record['last_line']}"
+    assert lines in text, f"{where}: source lines"
+    for key in record["corrections"]:
+        c = corrections()[key]
+        for value in (c["source"], c["corrected"], squash(c["reason"])):
+            assert squash(value) in text, f"{where}: correction {key}: {value!r} not shown"
+    english = pages[service_page(number, "en")]
+    assert english.h1 == english_names()[record["name"]], f"{where}: English title"
+    assert squash(record["description"]) in english.text, f"{where}: description in English page"
+
+
+def test_validation_status_box_lists_the_services_findings(
+    dist: Path, site_pages: dict[str, Page]
+) -> None:
+    """Each service page lists exactly its results in the published SHACL report (rule and
+    message, in the page's language), or says it passes every rule."""
+    report = Graph().parse(dist / "validation" / "report.ttl", format="turtle")
+    expected: dict[tuple[str, str], list[str]] = {}  # (focus, lang) → ["rule: message", …]
+    for result in report.subjects(SH.focusNode, None):
+        focus = str(report.value(result, SH.focusNode))
+        rule = str(report.value(result, SH.sourceShape)).rsplit("#", 1)[-1]
+        for text in report.objects(result, SH.resultMessage):
+            assert isinstance(text, Literal), f"{result}: message {text!r}"
+            expected.setdefault((focus, str(text.language)), []).append(f"{rule}: {text}")
+    assert any("/id/hizmet/" in focus for focus, _ in expected), "no finding on any service"
+    services = [p for p in site_pages if p.removeprefix("en/").startswith("doc/id/hizmet/")]
+    with_findings = 0
+    for path in services:
+        page = site_pages[path]
+        lang = page.lang or ""
+        box = page.items_under("Doğrulama durumu" if lang == "tr" else "Validation status")
+        want = sorted(expected.get((str(page_iri(path)), lang), []))
+        assert sorted(box) == want, f"{path}: the status box lists {box}, the report {want}"
+        if want:
+            with_findings += 1
+        else:
+            passes = "Kurallara uygun." if lang == "tr" else "Passes every rule."
+            assert passes in page.text, f"{path}: no findings, but no '{passes}' either"
+    assert with_findings > 10, f"only {with_findings} service pages have findings"
+
+
+def test_pages_are_shared_out_among_processes_once_each(tmp_path: Path) -> None:
+    """The renderer's fork helper: every job done exactly once; a failing child fails it all."""
+    jobs = list(range(1000))
+
+    def work(k: int) -> None:
+        (tmp_path / str(k)).write_text(str(os.getpid()), encoding="utf-8")
+
+    in_processes(jobs, work)
+    assert sorted(int(p.name) for p in tmp_path.iterdir()) == jobs
+    writers = {p.read_text(encoding="utf-8") for p in tmp_path.iterdir()}
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    assert len(writers) == min(cores, 5), f"{len(writers)} processes on {cores} cores"
+
+    def fail(k: int) -> None:
+        if k == 1:  # in a child where there is more than one core
+            raise ValueError("job 1 fails")
+
+    with pytest.raises((OSError, ValueError), match=r"failed|job 1 fails"):
+        in_processes(jobs, fail)
