@@ -46,7 +46,7 @@ def load_site_data(graph: RdfGraph, base: str, queries: Path) -> SiteData:
     store = ox.Store()
     # Loaded as N-Triples, which pyoxigraph writes and reads in Rust: twice as fast as making a
     # Python Quad per triple. (Blank nodes get new labels; no site query returns one.)
-    store.bulk_load(
+    store.load(
         ox.serialize(graph.triples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES
     )
 
