@@ -77,6 +77,11 @@ class ValidationFailed(EnvanterError):
         super().__init__("\n".join(lines))
 
 
+def finding_order(f: Finding) -> tuple[int, str, str, str, str, str]:
+    """The report's stable order: severity, rule, resource, then the rest."""
+    return (ORDER[f.severity], f.rule, f.focus, f.path or "", f.value or "", f.message_en)
+
+
 def format_finding(f: Finding, lang: str = "en") -> str:
     message = f.message_en if lang == "en" else f.message_tr
     where = f"<{f.focus}>" if not f.focus.startswith("_:") else f.focus
@@ -172,16 +177,7 @@ def validate(data: Graph, shapes: Graph) -> Report:
                 message_tr=message_tr,
             )
         )
-    findings.sort(
-        key=lambda f: (
-            ORDER[f.severity],
-            f.rule,
-            f.focus,
-            f.path or "",
-            f.value or "",
-            f.message_en,
-        )
-    )
+    findings.sort(key=finding_order)
     return Report(findings)
 
 
@@ -466,15 +462,5 @@ def validate_sharded(
             results = [_validate_shard(k) for k in range(len(_TASKS))]
     finally:
         _TASKS = []
-    findings = sorted(
-        {f for found in results for f in found},
-        key=lambda f: (
-            ORDER[f.severity],
-            f.rule,
-            f.focus,
-            f.path or "",
-            f.value or "",
-            f.message_en,
-        ),
-    )
+    findings = sorted({f for found in results for f in found}, key=finding_order)
     return Report(findings)
