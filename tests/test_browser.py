@@ -59,7 +59,7 @@ PAGES = {
     "channel": "doc/id/kanal/sms-1530.html",
     "concept": "doc/def/yararlanici/cocuklar.html",
     "scheme": "doc/def/yararlanici.html",
-    "resource": "doc/id/katilim/halk-sut-destegi-paraf-1.html",
+    "resource": "doc/id/duzeltme/belediye-kanunu-5393.html",
     "queries": "sorgular.html",
     "about": "hakkinda.html",
     "404": "404.html",

@@ -60,7 +60,7 @@ def test_diff_shows_the_triples_that_changed(releases: tuple[Path, Path]) -> Non
     )
     assert result.exit_code == 0, result.output
     value = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#value>"
-    volume = "<https://envanter.example/id/islem-sayisi/halk-sut-destegi-1>"
+    volume = "<https://envanter.example/id/hizmet/halk-sut-destegi#islem-sayisi-1>"
     integer = "^^<http://www.w3.org/2001/XMLSchema#integer>"
     assert f'    + {volume} {value} "170000"{integer} .' in result.output
     assert f'    - {volume} {value} "163485"{integer} .' in result.output

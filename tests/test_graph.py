@@ -202,12 +202,9 @@ GOLDEN_GRAPHS = sorted((Path(__file__).parent / "golden" / "graphs").glob("*.ttl
 
 
 def service_subgraph(g: Graph, service: URIRef) -> Graph:
-    """The service's own triples and those of its sub-resources (participations, steps …)."""
-    slug = str(service).rsplit("/", 1)[1]
-    own = {service}
-    for folder in ("katilim", "gereksinim", "adim", "islem-sayisi"):
-        prefix = f"{BASE}id/{folder}/{slug}-"
-        own |= {s for s in set(g.subjects()) if str(s).startswith(prefix)}
+    """The service's own triples and those of its sub-resources (participations, steps …),
+    whose URIs are fragments of its URI."""
+    own = {service} | {s for s in set(g.subjects()) if str(s).startswith(f"{service}#")}
     sub = Graph()
     for s in own:
         for p, o in g.predicate_objects(s):

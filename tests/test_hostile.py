@@ -120,7 +120,7 @@ def test_the_hostile_service_was_built(pages: dict[str, Page]) -> None:
 
 
 def test_no_element_or_attribute_was_injected(pages: dict[str, Page]) -> None:
-    assert len(pages) > 2000
+    assert len(pages) > 700  # every page of the build, in both languages
     for path, page in pages.items():
         for tag, attrs in page.tags:
             where = f"{path}: <{tag} {attrs}>"

@@ -27,10 +27,10 @@ BROKEN = """
     dct:identifier "x" ; dct:title "Bir Hizmet"@tr ; dct:description "Bir hizmet."@tr ;
     cv:hasCompetentAuthority <https://envanter.example/id/kurum/u> ;
     cv:processingTime "P1D"^^xsd:duration ;
-    prov:wasDerivedFrom <https://envanter.example/id/kaynak/s/satir-1-2> .
+    prov:wasDerivedFrom <https://envanter.example/id/hizmet/x#kaynak> .
 <https://envanter.example/id/kurum/u> a cv:PublicOrganisation ;
     skos:prefLabel "Birim"@tr , "Unit"@en ; dct:spatial <http://www.wikidata.org/entity/Q406> .
-<https://envanter.example/id/kaynak/s/satir-1-2> a env:SourceExcerpt ;
+<https://envanter.example/id/hizmet/x#kaynak> a env:SourceExcerpt ;
     env:firstLine "1"^^xsd:positiveInteger ; env:lastLine "2"^^xsd:positiveInteger ;
     env:sourceDocument <https://envanter.example/id/kaynak/s> .
 """

@@ -2,7 +2,7 @@
 
 Two builds (their dist/ folders) or two dumps (.nt or .ttl) are compared as sets of triples.
 A triple belongs to a service when its subject is the service or one of its sub-resources
-(`…/katilim/{slug}-paraf-3` and the like); everything else is reported as other resources.
+(`…/hizmet/{slug}#paraf-3` and the like); everything else is reported as other resources.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from .errors import ConfigError
 CPSV_SERVICE = "http://purl.org/vocab/cpsv#PublicService"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DCT_TITLE = "http://purl.org/dc/terms/title"
-SUB_RESOURCES = ("katilim", "gereksinim", "adim", "islem-sayisi")
 FORMATS = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE}
 
 
@@ -83,21 +82,10 @@ def services_in(triples: set[ox.Triple]) -> dict[str, str]:
 
 
 def owner(subject: str, services: dict[str, str]) -> str | None:
-    """The service a subject belongs to: itself, or the one whose slug its sub-resource's name
-    starts with (the longest such slug, as `hizmet-2-paraf-1` belongs to `hizmet-2`)."""
-    if subject in services:
-        return subject
-    for folder in SUB_RESOURCES:
-        marker = f"/id/{folder}/"
-        if marker not in subject:
-            continue
-        base, rest = subject.split(marker, 1)
-        cuts = [i for i, ch in enumerate(rest) if ch == "-"]
-        for i in reversed(cuts):
-            iri = f"{base}/id/hizmet/{rest[:i]}"
-            if iri in services:
-                return iri
-    return None
+    """The service a subject belongs to: itself, or the service whose URI its fragment URI
+    extends (`…/hizmet/x#paraf-1` belongs to `…/hizmet/x`)."""
+    service = subject.partition("#")[0]
+    return service if service in services else None
 
 
 def diff(old: set[ox.Triple], new: set[ox.Triple]) -> Diff:

@@ -11,7 +11,9 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,9 +90,25 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     graph: RdfGraph | None = None
     report: Report | None = None
+    stages: dict[str, float] = field(default_factory=dict)
 
 
 Progress = Callable[[str], None]
+
+
+class Stages:
+    """Wall-clock seconds per build stage, for `--timings` and the benchmarks."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
 
 def display_path(path: Path) -> str:
@@ -116,8 +134,11 @@ class Prepared:
     year: int
 
 
-def prepare(options: BuildOptions, progress: Progress = lambda _: None) -> Prepared:
+def prepare(
+    options: BuildOptions, progress: Progress = lambda _: None, stages: Stages | None = None
+) -> Prepared:
     """Read the source, make the records, link them, make the tables and the graph."""
+    stage = stages or Stages()
     source = options.source
     if not source.exists():
         raise ConfigError(
@@ -131,46 +152,58 @@ def prepare(options: BuildOptions, progress: Progress = lambda _: None) -> Prepa
             f"--reference-year or set reference_year in {source.stem}.meta.yaml"
         )
     progress(f"reading {display_path(source)}")
-    raw = read_source(source, display_path(source))
-    corrections = load_corrections(options.corrections) if options.corrections else []
-    corrections_name = display_path(options.corrections) if options.corrections else ""
-    services = build_records(raw, corrections, corrections_name, year)
+    with stage("read"):
+        raw = read_source(source, display_path(source))
+    with stage("records"):
+        corrections = load_corrections(options.corrections) if options.corrections else []
+        corrections_name = display_path(options.corrections) if options.corrections else ""
+        services = build_records(raw, corrections, corrections_name, year)
     progress(f"read {len(services)} services")
-    reference = load_reference(options.reference)
-    for warning in check_links(services, reference, display_path(options.reference)):
-        progress(f"warning: {warning}")
-    pins = load_pins(options.ids)
-    linked = link(services, reference, pins)
-    tables = build_tables(linked)
+    with stage("link"):
+        reference = load_reference(options.reference)
+        for warning in check_links(services, reference, display_path(options.reference)):
+            progress(f"warning: {warning}")
+        pins = load_pins(options.ids)
+        linked = link(services, reference, pins)
+    with stage("tables"):
+        tables = build_tables(linked)
     base = check_base_uri(options.base_uri)
     params = build_parameters(source, metadata, year)
-    graph = build_graph(tables, options.mappings, options.ontology, base, params)
+    with stage("graph"):
+        graph = build_graph(tables, options.mappings, options.ontology, base, params)
     progress(f"built the graph: {len(graph)} triples")
     return Prepared(services, linked, pins, tables, graph, base, params, metadata, year)
 
 
 def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildResult:
     """The whole build: prepare everything, then write it into a fresh folder and swap it in."""
-    p = prepare(options, progress)
+    stage = Stages()
+    p = prepare(options, progress, stage)
     services, linked, pins, tables, graph = p.services, p.linked, p.pins, p.tables, p.graph
     base, params, metadata, year = p.base, p.params, p.metadata, p.year
 
     # Validate before writing anything: a violation means nothing is published.
-    shapes = load_shapes([options.shapes / "profile.ttl"], base)
-    report = validate_sharded(graph.triples, shapes, base, shard_size=500)
+    with stage("validate"):
+        shapes = load_shapes([options.shapes / "profile.ttl"], base)
+        report = validate_sharded(graph.triples, shapes, base, shard_size=500)
     progress(f"validated the graph: {report.summary()}")
     if report.violations or (options.strict and report.count("warning")):
         raise ValidationFailed(report, "the graph", options.strict)
     out = options.out
     with staging(out) as folder:
-        files = write_tables(tables, folder / "data" / "tables")
+        with stage("write tables"):
+            files = write_tables(tables, folder / "data" / "tables")
         progress(f"wrote {len(files)} table files")
-        files += write_dumps(graph, base, folder)
+        with stage("dumps"):
+            files += write_dumps(graph, base, folder)
         progress("wrote the dumps (Turtle, N-Triples, JSON-LD)")
-        documents = resource_documents(graph, base, folder, base + "context.jsonld")
+        with stage("documents"):
+            documents = resource_documents(graph, base, folder, base + "context.jsonld")
         progress(f"wrote {len(documents)} per-resource documents")
-        files += write_ontology_docs(options.ontology, base, options.site, folder / "def")
-        files += write_web_configs(folder, base)
+        with stage("ontology and report"):
+            files += write_ontology_docs(options.ontology, base, options.site, folder / "def")
+            files += write_web_configs(folder, base)
+            files += write_report(report, shapes, base, options.site, folder / "validation")
         settings = CatalogSettings(
             base=base,
             dataset=f"{base}id/veri-seti/{params['source']}",
@@ -186,25 +219,27 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
             reference_year=year,
             sparql_endpoint=options.sparql_endpoint,
         )
-        files += write_report(report, shapes, base, options.site, folder / "validation")
         published = downloads([t.name for t in tables], True)
-        pages = write_site(options, graph, base, report, folder, published)
+        with stage("site"):
+            pages = write_site(options, graph, base, report, folder, published)
         progress(f"wrote the site: {len(pages)} pages")
-        catalog = write_catalog(settings, folder, published, graph)
-        files.append(catalog)
-        catalog_report = validate(
-            Graph().parse(catalog, format="turtle"),
-            load_shapes([options.shapes / "dcat.ttl"], base),
-        )
+        with stage("catalog"):
+            catalog = write_catalog(settings, folder, published, graph)
+            files.append(catalog)
+            catalog_report = validate(
+                Graph().parse(catalog, format="turtle"),
+                load_shapes([options.shapes / "dcat.ttl"], base),
+            )
         progress(f"validated the catalog: {catalog_report.summary()}")
         if catalog_report.violations or (options.strict and catalog_report.count("warning")):
             raise ValidationFailed(catalog_report, "the catalog", options.strict)
         if options.previous is not None:
-            changes = release_diff(load(options.previous), set(graph.triples))
-            files.append(write_changes_page(changes, options.site, folder / "changes.html"))
+            with stage("changes"):
+                changes = release_diff(load(options.previous), set(graph.triples))
+                files.append(write_changes_page(changes, options.site, folder / "changes.html"))
             progress(diff_report(changes, triples=False).splitlines()[0])
         files = [out / f.relative_to(folder) for f in files + documents]
-    return BuildResult(services, out, linked, pins, files, graph, report)
+    return BuildResult(services, out, linked, pins, files, graph, report, stage.seconds)
 
 
 def write_dumps(graph: RdfGraph, base: str, folder: Path) -> list[Path]:

@@ -223,6 +223,11 @@ def document_path(iri: str, base: str) -> str | None:
     return "doc/" + rest
 
 
+def document_of(t: ox.Triple) -> str | None:
+    """The URI whose document describes this triple: its subject's, without the fragment."""
+    return t.subject.value.partition("#")[0] if isinstance(t.subject, ox.NamedNode) else None
+
+
 def resource_documents(graph: RdfGraph, base: str, out: Path, context_url: str) -> list[Path]:
     """For every minted URI: its description (concise bounded description) and the labels of the
     resources it links to, as Turtle, N-Triples and JSON-LD."""
@@ -234,10 +239,12 @@ def resource_documents(graph: RdfGraph, base: str, out: Path, context_url: str) 
     compact = Compactor(graph.prefixes)
     turtle = TurtleWriter(graph.prefixes)
     folders: set[Path] = set()
-    for subject, group in groupby(graph.triples, key=lambda t: t.subject):
-        if not isinstance(subject, ox.NamedNode):
+    # A service's sub-resources are fragments of its URI (…/hizmet/x#paraf-3): they are
+    # described in its document. Sorted by subject, they directly follow it.
+    for thing, group in groupby(graph.triples, key=document_of):
+        if thing is None:
             continue
-        rel = document_path(subject.value, base)
+        rel = document_path(thing, base)
         if rel is None:
             continue
         own = list(group)
@@ -245,7 +252,7 @@ def resource_documents(graph: RdfGraph, base: str, out: Path, context_url: str) 
             {
                 lt
                 for t in own
-                if isinstance(t.object, ox.NamedNode) and t.object != subject
+                if isinstance(t.object, ox.NamedNode) and t.object.value.partition("#")[0] != thing
                 for lt in labels.get(t.object, [])
             },
             key=lambda t: (term_value(t.subject), t.predicate.value, str(t.object)),

@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from .graph import RDF_TYPE, RdfGraph
 from .iris import ascii_fold
-from .serialize import Compactor, context_document, document_path, jsonld_nodes
+from .serialize import Compactor, context_document, document_of, document_path, jsonld_nodes
 from .sitedata import CPSV, CV, DCT, SiteData
 from .validate import Finding, Report
 
@@ -114,10 +114,12 @@ class Site:
     # --- helpers available to templates ---
 
     def page_of(self, iri: str) -> str | None:
-        """The HTML page of a minted URI, relative to the site root (Turkish)."""
+        """The HTML page of a minted URI, relative to the site root (Turkish). A fragment URI
+        (a service's sub-resource, …/hizmet/x#paraf-3) is a place on its service's page."""
         if iri not in self.pages:
-            rel = document_path(iri, self.base)
-            self.pages[iri] = f"{rel}.html" if rel else None
+            thing, hash_, fragment = iri.partition("#")
+            rel = document_path(thing, self.base)
+            self.pages[iri] = f"{rel}.html{hash_}{fragment}" if rel else None
         return self.pages[iri]
 
     def write(self, path: str, template: str, lang: str, **context: Any) -> None:
@@ -149,6 +151,7 @@ class Site:
             canonical=f"{self.base}{full}",
             label=lambda iri: self.data.label(iri, lang),
             link=link,
+            fragment=lambda iri: iri.partition("#")[2],
             doc=lambda iri, ext: f"{root}{document_path(iri, self.base)}.{ext}",
             **context,
         )
@@ -168,7 +171,8 @@ class Site:
     # --- pages ---
 
     def render(self) -> list[Path]:
-        by_subject = {s: list(g) for s, g in groupby(self.graph.triples, key=lambda t: t.subject)}
+        # Each page shows its thing's triples with its fragments' (sorted, they follow it).
+        by_subject = {s: list(g) for s, g in groupby(self.graph.triples, key=document_of)}
         services = [self.service_view(s) for s in self.data.services]
         for lang in LANGS:
             self.write(
@@ -197,15 +201,14 @@ class Site:
             self.write("404.html", "404.html.j2", lang, absolute=True)
         # A page per resource, in both languages: shared out among forked processes.
         jobs: list[tuple[str, Any, list[ox.Triple]]] = [
-            (self.page_of(v["iri"]) or "", v, by_subject.get(ox.NamedNode(v["iri"]), []))
-            for v in services
+            (self.page_of(v["iri"]) or "", v, by_subject.get(v["iri"], [])) for v in services
         ]
         done = {v["iri"] for v in services}
         for subject, triples in by_subject.items():
-            if isinstance(subject, ox.NamedNode) and subject.value not in done:
-                page = self.page_of(subject.value)
+            if subject is not None and subject not in done:
+                page = self.page_of(subject)
                 if page is not None:
-                    jobs.append((page, subject.value, triples))
+                    jobs.append((page, subject, triples))
         before = len(self.written)
         in_processes(jobs, self.write_resource)
         # Each process wrote its share; the list of pages is the same whoever wrote them.
@@ -374,7 +377,8 @@ class Site:
                 getattr(t.object, "value", str(t.object)),
             )
             for t in triples
-            if t.predicate != RDF_TYPE
+            # (the triples of its fragments, say the ontology's terms, are in its JSON-LD only)
+            if t.predicate != RDF_TYPE and getattr(t.subject, "value", None) == iri
         ]
         return {
             "iri": iri,

@@ -31,9 +31,9 @@ class SiteData:
     details: dict[str, dict[str, set[str]]]  # IRI → field → values
     links: dict[str, dict[str, list[str]]]  # service → relation → targets
     participations: dict[str, list[dict[str, Any]]]
-    steps: dict[str, list[str]]
+    steps: dict[str, list[dict[str, Any]]]
     volumes: dict[str, list[dict[str, Any]]]
-    requirements: dict[str, list[str]]
+    requirements: dict[str, list[dict[str, Any]]]
     corrections: dict[str, dict[str, Any]]
     used_by: dict[str, set[str]] = field(default_factory=dict)  # entity → services
 
@@ -77,15 +77,15 @@ def load_site_data(graph: RdfGraph, base: str, queries: Path) -> SiteData:
         for key in ("role", "participant"):
             if r.get(key):
                 used_by[r[key]].add(r["s"])
-    steps: dict[str, list[str]] = defaultdict(list)
+    steps: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in run("steps"):
-        steps[r["s"]].append(r["label"])
+        steps[r["s"]].append(r)
     volumes: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in run("volumes"):
         volumes[r["s"]].append(r)
-    requirements: dict[str, list[str]] = defaultdict(list)
+    requirements: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in run("requirements"):
-        requirements[r["s"]].append(r["text"])
+        requirements[r["s"]].append(r)
     corrections = {r["c"]: r for r in run("corrections")}
     for key in links:
         for rel in links[key]:

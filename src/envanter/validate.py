@@ -379,33 +379,26 @@ def shards(
     """Group the triples: one list per `size` services (with their sub-resources and the types
     of what they link to), and the shared rest."""
     services = [
-        t.subject
+        t.subject.value
         for t in triples
         if t.predicate == OX_TYPE
+        and isinstance(t.subject, ox.NamedNode)
         and isinstance(t.object, ox.NamedNode)
         and t.object.value == CPSV_SERVICE
     ]
-    owner: dict[object, int] = {s: k // size for k, s in enumerate(sorted(services, key=str))}
-    own = (
-        base + "id/katilim/",
-        base + "id/gereksinim/",
-        base + "id/adim/",
-        base + "id/islem-sayisi/",
-    )
-    excerpts = base + "id/kaynak/"
-    # A sub-resource belongs to the service that points to it.
-    for t in triples:
-        k = owner.get(t.subject)
-        if k is None or not isinstance(t.object, ox.NamedNode):
-            continue
-        iri = t.object.value
-        if iri.startswith(own) or (iri.startswith(excerpts) and "/satir-" in iri):
-            owner.setdefault(t.object, k)
+    owner: dict[str, int] = {s: k // size for k, s in enumerate(sorted(services))}
+
+    # A service's sub-resources are fragments of its URI (…/hizmet/x#paraf-3): they go with it.
+    def owner_of(subject: object) -> int | None:
+        if not isinstance(subject, ox.NamedNode):
+            return None
+        return owner.get(subject.value.partition("#")[0])
+
     groups: list[list[ox.Triple]] = [[] for _ in range((len(services) + size - 1) // size)]
     shared: list[ox.Triple] = []
     kinds: dict[object, list[ox.Triple]] = {}
     for t in triples:
-        k = owner.get(t.subject)
+        k = owner_of(t.subject)
         if k is None:
             shared.append(t)
             if t.predicate in (OX_TYPE, OX_DCT_TYPE):
