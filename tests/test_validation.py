@@ -141,3 +141,21 @@ def test_validation_in_shards_finds_what_the_whole_graph_gives(tmp_path: Path) -
     for size in (1, 7, 500):
         sharded = validate_sharded(prepared.graph.triples, shapes, prepared.base, shard_size=size)
         assert sharded.findings == whole.findings, size
+
+
+def test_shards_keep_every_triple_when_a_shape_is_closed_or_runs_sparql() -> None:
+    from envanter.validate import load_shapes, relevant_predicates
+
+    shapes = load_shapes([ROOT / "shapes" / "profile.ttl"], "https://envanter.example/")
+    kept = relevant_predicates(shapes)
+    assert kept is not None
+    assert "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" in kept
+    assert "http://purl.org/dc/terms/title" in kept
+    assert "https://envanter.example/def/envanter#order" not in kept  # no shape looks at it
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    for extra in (sh.closed, sh.sparql):
+        more = Graph()
+        for t in shapes:
+            more.add(t)
+        more.add((URIRef("https://envanter.example/shape"), extra, URIRef("urn:x")))
+        assert relevant_predicates(more) is None, extra

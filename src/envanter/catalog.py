@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .graph import RDF_TYPE, RdfGraph, sort_key, term_value
+from .graph import RDF_TYPE, RdfGraph, in_order, term_value
 from .serialize import write_turtle
 
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -258,7 +258,7 @@ def catalog_triples(
         add(dataset, VOID + "exampleResource", n(example))
     if settings.sparql_endpoint:
         add(dataset, VOID + "sparqlEndpoint", n(settings.sparql_endpoint))
-    return sorted(set(triples), key=sort_key)
+    return in_order(triples)
 
 
 def write_catalog(

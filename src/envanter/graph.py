@@ -13,7 +13,7 @@ nothing about services: everything the graph says is in mappings/ and ontology/.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,51 @@ def load_mappings(folder: Path) -> tuple[dict[str, str], list[Mapping_]]:
     return prefixes, mappings
 
 
+class Template:
+    """A URI or text template, split once into literal text and placeholders: filling it is a
+    join, not a regular-expression substitution per row (millions of times at national scale)."""
+
+    def __init__(self, text: str, params: dict[str, str], encode: bool) -> None:
+        self.parts: list[tuple[bool, str]] = []  # (is a column, literal text or column name)
+        self.encode = encode
+        position = 0
+        for m in PLACEHOLDER.finditer(text):
+            self.parts.append((False, text[position : m.start()]))
+            key = m.group(1)
+            if key.startswith("@"):  # a build parameter: the same for every row
+                value = params.get(key[1:])
+                if value is None or value == "":
+                    self.parts.append((True, key))  # never in a row: the template stays empty
+                else:
+                    self.parts.append((False, quote(value, safe="-._~") if encode else value))
+            else:
+                self.parts.append((True, key))
+            position = m.end()
+        self.parts.append((False, text[position:]))
+        self.parts = [p for p in self.parts if p[0] or p[1]]
+        self.quoted: dict[str, str] = {}
+
+    def fill(self, row: Row) -> str | None:
+        """The template with the row's values; None when a value it needs is empty."""
+        out = []
+        for is_column, text in self.parts:
+            if not is_column:
+                out.append(text)
+                continue
+            v = row.get(text)
+            if v is None or v == "":
+                return None
+            value = str(v).lower() if isinstance(v, bool) else str(v)
+            if self.encode:
+                # Keys repeat across rows (a service's slug in each of its sub-resources).
+                encoded = self.quoted.get(value)
+                if encoded is None:
+                    encoded = self.quoted[value] = quote(value, safe="-._~")
+                value = encoded
+            out.append(value)
+        return "".join(out)
+
+
 class Mapper:
     """Turns table rows into triples, given the base URI, prefixes and build parameters."""
 
@@ -76,45 +121,51 @@ class Mapper:
             p: (ns if re.match(r"^\w+:", ns) else base + ns) for p, ns in prefixes.items()
         }
         self.params = params
+        self.curies: dict[str, ox.NamedNode] = {}
+        self.templates: dict[tuple[str, bool], Template] = {}
+        self.iri_kinds: dict[str, tuple[str, Template]] = {}
 
     def curie(self, name: str) -> ox.NamedNode:
-        prefix, _, local = name.partition(":")
-        if prefix not in self.prefixes:
-            raise ConfigError(
-                f"unknown prefix {prefix!r} in {name!r}; declare it in mappings/prefixes.yaml"
-            )
-        return ox.NamedNode(self.prefixes[prefix] + local)
+        node = self.curies.get(name)
+        if node is None:
+            prefix, _, local = name.partition(":")
+            if prefix not in self.prefixes:
+                raise ConfigError(
+                    f"unknown prefix {prefix!r} in {name!r}; declare it in mappings/prefixes.yaml"
+                )
+            node = self.curies[name] = ox.NamedNode(self.prefixes[prefix] + local)
+        return node
+
+    def template(self, text: str, encode: bool) -> Template:
+        t = self.templates.get((text, encode))
+        if t is None:
+            t = self.templates[(text, encode)] = Template(text, self.params, encode)
+        return t
 
     def fill(self, template: str, row: Row, encode: bool) -> str | None:
         """The template with the row's values; None when a value it needs is empty."""
-        missing = False
-
-        def value(m: re.Match[str]) -> str:
-            nonlocal missing
-            key = m.group(1)
-            v = self.params.get(key[1:]) if key.startswith("@") else row.get(key)
-            if v is None or v == "":
-                missing = True
-                return ""
-            text = str(v).lower() if isinstance(v, bool) else str(v)
-            return quote(text, safe="-._~") if encode else text
-
-        out = PLACEHOLDER.sub(value, template)
-        return None if missing else out
+        return self.template(template, encode).fill(row)
 
     def iri(self, template: str, row: Row) -> ox.NamedNode | None:
-        if template.startswith("{") and template.endswith("}") and template.count("{") == 1:
-            filled = self.fill(template, row, encode=False)  # a column holding a whole URL
-            return ox.NamedNode(filled) if filled else None
-        if re.match(r"^[a-z][\w-]*:", template) and not template.startswith("http"):
-            prefix, _, rest = template.partition(":")
-            filled = self.fill(rest, row, encode=True)
-            return self.curie(f"{prefix}:{filled}") if filled is not None else None
-        filled = self.fill(template, row, encode=True)
-        return ox.NamedNode(self.base + filled) if filled is not None else None
+        kind = self.iri_kinds.get(template)
+        if kind is None:
+            if template.startswith("{") and template.endswith("}") and template.count("{") == 1:
+                kind = ("", self.template(template, False))  # a column holding a whole URL
+            elif re.match(r"^[a-z][\w-]*:", template) and not template.startswith("http"):
+                prefix, _, rest = template.partition(":")
+                self.curie(f"{prefix}:")  # an unknown prefix is an error even with no rows
+                kind = (self.prefixes[prefix], self.template(rest, True))
+            else:
+                kind = (self.base, self.template(template, True))
+            self.iri_kinds[template] = kind
+        namespace, filler = kind
+        filled = filler.fill(row)
+        return ox.NamedNode(namespace + filled) if filled else None
 
     def matches(self, spec: dict[str, Any], row: Row) -> bool:
-        when = spec.get("when") or {}
+        when = spec.get("when")
+        if not when:
+            return True
         return all(str(row.get(k)).lower() == str(v).lower() for k, v in when.items())
 
     def obj(self, spec: dict[str, Any], row: Row) -> ox.NamedNode | ox.Literal | None:
@@ -143,19 +194,21 @@ class Mapper:
         return ox.Literal(text)
 
     def triples(self, mapping: Mapping_, rows: list[Row]) -> Iterator[ox.Triple]:
+        types = [(spec, self.curie(spec["type"])) for spec in mapping.types]
+        properties = [(self.curie(prop), spec) for prop, spec in mapping.properties]
         for row in rows:
             subject = self.iri(mapping.subject, row)
             if subject is None:
                 continue
-            for spec in mapping.types:
+            for spec, cls in types:
                 if self.matches(spec, row):
-                    yield ox.Triple(subject, RDF_TYPE, self.curie(spec["type"]))
-            for prop, spec in mapping.properties:
+                    yield ox.Triple(subject, RDF_TYPE, cls)
+            for prop, spec in properties:
                 if not self.matches(spec, row):
                     continue
                 o = self.obj(spec, row)
                 if o is not None:
-                    yield ox.Triple(subject, self.curie(prop), o)
+                    yield ox.Triple(subject, prop, o)
 
 
 @dataclass
@@ -169,9 +222,21 @@ class RdfGraph:
         return len(self.triples)
 
 
-def sort_key(t: ox.Triple) -> tuple[str, bool, str, str]:
-    # Subjects together, rdf:type first: the order readers and diffs expect.
-    return (term_value(t.subject), t.predicate != RDF_TYPE, t.predicate.value, str(t.object))
+def in_order(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
+    """Unique triples, subjects in order, each subject's rdf:type first, then by predicate and
+    object. Grouped by subject first and each (small) group sorted apart: no sort key is made
+    for the subject of every triple, which made sorting most of the cost of the graph stage."""
+    by_subject: dict[str, set[ox.Triple]] = {}
+    for t in triples:
+        key = term_value(t.subject)
+        group = by_subject.get(key)
+        if group is None:
+            group = by_subject[key] = set()
+        group.add(t)
+    ordered: list[ox.Triple] = []
+    for key in sorted(by_subject):
+        ordered += sorted(by_subject.pop(key), key=lambda t: (t.predicate != RDF_TYPE, str(t)))
+    return ordered
 
 
 def term_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
@@ -205,15 +270,18 @@ def build_graph(
     mapper = Mapper(base, prefixes, params)
     by_name: dict[str, list[Row]] = {t.name: list(t.rows) for t in tables}
     by_name["_build"] = [dict(params)]  # one row, for the dataset and its source
-    triples: set[ox.Triple] = set()
-    for path in sorted(ontology_folder.glob("*.ttl")):
-        parsed = ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=base + "def/")
-        triples.update(stable_blank_nodes((q.triple for q in parsed), path.stem))
     for mapping in mappings:
         if mapping.table not in by_name:
             raise ConfigError(
                 f"mapping {mapping.name!r} reads table {mapping.table!r}, which the "
                 f"build does not make; tables: {', '.join(sorted(by_name))}"
             )
-        triples.update(mapper.triples(mapping, by_name[mapping.table]))
-    return RdfGraph(sorted(triples, key=sort_key), mapper.prefixes)
+
+    def everything() -> Iterator[ox.Triple]:
+        for path in sorted(ontology_folder.glob("*.ttl")):
+            parsed = ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=base + "def/")
+            yield from stable_blank_nodes((q.triple for q in parsed), path.stem)
+        for mapping in mappings:
+            yield from mapper.triples(mapping, by_name[mapping.table])
+
+    return RdfGraph(in_order(everything()), mapper.prefixes)

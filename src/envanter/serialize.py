@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .graph import RDF_TYPE, RdfGraph, term_value
+from .parallel import in_processes
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 LABELS = frozenset(
@@ -166,6 +167,7 @@ PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
 PN_PREFIX = re.compile(r"[A-Za-z](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
 IRI_ESCAPE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 STRING_ESCAPE = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+STRING_ESCAPES = str.maketrans(STRING_ESCAPE)
 
 
 class TurtleWriter:
@@ -175,15 +177,23 @@ class TurtleWriter:
     def __init__(self, prefixes: dict[str, str]) -> None:
         self.compact = Compactor({p: ns for p, ns in prefixes.items() if PN_PREFIX.fullmatch(p)})
         self.namespaces = dict(prefixes)
+        self.written: dict[str, tuple[str, str]] = {}  # IRI → (prefix used or "", its text)
 
     def iri(self, iri: str, used: set[str]) -> str:
-        short = self.compact(iri)
-        if short != iri:
+        # The same IRIs (predicates, shared entities) recur in every document: written once.
+        found = self.written.get(iri)
+        if found is None:
+            short = self.compact(iri)
             prefix, _, local = short.partition(":")
-            if PN_LOCAL.fullmatch(local):
-                used.add(prefix)
-                return short
-        return "<" + IRI_ESCAPE.sub(lambda m: f"\\u{ord(m.group(0)):04X}", iri) + ">"
+            if short != iri and PN_LOCAL.fullmatch(local):
+                found = (prefix, short)
+            else:
+                found = ("", "<" + IRI_ESCAPE.sub(lambda m: f"\\u{ord(m.group(0)):04X}", iri) + ">")
+            if len(self.written) < 100_000:  # bounded: most IRIs that recur come first
+                self.written[iri] = found
+        if found[0]:
+            used.add(found[0])
+        return found[1]
 
     def term(self, t: object, used: set[str]) -> str:
         if isinstance(t, ox.NamedNode):
@@ -191,7 +201,7 @@ class TurtleWriter:
         if isinstance(t, ox.BlankNode):
             return f"_:{t.value}"
         if isinstance(t, ox.Literal):
-            text = '"' + "".join(STRING_ESCAPE.get(c, c) for c in t.value) + '"'
+            text = '"' + t.value.translate(STRING_ESCAPES) + '"'
             if t.language:
                 return f"{text}@{t.language}"
             if t.datatype.value == XSD_STRING:
@@ -230,24 +240,29 @@ def document_of(t: ox.Triple) -> str | None:
 
 def resource_documents(graph: RdfGraph, base: str, out: Path, context_url: str) -> list[Path]:
     """For every minted URI: its description (concise bounded description) and the labels of the
-    resources it links to, as Turtle, N-Triples and JSON-LD."""
+    resources it links to, as Turtle, N-Triples and JSON-LD; written by one process per core."""
     labels: dict[object, list[ox.Triple]] = {}
     for t in graph.triples:
         if t.predicate.value in LABELS:
             labels.setdefault(t.subject, []).append(t)
-    written: list[Path] = []
     compact = Compactor(graph.prefixes)
     turtle = TurtleWriter(graph.prefixes)
+    jobs: list[tuple[str, str, list[ox.Triple]]] = []
     folders: set[Path] = set()
     # A service's sub-resources are fragments of its URI (…/hizmet/x#paraf-3): they are
     # described in its document. Sorted by subject, they directly follow it.
     for thing, group in groupby(graph.triples, key=document_of):
-        if thing is None:
+        rel = document_path(thing, base) if thing is not None else None
+        if thing is None or rel is None:
             continue
-        rel = document_path(thing, base)
-        if rel is None:
-            continue
-        own = list(group)
+        jobs.append((thing, rel, list(group)))
+        folder = (out / rel).parent
+        if folder not in folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            folders.add(folder)
+
+    def write(job: tuple[str, str, list[ox.Triple]]) -> None:
+        thing, rel, own = job
         linked = sorted(
             {
                 lt
@@ -258,16 +273,9 @@ def resource_documents(graph: RdfGraph, base: str, out: Path, context_url: str) 
             key=lambda t: (term_value(t.subject), t.predicate.value, str(t.object)),
         )
         triples = own + linked
-        ttl = out / f"{rel}.ttl"
-        if ttl.parent not in folders:
-            ttl.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(ttl.parent)
-        ttl.write_text(turtle.document(triples), encoding="utf-8")
-        written.append(ttl)
-        nt = out / f"{rel}.nt"
-        nt.write_text("".join(f"{t} .\n" for t in triples), encoding="utf-8")
-        written.append(nt)
-        written.append(
-            write_jsonld(triples, graph.prefixes, context_url, out / f"{rel}.jsonld", compact)
-        )
-    return written
+        (out / f"{rel}.ttl").write_text(turtle.document(triples), encoding="utf-8")
+        (out / f"{rel}.nt").write_text("".join(f"{t} .\n" for t in triples), encoding="utf-8")
+        write_jsonld(triples, graph.prefixes, context_url, out / f"{rel}.jsonld", compact)
+
+    in_processes(jobs, write)
+    return [out / f"{rel}.{ext}" for _, rel, _ in jobs for ext in ("ttl", "nt", "jsonld")]

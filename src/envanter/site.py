@@ -11,13 +11,10 @@ is untrusted everywhere, and the JSON-LD embedded in pages goes through Jinja's 
 from __future__ import annotations
 
 import os
-import sys
-import traceback
 from collections import defaultdict
-from collections.abc import Callable
 from itertools import groupby
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
@@ -28,12 +25,12 @@ from markupsafe import Markup
 
 from .graph import RDF_TYPE, RdfGraph
 from .iris import ascii_fold
+from .parallel import in_processes
 from .serialize import Compactor, context_document, document_of, document_path, jsonld_nodes
 from .sitedata import CPSV, CV, DCT, SiteData
 from .validate import Finding, Report
 
 LANGS = ("tr", "en")
-T = TypeVar("T")
 # The variables of queries/site/entity-details.rq: every entity page has each, maybe empty.
 DETAIL_KEYS = (
     "number",
@@ -416,42 +413,6 @@ class Site:
             f"User-agent: *\nAllow: /\nSitemap: {self.base}sitemap.xml\n", encoding="utf-8"
         )
         self.written += [sitemap, robots]
-
-
-def in_processes(jobs: list[T], work: Callable[[T], None]) -> None:
-    """Do `work` on every job, shared out among forked processes, one per available core (all
-    in this process where fork is unavailable or there is one core). The children share what
-    this process has read so far; a failed child fails the whole."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    n = min(cores or 1, max(1, len(jobs) // 200))
-    if n == 1 or not hasattr(os, "fork"):
-        for job in jobs:
-            work(job)
-        return
-    children: list[int] = []
-    try:
-        for k in range(1, n):
-            sys.stdout.flush()
-            sys.stderr.flush()
-            pid = os.fork()
-            if pid == 0:  # a child: its share, reported by exit status; never returns
-                status = 1
-                try:
-                    for job in jobs[k::n]:
-                        work(job)
-                    status = 0
-                except BaseException:
-                    traceback.print_exc()
-                    sys.stderr.flush()
-                finally:
-                    os._exit(status)
-            children.append(pid)
-        for job in jobs[0::n]:
-            work(job)
-    finally:
-        failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
-    if failed:
-        raise OSError(f"{len(failed)} of {n} processes rendering the site failed (see above)")
 
 
 def example_queries(folder: Path) -> list[dict[str, str]]:

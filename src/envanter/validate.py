@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from .errors import EXIT_VIOLATIONS, EnvanterError
@@ -373,11 +373,23 @@ SERVICE_CLASSES = {
 }
 
 
+def relevant_predicates(shapes: Graph) -> set[str] | None:
+    """The predicates a finding can depend on: every IRI the shapes mention, with rdf:type and
+    rdfs:subClassOf (targets and sh:class). SHACL Core looks at nothing else unless a shape is
+    closed or runs SPARQL; then None: every triple counts."""
+    if any(shapes.triples((None, SH.closed, None))) or any(shapes.triples((None, SH.sparql, None))):
+        return None
+    mentioned = {str(term) for t in shapes for term in t if isinstance(term, URIRef)}
+    return mentioned | {str(RDF.type), str(RDFS.subClassOf)}
+
+
 def shards(
-    triples: list[ox.Triple], base: str, size: int
+    triples: list[ox.Triple], base: str, size: int, predicates: set[str] | None = None
 ) -> tuple[list[list[ox.Triple]], list[ox.Triple]]:
     """Group the triples: one list per `size` services (with their sub-resources and the types
-    of what they link to), and the shared rest."""
+    of what they link to), and the shared rest; only those with one of `predicates` (all when
+    None), since the rest cannot change a finding and loading them into rdflib is most of the
+    cost of validating."""
     services = [
         t.subject.value
         for t in triples
@@ -398,6 +410,8 @@ def shards(
     shared: list[ox.Triple] = []
     kinds: dict[object, list[ox.Triple]] = {}
     for t in triples:
+        if predicates is not None and t.predicate.value not in predicates:
+            continue
         k = owner_of(t.subject)
         if k is None:
             shared.append(t)
@@ -443,7 +457,7 @@ def validate_sharded(
         },
         {base + "def/envanter#correction", "http://data.europa.eu/m8g/processingTime"},
     )
-    groups, shared = shards(triples, base, shard_size)
+    groups, shared = shards(triples, base, shard_size, relevant_predicates(shapes))
     global _TASKS
     _TASKS = [(shared, shared_shapes)] + [(g, local_shapes) for g in groups]
     try:

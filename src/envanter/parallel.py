@@ -1,0 +1,48 @@
+"""Work shared out among forked processes: the build's slow stages (pages, documents) use both
+cores. Forked children share what the parent has already read, so no data goes through pipes."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def in_processes(jobs: list[T], work: Callable[[T], None]) -> None:
+    """Do `work` on every job, shared out among forked processes, one per available core (all
+    in this process where fork is unavailable or there is one core). The children share what
+    this process has read so far; a failed child fails the whole."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    n = min(cores or 1, max(1, len(jobs) // 200))
+    if n == 1 or not hasattr(os, "fork"):
+        for job in jobs:
+            work(job)
+        return
+    children: list[int] = []
+    try:
+        for k in range(1, n):
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pid = os.fork()
+            if pid == 0:  # a child: its share, reported by exit status; never returns
+                status = 1
+                try:
+                    for job in jobs[k::n]:
+                        work(job)
+                    status = 0
+                except BaseException:
+                    traceback.print_exc()
+                    sys.stderr.flush()
+                finally:
+                    os._exit(status)
+            children.append(pid)
+        for job in jobs[0::n]:
+            work(job)
+    finally:
+        failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
+    if failed:
+        raise OSError(f"{len(failed)} of {n} worker processes failed (see above)")
