@@ -569,3 +569,35 @@ def test_pages_are_shared_out_among_processes_once_each(tmp_path: Path) -> None:
 
     with pytest.raises((OSError, ValueError), match=r"failed|job 1 fails"):
         in_processes(jobs, fail)
+
+
+def test_past_the_protocols_limit_the_sitemap_is_an_index(tmp_path: Path) -> None:
+    """A national inventory has more pages than one sitemap may list (50,000): sitemap.xml then
+    points to sitemap-1.xml, sitemap-2.xml, … which list every page once, in order."""
+    from envanter.site import write_sitemaps
+
+    urls = [f"{BASE}doc/id/hizmet/s-{k}.html?a=1&b=2" for k in range(7)]
+    files = write_sitemaps(tmp_path, BASE, urls, limit=3)
+    assert [f.name for f in files] == [
+        "sitemap.xml",
+        "sitemap-1.xml",
+        "sitemap-2.xml",
+        "sitemap-3.xml",
+    ]
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = ET.parse(tmp_path / "sitemap.xml").getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    parts = [loc.text or "" for loc in index.findall("s:sitemap/s:loc", ns)]
+    assert parts == [f"{BASE}sitemap-{k}.xml" for k in (1, 2, 3)]
+    listed = []
+    for part in parts:
+        root = ET.parse(tmp_path / part[len(BASE) :]).getroot()
+        assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
+        found = [loc.text for loc in root.findall("s:url/s:loc", ns)]
+        assert 1 <= len(found) <= 3
+        listed += found
+    assert listed == urls
+    # at or under the limit, one plain sitemap
+    small = tmp_path / "small"
+    small.mkdir()
+    assert [f.name for f in write_sitemaps(small, BASE, urls[:3], limit=3)] == ["sitemap.xml"]

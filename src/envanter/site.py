@@ -400,19 +400,48 @@ class Site:
             for p in [*self.written, *others]
             if p.name != "404.html"
         )
-        lines = [
-            '<?xml version="1.0" encoding="UTF-8"?>',
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-        ]
-        lines += [f"  <url><loc>{u.replace('&', '&amp;')}</loc></url>" for u in urls]
-        lines.append("</urlset>")
-        sitemap = self.out / "sitemap.xml"
-        sitemap.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        files = write_sitemaps(self.out, self.base, urls)
         robots = self.out / "robots.txt"
         robots.write_text(
             f"User-agent: *\nAllow: /\nSitemap: {self.base}sitemap.xml\n", encoding="utf-8"
         )
-        self.written += [sitemap, robots]
+        self.written += [*files, robots]
+
+
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file (the sitemaps.org protocol's limit)
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def write_sitemaps(out: Path, base: str, urls: list[str], limit: int = SITEMAP_LIMIT) -> list[Path]:
+    """sitemap.xml listing the pages; past `limit` URLs (a national inventory has hundreds of
+    thousands of pages) it is a sitemap index of sitemap-1.xml, sitemap-2.xml, …"""
+
+    def urlset(chunk: list[str]) -> str:
+        entries = "".join(f"  <url><loc>{escape_xml(u)}</loc></url>\n" for u in chunk)
+        return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n{entries}</urlset>\n'
+
+    index = out / "sitemap.xml"
+    if len(urls) <= limit:
+        index.write_text(urlset(urls), encoding="utf-8")
+        return [index]
+    parts = []
+    for k in range(0, len(urls), limit):
+        part = out / f"sitemap-{k // limit + 1}.xml"
+        part.write_text(urlset(urls[k : k + limit]), encoding="utf-8")
+        parts.append(part)
+    entries = "".join(
+        f"  <sitemap><loc>{escape_xml(base + p.name)}</loc></sitemap>\n" for p in parts
+    )
+    index.write_text(
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">\n'
+        f"{entries}</sitemapindex>\n",
+        encoding="utf-8",
+    )
+    return [index, *parts]
+
+
+def escape_xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def example_queries(folder: Path) -> list[dict[str, str]]:
