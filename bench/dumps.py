@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import pyoxigraph as ox  # noqa: E402
 
+from common import write_inventory  # noqa: E402
 from envanter.pipeline import BuildOptions, prepare, write_dumps  # noqa: E402
-from envanter.source import write_csv  # noqa: E402
 from generate import synthetic  # noqa: E402
 
 
@@ -40,10 +40,7 @@ def median_time(action: object, runs: int = 3) -> float:
 
 def measure(n: int, folder: Path) -> dict[str, float]:
     source = folder / f"inventory-{n}.csv"
-    write_csv(synthetic(n), source)
-    source.with_name(source.stem + ".meta.yaml").write_text(
-        "publisher_key: ibb\nreference_year: 2025\n", encoding="utf-8"
-    )
+    write_inventory(synthetic(n), source)
     prepared = prepare(BuildOptions(source=source, out=folder / "unused", corrections=None))
     graph = prepared.graph
     ours = median_time(lambda: write_dumps(graph, prepared.base, folder / "ours"))

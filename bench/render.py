@@ -25,53 +25,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import yaml  # noqa: E402
-
-from envanter.inventory import RawRecord  # noqa: E402
-from envanter.pipeline import BuildOptions, prepare  # noqa: E402
+from common import synthetic_input, synthetic_options  # noqa: E402
+from envanter.pipeline import prepare  # noqa: E402
 from envanter.site import Site, example_queries  # noqa: E402
 from envanter.sitedata import load_site_data  # noqa: E402
-from envanter.source import write_csv  # noqa: E402
 from envanter.validate import Report, load_shapes, validate_sharded  # noqa: E402
-from generate import synthetic  # noqa: E402
-
-
-def english_reference(records: list[RawRecord], folder: Path) -> Path:
-    """A copy of data/reference that names every synthetic service in English too, as a
-    publisher's reference would (a service without an English title does not validate)."""
-    reference = folder / "reference"
-    shutil.rmtree(reference, ignore_errors=True)
-    shutil.copytree(ROOT / "data" / "reference", reference)
-    path = reference / "en.yaml"
-    en = yaml.safe_load(path.read_text(encoding="utf-8"))
-    names: dict[str, str] = en["service_names"]
-    for r in records:
-        name = r.text("name") or ""
-        seed_name, _, number = name.rpartition(" ")
-        names[name] = f"{names.get(seed_name, 'Service')} {number}"
-    path.write_text(yaml.safe_dump(en, allow_unicode=True, width=200), encoding="utf-8")
-    return reference
 
 
 def measure(n: int, folder: Path, validate: bool, runs: int) -> dict[str, float]:
-    source = folder / f"inventory-{n}.csv"
-    records = synthetic(n)
-    write_csv(records, source)
-    source.with_name(source.stem + ".meta.yaml").write_text(
-        "publisher_key: ibb\nreference_year: 2025\n", encoding="utf-8"
-    )
-    options = BuildOptions(
-        source=source,
-        out=folder / "unused",
-        corrections=None,
-        reference=english_reference(records, folder),
-        ids=ROOT / "data" / "ids",
-        mappings=ROOT / "mappings",
-        ontology=ROOT / "ontology",
-        site=ROOT / "site",
-        queries=ROOT / "queries",
-        shapes=ROOT / "shapes",
-    )
+    synthetic_input(n, folder)
+    options = synthetic_options(n, folder, folder / "unused")
     prepared = prepare(options)
     graph, base = prepared.graph, prepared.base
     report = Report()

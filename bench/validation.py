@@ -23,18 +23,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import pyshacl  # noqa: E402
 
+from common import write_inventory  # noqa: E402
 from envanter.pipeline import BuildOptions, prepare  # noqa: E402
-from envanter.source import write_csv  # noqa: E402
 from envanter.validate import load_shapes, to_rdflib, validate_sharded  # noqa: E402
 from generate import synthetic  # noqa: E402
 
 
 def measure(n: int, folder: Path) -> dict[str, float]:
     source = folder / f"inventory-{n}.csv"
-    write_csv(synthetic(n), source)
-    source.with_name(source.stem + ".meta.yaml").write_text(
-        "publisher_key: ibb\nreference_year: 2025\n", encoding="utf-8"
-    )
+    write_inventory(synthetic(n), source)
     prepared = prepare(BuildOptions(source=source, out=folder / "unused", corrections=None))
     shapes = load_shapes([ROOT / "shapes" / "profile.ttl"], prepared.base)
 

@@ -25,7 +25,7 @@ OTHER = "other"
 KINDS = (PHONE, WHATSAPP, SMS, WEB, APP, SOCIAL, FACE, OTHER)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Channel:
     kind: str
     label: str  # the channel's name as the source gives it

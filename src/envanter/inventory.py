@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Column:
     key: str  # our name, used in code, CSV headers and the tidy tables
     header: str  # the official Turkish column heading
@@ -50,7 +50,7 @@ CELL_KEYS: tuple[str, ...] = COLUMN_KEYS[1:]  # everything but the row number
 BY_HEADER = {c.header.casefold(): c for c in COLUMNS}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """The text of one cell as the source has it; `None` when the cell is physically absent."""
 
@@ -61,7 +61,7 @@ class Cell:
     parts: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawRecord:
     """One row of the table, uninterpreted."""
 

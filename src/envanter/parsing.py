@@ -52,7 +52,7 @@ COUNT_UNITS = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnnualCount:
     value: int
     unit: str | None  # a count unit from COUNT_UNITS, lower-cased
@@ -236,7 +236,7 @@ def join_wrapped(lines: tuple[str, ...]) -> list[str]:
 # --- documents -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     name: str
     qualifier: str | None  # "zorunlu" (required) or "varsa" (if the applicant has one)
@@ -313,7 +313,7 @@ def parse_document(item: str) -> Document:
 # --- laws ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LegalReference:
     cited_as: str  # the item as the source prints it (after corrections)
     number: str | None  # the law's number, e.g. "5393"

@@ -20,7 +20,7 @@ from .inventory import CELL_KEYS, Cell, RawRecord
 from .parsing import AnnualCount, Document, LegalReference
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Correction:
     """A curated fix of the source text: where, what it said, what it should say, and why."""
 
@@ -32,7 +32,7 @@ class Correction:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AppliedCorrection:
     id: str
     field: str
@@ -41,20 +41,20 @@ class AppliedCorrection:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Duration:
     text: str | None  # the cell as printed (None when it says none)
     iso: str | None  # an exact xsd:duration where the text gives one
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Electronic:
     offered: bool  # False when the cell says 'Sunulmuyor' (not offered) or nothing
     urls: tuple[str, ...]
     text: str | None  # the cell as printed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Service:
     """One row of the inventory, every column typed."""
 

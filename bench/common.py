@@ -1,0 +1,94 @@
+"""What the benchmarks share: the repository's paths, the synthetic inputs and the build options.
+
+The real seed (data/source/ibb-sosyal-hizmetler-2025.txt, 54 services) is built with its curated
+corrections; a synthetic inventory (bench/generate.py) is a CSV with its `.meta.yaml` beside it,
+built without corrections and with a copy of data/reference that names every synthetic service
+in English too. Every path is absolute, so a benchmark can run from any folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT / "src") not in sys.path:
+    sys.path.insert(0, str(ROOT / "src"))
+
+import yaml  # noqa: E402
+
+from envanter.inventory import RawRecord  # noqa: E402
+from envanter.pipeline import BuildOptions  # noqa: E402
+from envanter.source import write_csv  # noqa: E402
+
+SEED_SOURCE = ROOT / "data" / "source" / "ibb-sosyal-hizmetler-2025.txt"
+SEED_CORRECTIONS = ROOT / "data" / "reference" / "corrections.yaml"
+# How many services the seed has: a benchmark size equal to it builds the seed itself.
+SEED_SERVICES = 54
+META = "publisher_key: ibb\nreference_year: 2025\n"
+
+
+def write_inventory(records: list[RawRecord], source: Path) -> Path:
+    """The records as a CSV inventory, with the `<stem>.meta.yaml` a build needs beside it."""
+    source.parent.mkdir(parents=True, exist_ok=True)
+    write_csv(records, source)
+    source.with_name(source.stem + ".meta.yaml").write_text(META, encoding="utf-8")
+    return source
+
+
+def english_reference(records: list[RawRecord], folder: Path) -> Path:
+    """A copy of data/reference that names every synthetic service in English too, as a
+    publisher's reference would (a service without an English title does not validate)."""
+    reference = folder / "reference"
+    shutil.rmtree(reference, ignore_errors=True)
+    shutil.copytree(ROOT / "data" / "reference", reference)
+    path = reference / "en.yaml"
+    en = yaml.safe_load(path.read_text(encoding="utf-8"))
+    names: dict[str, str] = en["service_names"]
+    for r in records:
+        name = r.text("name") or ""
+        seed_name, _, number = name.rpartition(" ")
+        names[name] = f"{names.get(seed_name, 'Service')} {number}"
+    path.write_text(yaml.safe_dump(en, allow_unicode=True, width=200), encoding="utf-8")
+    return reference
+
+
+def build_options(
+    out: Path,
+    source: Path = SEED_SOURCE,
+    corrections: Path | None = SEED_CORRECTIONS,
+    reference: Path = ROOT / "data" / "reference",
+) -> BuildOptions:
+    """The build's options with every folder of the repository given as an absolute path; by
+    default the seed with its corrections."""
+    return BuildOptions(
+        source=source,
+        out=out,
+        corrections=corrections,
+        reference=reference,
+        ids=ROOT / "data" / "ids",
+        mappings=ROOT / "mappings",
+        ontology=ROOT / "ontology",
+        site=ROOT / "site",
+        queries=ROOT / "queries",
+        shapes=ROOT / "shapes",
+    )
+
+
+def synthetic_input(n: int, folder: Path) -> tuple[Path, Path]:
+    """Write a synthetic inventory of `n` services and its English reference into `folder`:
+    (the inventory, the reference folder)."""
+    # Imported here: a build that only reads an inventory need not load the generator.
+    from generate import synthetic  # bench/generate.py (bench/ is on the path)
+
+    records = synthetic(n)
+    source = write_inventory(records, folder / f"inventory-{n}.csv")
+    return source, english_reference(records, folder)
+
+
+def synthetic_options(n: int, folder: Path, out: Path) -> BuildOptions:
+    """The options that build the synthetic inventory `synthetic_input(n, folder)` wrote."""
+    return build_options(
+        out, source=folder / f"inventory-{n}.csv", corrections=None, reference=folder / "reference"
+    )
