@@ -45,10 +45,23 @@ class SiteData:
 def load_site_data(graph: RdfGraph, base: str, queries: Path) -> SiteData:
     store = ox.Store()
     # Loaded as N-Triples, which pyoxigraph writes and reads in Rust: twice as fast as making a
-    # Python Quad per triple. (Blank nodes get new labels; no site query returns one.)
-    store.load(
-        ox.serialize(graph.triples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES
-    )
+    # Python Quad per triple; in slices, so the text of a national graph is never whole in
+    # memory. Each load gives blank nodes new labels, so the few triples with one (the
+    # ontology's) are added as terms, in which a label is one node throughout.
+    blank: list[ox.Quad] = []
+    plain: list[ox.Triple] = []
+    for t in graph.triples:
+        if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
+            blank.append(ox.Quad(t.subject, t.predicate, t.object))
+        else:
+            plain.append(t)
+        if len(plain) == 200_000:
+            store.load(
+                ox.serialize(plain, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES
+            )
+            plain = []
+    store.load(ox.serialize(plain, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
+    store.extend(blank)
 
     def run(name: str) -> list[dict[str, Any]]:
         return rows(store, (queries / f"{name}.rq").read_text(encoding="utf-8"), base)
