@@ -43,7 +43,9 @@ class Pins:
         key = same_name(text)
         if key in index:
             return index[key]
-        taken = self._taken.setdefault(kind, set(pinned.values()))
+        taken = self._taken.get(kind)
+        if taken is None:  # (not setdefault: its default would be built on every call)
+            taken = self._taken[kind] = set(pinned.values())
         base = slugify(text)
         slug, n = base, 2
         while slug in taken:
@@ -64,6 +66,15 @@ class Pins:
         return self._indexes[kind]
 
 
+# libyaml's safe loader where PyYAML has it: the pins and the English names grow with the
+# inventory (100,000 services, 100,000 names), and the pure-Python loader takes seconds on them.
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=SAFE_LOADER)
+
+
 def same_name(text: str) -> str:
     """Turkish-aware case folding: 'Öğrenci Belgesi' and 'Öğrenci belgesi' name one document."""
     return " ".join(text.replace("I", "ı").replace("İ", "i").lower().split())
@@ -73,7 +84,7 @@ def load_pins(folder: Path) -> Pins:
     by_kind: dict[str, dict[str, str]] = {}
     for kind in PIN_KINDS:
         path = folder / f"{kind}.yaml"
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+        data = load_yaml(path.read_text(encoding="utf-8")) if path.exists() else None
         by_kind[kind] = {str(k): str(v) for k, v in (data or {}).items()}
     return Pins(by_kind)
 
@@ -118,7 +129,7 @@ def load_reference(folder: Path) -> Reference:
     def read(name: str) -> Any:
         path = folder / name
         try:
-            return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            return load_yaml(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as e:
             raise InputError([Problem(str(path), None, None, f"cannot read: {e}")]) from e
 
@@ -275,6 +286,13 @@ def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
     linked.organisations[department["key"]] = {**department, "kind": "department", "public": True}
     for group in reference.groups:
         linked.groups[group["key"]] = group
+    named: dict[str, str | None] = {}  # paraf roles recur across services: each looked up once
+
+    def participant(role: str) -> str | None:
+        if role not in named:
+            named[role] = organisation_named(role, reference)
+        return named[role]
+
     for s in services:
         n = s.number
         linked.name_en[n] = reference.en("service_names", s.name)
@@ -302,7 +320,7 @@ def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
                 linked.channel_keys[n].append(key)
         linked.role_keys[n] = []
         linked.paraf_participants[n] = [
-            organisation_named(role, reference) or unit_key(s.competent_unit, reference)
+            participant(role) or unit_key(s.competent_unit, reference)
             if s.competent_unit
             else None
             for role in s.paraf
