@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Namespace, URIRef
+from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.compare import isomorphic
 
 from envanter import pipeline
@@ -20,6 +20,7 @@ BASE = "https://envanter.example/"
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VOID = Namespace("http://rdfs.org/ns/void#")
+CPSV = Namespace("http://purl.org/vocab/cpsv#")
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 
 
@@ -84,6 +85,11 @@ def test_void_statistics(dist: Path) -> None:
     dataset = URIRef(BASE + "id/veri-seti/ibb-sosyal-hizmetler-2025")
     nt = Graph().parse(dist / "data" / "dataset.nt", format="nt")
     assert int(catalog.value(dataset, VOID.triples)) == len(nt)
+    entities = {s for s in nt.subjects() if isinstance(s, URIRef) and s.startswith(BASE + "id/")}
+    assert int(catalog.value(dataset, VOID.entities)) == len(entities)
+    assert int(catalog.value(dataset, VOID.classes)) == len(set(nt.objects(None, RDF.type)))
+    examples = sorted(map(str, catalog.objects(dataset, VOID.exampleResource)))
+    assert examples == sorted(map(str, nt.subjects(RDF.type, CPSV.PublicService)))[:3]
     assert len(set(catalog.objects(dataset, VOID.dataDump))) == 3
     assert str(catalog.value(dataset, URIRef("http://purl.org/dc/terms/modified"))).startswith(
         "2026-01-01T00:00:00"

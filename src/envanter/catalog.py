@@ -52,6 +52,9 @@ class Download:
     file_type: str  # EU file-type authority code
 
 
+CPSV_SERVICE = "http://purl.org/vocab/cpsv#PublicService"
+
+
 def downloads(table_names: list[str], has_report: bool) -> list[Download]:
     out = [
         Download(
@@ -237,23 +240,26 @@ def catalog_triples(
         if d.path.startswith("data/dataset."):
             add(dataset, VOID + "dataDump", url)
 
-    # VoID: what the dataset holds.
-    classes = {t.object for t in graph.triples if t.predicate == RDF_TYPE}
-    entities = {
-        t.subject
-        for t in graph.triples
-        if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(base + "id/")
-    }
+    # VoID: what the dataset holds, in one pass (the triples are grouped by subject).
+    classes: set[object] = set()
+    entities = 0
+    services: list[str] = []
+    previous: object = None
+    uri_space = base + "id/"
+    for t in graph.triples:
+        if t.subject != previous:
+            previous = t.subject
+            if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(uri_space):
+                entities += 1
+        if t.predicate == RDF_TYPE:
+            classes.add(t.object)
+            if isinstance(t.object, ox.NamedNode) and t.object.value == CPSV_SERVICE:
+                services.append(term_value(t.subject))
+    services.sort()
     add(dataset, VOID + "triples", typed(str(len(graph.triples)), "integer"))
-    add(dataset, VOID + "entities", typed(str(len(entities)), "integer"))
+    add(dataset, VOID + "entities", typed(str(entities), "integer"))
     add(dataset, VOID + "classes", typed(str(len(classes)), "integer"))
-    add(dataset, VOID + "uriSpace", ox.Literal(base + "id/"))
-    services = sorted(
-        term_value(t.subject)
-        for t in graph.triples
-        if t.predicate == RDF_TYPE
-        and term_value(t.object) == "http://purl.org/vocab/cpsv#PublicService"
-    )
+    add(dataset, VOID + "uriSpace", ox.Literal(uri_space))
     for example in services[:3]:
         add(dataset, VOID + "exampleResource", n(example))
     if settings.sparql_endpoint:
