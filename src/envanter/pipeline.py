@@ -6,6 +6,7 @@ only when the whole build has succeeded, so a failed build never leaves a half-w
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -169,14 +170,26 @@ def prepare(
         tables = build_tables(linked)
     base = check_base_uri(options.base_uri)
     params = build_parameters(source, metadata, year)
+    # What is read so far lives until the end of the build: out of the cyclic garbage
+    # collector's sight (build() gives it back), it is not scanned again and again as the graph
+    # grows, nor are its pages copied into the forked workers by the collector touching them.
+    gc.freeze()
     with stage("graph"):
         graph = build_graph(tables, options.mappings, options.ontology, base, params)
+    gc.freeze()
     progress(f"built the graph: {len(graph)} triples")
     return Prepared(services, linked, pins, tables, graph, base, params, metadata, year)
 
 
 def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildResult:
     """The whole build: prepare everything, then write it into a fresh folder and swap it in."""
+    try:
+        return build_frozen(options, progress)
+    finally:
+        gc.unfreeze()  # what prepare() froze is ordinary garbage again once the build is done
+
+
+def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
     stage = Stages()
     p = prepare(options, progress, stage)
     services, linked, pins, tables, graph = p.services, p.linked, p.pins, p.tables, p.graph
