@@ -320,9 +320,7 @@ def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
                 linked.channel_keys[n].append(key)
         linked.role_keys[n] = []
         linked.paraf_participants[n] = [
-            participant(role) or unit_key(s.competent_unit, reference)
-            if s.competent_unit
-            else None
+            participant(role) or unit_key(s.competent_unit, reference) if s.competent_unit else None
             for role in s.paraf
         ]
         for role in s.paraf:
