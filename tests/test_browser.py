@@ -275,6 +275,16 @@ def test_search_finds_halk_sut_destegi(driver: webdriver.Chrome, site: str, quer
     assert shown(driver)[1] == 54, "clearing the search shows every service again"
 
 
+def test_enter_in_the_search_box_keeps_the_page(driver: webdriver.Chrome, site: str) -> None:
+    visit(driver, site + "hizmetler.html")
+    driver.execute_script("window.notReloaded = true")
+    search(driver, "süt")
+    driver.find_element(By.ID, "q").send_keys(Keys.ENTER)
+    assert driver.execute_script("return window.notReloaded === true"), "Enter reloaded the page"
+    assert driver.current_url == site + "hizmetler.html"
+    assert shown(driver) == ({"Halk Süt Desteği"}, 1)
+
+
 @pytest.mark.parametrize("query", ["İSTANBUL", "istanbul", "ISTANBUL", "İstanbul"])
 def test_search_folds_turkish_case(driver: webdriver.Chrome, site: str, query: str) -> None:
     expected = {golden(n)["name"] for n in NUMBERS if "istanbul" in searchable(n)}

@@ -35,3 +35,26 @@ def test_paraf_roles_that_name_another_body() -> None:
         "aile-ve-sosyal-hizmetler-bakanligi"
     )
     assert organisation_named("Vaka Sorumlusu", reference) is None
+
+
+def test_turkish_sort_order() -> None:
+    from envanter.iris import turkish_sort_key
+
+    words = ["Zabıta", "Şehit", "İnsan", "Işık", "Çocuk", "Üniversite", "Cami", "Öğrenci"]
+    words += ["Sağlık", "Dilekçe", "ağaç", "Ağaç", "5393 sayılı"]
+    expected = [
+        "5393 sayılı",
+        "Ağaç",
+        "ağaç",
+        "Cami",
+        "Çocuk",
+        "Dilekçe",
+        "Işık",
+        "İnsan",
+        "Öğrenci",
+        "Sağlık",
+        "Şehit",
+        "Üniversite",
+        "Zabıta",
+    ]
+    assert sorted(words, key=turkish_sort_key) == expected

@@ -405,6 +405,9 @@ def test_languages_alternates_and_lang_attributes(
         switch = [a for t, a in page.tags if t == "a" and a.get("hreflang")]
         assert [a["hreflang"] for a in switch] == ["tr" if english else "en"], path
         assert switch[0]["lang"] == switch[0]["hreflang"], f"{path}: language link lang"
+        # WCAG 2.5.3 (label in name): the accessible name contains the visible "English"/"Türkçe"
+        visible = "Türkçe" if english else "English"
+        assert switch[0]["aria-label"].startswith(visible), f"{path}: {switch[0]['aria-label']!r}"
         target = urlsplit(urljoin(f"http://h/{path}", switch[0]["href"])).path.lstrip("/")
         if path not in NOT_FOUND:  # the 404 page links by absolute path
             assert target == twin, f"{path}: the language link goes to {target}, not {twin}"
@@ -601,3 +604,16 @@ def test_past_the_protocols_limit_the_sitemap_is_an_index(tmp_path: Path) -> Non
     small = tmp_path / "small"
     small.mkdir()
     assert [f.name for f in write_sitemaps(small, BASE, urls[:3], limit=3)] == ["sitemap.xml"]
+
+
+def test_no_inline_event_handlers_or_scripts(pages: dict[str, Page]) -> None:
+    """Every page works under a strict Content-Security-Policy (script-src 'self'): scripts come
+    from static/ and no element has an inline event handler."""
+    for path, page in pages.items():
+        for tag, attrs in page.tags:
+            handlers = [name for name in attrs if name.startswith("on")]
+            assert not handlers, f"{path}: <{tag}> has inline handlers {handlers}"
+            if tag == "script" and attrs.get("type") != "application/ld+json":
+                assert attrs.get("src", "").endswith("static/search.js"), (
+                    f"{path}: <script {attrs}>"
+                )

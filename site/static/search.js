@@ -10,6 +10,11 @@
     return mapped.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
   }
   var input = document.getElementById("q");
+  // Searching filters this page; submitting the form (Enter) must not reload it. (Here, not in
+  // an inline onsubmit attribute: a strict Content-Security-Policy forbids those.)
+  if (input.form) {
+    input.form.addEventListener("submit", function (event) { event.preventDefault(); });
+  }
   var items = Array.prototype.slice.call(document.querySelectorAll("#services > li"));
   var selects = Array.prototype.slice.call(document.querySelectorAll("select[data-facet]"));
   var shown = document.getElementById("shown");

@@ -42,3 +42,16 @@ def slugify(text: str, max_length: int = 80) -> str:
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0]
     return slug or "x"
+
+
+# The Turkish alphabet (with q, w, x for foreign words), in order: sorting by code point puts
+# Ç, Ğ, İ, Ö, Ş and Ü after Z.
+_ALPHABET = "abcçdefgğhıijklmnoöpqrsştuüvwxyz"
+_COLLATE = {letter: chr(0x100 + k) for k, letter in enumerate(_ALPHABET)}
+
+
+def turkish_sort_key(text: str) -> tuple[str, str]:
+    """A sort key in Turkish alphabetical order, ignoring case: Çocuk after Cami, Işık (ı)
+    before İnsan (i), Şehit after Sağlık. Digits and punctuation come before letters."""
+    lowered = text.replace("I", "ı").replace("İ", "i").lower()
+    return "".join(_COLLATE.get(c, c) for c in lowered), text

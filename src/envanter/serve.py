@@ -752,36 +752,39 @@ def serve(
     listening socket: each has its own copy of the store and its own threads, so the requests
     are spread over the cores instead of queueing behind one interpreter's lock."""
     children: list[int] = []
+    parent = os.getpid()
 
     def stop(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
-    # Fork before any thread exists (the query threads start with the first query).
-    for _ in range(workers - 1):
-        pid = os.fork()
-        if pid == 0:
-            signal.signal(signal.SIGTERM, stop)
-            try:
-                server.serve_forever()
-            except KeyboardInterrupt:
-                pass
-            finally:
-                os._exit(0)
-        children.append(pid)
-    signal.signal(signal.SIGTERM, stop)
-    ready()
+    signal.signal(signal.SIGTERM, stop)  # (inherited by the workers)
+    # Ctrl-C may come as soon as a worker answers, before this process serves: the whole start
+    # is inside the try, so any moment of it stops cleanly.
     try:
+        # Fork before any thread exists (the query threads start with the first query).
+        for _ in range(workers - 1):
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    server.serve_forever()
+                except KeyboardInterrupt:
+                    pass
+                finally:
+                    os._exit(0)
+            children.append(pid)
+        ready()
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
-        for pid in children:
-            try:
-                os.kill(pid, signal.SIGTERM)
-                os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
+        if os.getpid() == parent:  # (never in a worker: it leaves by os._exit above)
+            server.server_close()
+            for pid in children:
+                try:
+                    os.kill(pid, signal.SIGTERM)
+                    os.waitpid(pid, 0)
+                except (ProcessLookupError, ChildProcessError):
+                    pass
 
 
 def in_thread(server: EnvanterServer) -> threading.Thread:

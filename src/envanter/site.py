@@ -24,7 +24,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from .graph import RDF_TYPE, RdfGraph
-from .iris import ascii_fold
+from .iris import ascii_fold, turkish_sort_key
 from .parallel import in_processes
 from .serialize import Compactor, context_document, document_of, document_path, jsonld_nodes
 from .sitedata import CPSV, CV, DCT, SiteData
@@ -310,7 +310,10 @@ class Site:
             values = {
                 x for v in services for x in ([v[key]] if isinstance(v[key], str) else v[key]) if x
             }
-            return sorted(((x, self.data.label(x, lang)) for x in values), key=lambda kv: kv[1])
+            return sorted(
+                ((x, self.data.label(x, lang)) for x in values),
+                key=lambda kv: turkish_sort_key(kv[1]),
+            )
 
         return [
             {"key": "unit", "label": "facet_unit", "options": options("unit")},
@@ -357,7 +360,10 @@ class Site:
             kind = "concept"
         else:
             kind = "resource"
-        used_by = sorted(self.data.used_by.get(iri, set()), key=lambda s: self.data.label(s, "tr"))
+        used_by = sorted(
+            self.data.used_by.get(iri, set()),
+            key=lambda s: turkish_sort_key(self.data.label(s, "tr")),
+        )
         articles = sorted(self.inverse["part_of"].get(iri, ()))
         children = sorted(self.inverse["parent"].get(iri, ()))
         concepts = sorted(self.inverse["scheme"].get(iri, ()))

@@ -14,6 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .graph import RdfGraph
+from .iris import turkish_sort_key
 from .sparql_rows import rows
 
 CPSV = "http://purl.org/vocab/cpsv#"
@@ -103,7 +104,7 @@ def load_site_data(graph: RdfGraph, base: str, queries: Path) -> SiteData:
     for key in links:
         for rel in links[key]:
             links[key][rel] = sorted(
-                set(links[key][rel]), key=lambda i: (labels[i].get("tr", i), i)
+                set(links[key][rel]), key=lambda i: (turkish_sort_key(labels[i].get("tr") or i), i)
             )
     return SiteData(
         base,
