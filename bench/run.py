@@ -404,10 +404,8 @@ def child_jinja(n: int, workdir: Path) -> None:
     """Jinja2: every page of the site rendered and written, one process, contexts precomputed."""
     options = child_options(n, workdir)
     from envanter import site as site_module
-    from envanter.catalog import downloads, sha256
-    from envanter.pipeline import prepare
-    from envanter.site import Site, example_queries
-    from envanter.sitedata import load_site_data
+    from envanter.catalog import downloads
+    from envanter.pipeline import download_rows, make_site, prepare
     from envanter.validate import load_shapes, validate_sharded
 
     # What write_site is given, as the build makes it (the graph, its validation report, the
@@ -415,28 +413,11 @@ def child_jinja(n: int, workdir: Path) -> None:
     prepared = prepare(options)
     shapes = load_shapes([options.shapes / "profile.ttl"], prepared.base)
     report = validate_sharded(prepared.graph.triples, shapes, prepared.base, shard_size=500)
-    dist = options.out
-    files = [
-        {
-            "path": d.path,
-            "title_tr": d.title_tr,
-            "title_en": d.title_en,
-            "size": str((dist / d.path).stat().st_size),
-            "sha256": sha256(dist / d.path),
-        }
-        for d in downloads([t.name for t in prepared.tables], True)
-    ]
-    data = load_site_data(prepared.graph, prepared.base, options.queries / "site")
+    published = downloads([t.name for t in prepared.tables], True)
+    files = download_rows(published, options.out)
     folder = workdir / f"bare-{n}"
-    site = Site(
-        data,
-        prepared.graph,
-        report,
-        options.site,
-        folder / "jinja-capture",
-        files,
-        example_queries(options.queries),
-        options.license,
+    site = make_site(
+        options, prepared.graph, prepared.base, report, folder / "jinja-capture", files
     )
     env, recorder = site.env, Recorder()
     site.env = recorder  # type: ignore[assignment]
@@ -512,24 +493,19 @@ def child_check(n: int, workdir: Path) -> None:
 
 def run_child(args: argparse.Namespace) -> None:
     n, workdir = args.size, args.workdir
-    if args.child == "input":
-        child_input(n, workdir)
-    elif args.child == "build":
-        child_build(n, workdir)
-    elif args.child == "morph-prep":
-        child_morph_prep(n, workdir)
-    elif args.child == "morph":
-        child_morph(n, workdir, args.morph_processes)
-    elif args.child == "shacl":
-        child_shacl(n, workdir)
-    elif args.child == "oxigraph":
-        child_oxigraph(n, workdir)
-    elif args.child == "jinja":
-        child_jinja(n, workdir)
-    elif args.child == "check":
-        child_check(n, workdir)
-    else:
+    children: dict[str, Callable[[], None]] = {
+        "input": lambda: child_input(n, workdir),
+        "build": lambda: child_build(n, workdir),
+        "morph-prep": lambda: child_morph_prep(n, workdir),
+        "morph": lambda: child_morph(n, workdir, args.morph_processes),
+        "shacl": lambda: child_shacl(n, workdir),
+        "oxigraph": lambda: child_oxigraph(n, workdir),
+        "jinja": lambda: child_jinja(n, workdir),
+        "check": lambda: child_check(n, workdir),
+    }
+    if args.child not in children:
         raise SystemExit(f"unknown child {args.child!r}")
+    children[args.child]()
 
 
 # --- the parent ------------------------------------------------------------------------------

@@ -386,7 +386,14 @@ def write_site(
     published: list[Download],
 ) -> list[Path]:
     """The HTML site, from the graph through the named queries in queries/site/."""
-    files = [
+    site = make_site(options, graph, base, report, folder, download_rows(published, folder))
+    shutil.copytree(options.site / "static", folder / "static")
+    return site.render()
+
+
+def download_rows(published: list[Download], folder: Path) -> list[dict[str, str]]:
+    """The downloads as the site lists them, with the size and digest of each written file."""
+    return [
         {
             "path": d.path,
             "title_tr": d.title_tr,
@@ -396,16 +403,24 @@ def write_site(
         }
         for d in published
     ]
-    data = load_site_data(graph, base, options.queries / "site")
-    site = Site(
-        data,
+
+
+def make_site(
+    options: BuildOptions,
+    graph: RdfGraph,
+    base: str,
+    report: Report,
+    out: Path,
+    files: list[dict[str, str]],
+) -> Site:
+    """The site over the graph's data (read with the named queries), ready to render into out."""
+    return Site(
+        load_site_data(graph, base, options.queries / "site"),
         graph,
         report,
         options.site,
-        folder,
+        out,
         files,
         example_queries(options.queries),
         options.license,
     )
-    shutil.copytree(options.site / "static", folder / "static")
-    return site.render()
