@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,28 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "source" / "ibb-sosyal-hizmetler-2025.txt"
 CORRECTIONS = ROOT / "data" / "reference" / "corrections.yaml"
 SEED_NAME = "data/source/ibb-sosyal-hizmetler-2025.txt"
+
+
+def build_seed(out: Path, base_uri: str | None = None) -> Path:
+    """Build the seed into `out` as `envanter build` run in the project folder would (the
+    build's default paths, data/, mappings/ …, are relative to it)."""
+    from envanter.pipeline import BuildOptions, build
+
+    cwd = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        build(BuildOptions(out=out, **({"base_uri": base_uri} if base_uri else {})))
+    finally:
+        os.chdir(cwd)
+    return out
+
+
+def free_port() -> int:
+    """A port nothing listens on at 127.0.0.1 (for servers the tests start)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
 
 
 @pytest.fixture(scope="session")

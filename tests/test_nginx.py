@@ -5,7 +5,6 @@ The Apache rules (dist/.htaccess) are checked for what they must contain."""
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import shutil
 import socket
@@ -16,41 +15,19 @@ from pathlib import Path
 
 import pytest
 
-from envanter.pipeline import BuildOptions, build
-from envanter.webconfig import apache_config, nginx_config, write_web_configs
+from envanter.webconfig import apache_config, nginx_config
 
-from .conftest import ROOT
+from .conftest import build_seed, free_port
 
 NGINX = Path("/usr/sbin/nginx")
 BASE = "http://127.0.0.1:8000/"
 THING = "/id/hizmet/halk-sut-destegi"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("nginx") / "dist"
-    cwd = Path.cwd()
-    os.chdir(ROOT)
-    try:
-        build(BuildOptions(out=out, base_uri=BASE))
-    finally:
-        os.chdir(cwd)
-    # The build writes them once the pipeline calls write_web_configs; until then, here.
-    if not (out / "nginx.conf").exists():
-        write_web_configs(out, BASE)
-    # HTML pages are another stage's: make sure this thing has them in both languages.
-    for page in (out / "doc" / f"{THING[1:]}.html", out / "en" / "doc" / f"{THING[1:]}.html"):
-        if not page.exists():
-            page.parent.mkdir(parents=True, exist_ok=True)
-            page.write_text("<!DOCTYPE html><title>Halk Süt Desteği</title>\n", encoding="utf-8")
-    return out
+    return build_seed(out, BASE)
 
 
 @pytest.fixture(scope="module")

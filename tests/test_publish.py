@@ -3,7 +3,6 @@ the graph is replaced, not appended to, and the errors say what happened."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -19,16 +18,9 @@ from envanter.cli import main
 from envanter.publish import PublishError, count_in_store, count_triples, graph_url, publish
 from envanter.sparql import dataset_iri
 
-from .conftest import ROOT
+from .conftest import build_seed, free_port
 
 BASE = "http://127.0.0.1:8000/"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def oxigraph_binary() -> str:
@@ -44,15 +36,9 @@ def oxigraph_binary() -> str:
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from envanter.pipeline import BuildOptions, build
 
     out = tmp_path_factory.mktemp("publish") / "dist"
-    cwd = Path.cwd()
-    os.chdir(ROOT)
-    try:
-        build(BuildOptions(out=out, base_uri=BASE))
-    finally:
-        os.chdir(cwd)
+    build_seed(out, BASE)
     return out
 
 

@@ -3,7 +3,6 @@ worked out by hand from the source and the golden records (tests/golden/queries/
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -11,9 +10,7 @@ import pytest
 import yaml
 from pyoxigraph import Literal, QuerySolutions, RdfFormat, Store
 
-from envanter.pipeline import BuildOptions, build
-
-from .conftest import ROOT
+from .conftest import ROOT, build_seed
 
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
 GOLDEN = ROOT / "tests" / "golden" / "queries"
@@ -24,12 +21,7 @@ NAME = re.compile(r"^\d{2}-[a-z0-9]+(-[a-z0-9]+)*\.rq$")
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     out = tmp_path_factory.mktemp("queries") / "dist"
-    cwd = Path.cwd()
-    os.chdir(ROOT)  # the build's default paths (data/, mappings/ …) are relative to the project
-    try:
-        build(BuildOptions(out=out))
-    finally:
-        os.chdir(cwd)
+    build_seed(out)
     store = Store()
     store.load(path=str(out / "data" / "dataset.nt"), format=RdfFormat.N_TRIPLES)
     return store

@@ -7,7 +7,6 @@ import csv
 import http.client
 import io
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -22,7 +21,6 @@ from urllib.parse import quote, urlencode
 import pytest
 from rdflib import Graph
 
-from envanter.pipeline import BuildOptions, build
 from envanter.serve import (
     EnvanterServer,
     in_thread,
@@ -32,7 +30,7 @@ from envanter.serve import (
 )
 from envanter.sparql import adapt_query, example_queries
 
-from .conftest import ROOT
+from .conftest import ROOT, build_seed, free_port
 
 BASE = "http://127.0.0.1:8000/"  # conneg is path-only: any port serves this build
 SECRET = "TOP-SECRET-never-served"
@@ -62,22 +60,11 @@ def write(path: Path, text: str) -> None:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     tmp = tmp_path_factory.mktemp("serve")
     dist = tmp / "dist"
-    cwd = Path.cwd()
-    os.chdir(ROOT)  # the build's default paths (data/, mappings/ …) are relative to the project
-    try:
-        build(BuildOptions(out=dist, base_uri=BASE))
-    finally:
-        os.chdir(cwd)
-    # The HTML pages come from another stage of the build: make sure this thing has both
-    # languages and that one thing has none, whatever the build wrote.
-    for page in (dist / "doc" / f"{THING[1:]}.html", dist / "en" / "doc" / f"{THING[1:]}.html"):
-        if not page.exists():
-            write(page, "<!DOCTYPE html><title>Halk Süt Desteği</title>\n")
+    build_seed(dist, BASE)
+    # One thing without HTML pages, to see how negotiation falls back.
     for page in (dist / "doc" / f"{NO_HTML[1:]}.html", dist / "en" / "doc" / f"{NO_HTML[1:]}.html"):
         page.unlink(missing_ok=True)
     assert (dist / "doc" / f"{NO_HTML[1:]}.ttl").exists()
-    if not (dist / "sitemap.xml").exists():
-        write(dist / "sitemap.xml", '<?xml version="1.0"?><urlset/>\n')
     # Files outside the publication that must never be served, and links pointing at them.
     secret = tmp / "secret.txt"
     secret.write_text(SECRET, encoding="utf-8")
@@ -663,13 +650,6 @@ def test_the_example_queries_run_through_the_endpoint(served: Served) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # The command
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def test_envanter_serve_starts_prints_its_address_and_stops_on_ctrl_c(served: Served) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import socket
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -34,7 +33,7 @@ from envanter.sparql import (
     write_result,
 )
 
-from .conftest import ROOT
+from .conftest import ROOT, build_seed
 
 BASE = "http://127.0.0.1:8000/"
 GOLDEN = ROOT / "tests" / "golden" / "queries"
@@ -45,15 +44,9 @@ QUERIES = ["02-services-law-6284", "17-units-detsis-hierarchy"]
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from envanter.pipeline import BuildOptions, build
 
     out = tmp_path_factory.mktemp("sparql") / "dist"
-    cwd = Path.cwd()
-    os.chdir(ROOT)
-    try:
-        build(BuildOptions(out=out, base_uri=BASE))
-    finally:
-        os.chdir(cwd)
+    build_seed(out, BASE)
     return out
 
 
