@@ -50,11 +50,11 @@ def measure(n: int, folder: Path, validate: bool, runs: int) -> dict[str, float]
         shutil.rmtree(out, ignore_errors=True)
         os.sync()  # start each run with the previous run's writes on disk, not in flight
         start = time.perf_counter()
-        data = load_site_data(graph, base, options.queries / "site")
+        data = load_site_data(graph.triples, base, options.queries / "site")
         loaded = time.perf_counter()
         site = Site(
             data,
-            graph,
+            graph.prefixes,
             report,
             options.site,
             out,
@@ -62,7 +62,7 @@ def measure(n: int, folder: Path, validate: bool, runs: int) -> dict[str, float]
             example_queries(options.queries),
             options.license,
         )
-        pages = len(site.render())
+        pages = len(site.render(graph.triples))
         timings.append((loaded - start, time.perf_counter() - loaded))
     shutil.rmtree(out, ignore_errors=True)
     data_s, render_s = sorted(timings, key=sum)[len(timings) // 2]  # the median run

@@ -272,8 +272,9 @@ def child_build(n: int, workdir: Path) -> None:
     emit(
         {
             "stages": {k: round(v, 3) for k, v in result.stages.items()},
+            "batch_stages": {k: round(v, 3) for k, v in result.batch_stages.items()},
             "services": len(result.services),
-            "triples": len(result.graph) if result.graph is not None else None,
+            "triples": result.triples,
             "files": len(result.files),
         }
     )
@@ -428,7 +429,7 @@ def child_jinja(n: int, workdir: Path) -> None:
             work(job)
 
     site_module.in_processes = sequential  # type: ignore[assignment]
-    site.render()
+    site.render(prepared.graph.triples)
     templates = {name: env.get_template(name) for name, _ in recorder.pages}  # compiled
     out = folder / "jinja"
 
@@ -578,6 +579,8 @@ def figures(size: Row) -> dict[str, float]:
     e2e = size.get("e2e", {})
     for stage, seconds in e2e.get("stages", {}).items():
         out[f"stage: {stage}"] = seconds
+    for stage, seconds in e2e.get("batch_stages", {}).items():
+        out[f"batches: {stage}"] = seconds
     if "wall_s" in e2e:
         out["end to end wall"] = e2e["wall_s"]
         out["peak memory (tree PSS)"] = e2e["peak_pss_mib"]
@@ -629,6 +632,13 @@ def table(sizes: list[Row], grown: list[Row]) -> str:
         row(f"  {name}", [num(e.get("stages", {}).get(name)) for e in e2es])
     totals = [sum(e["stages"].values()) if "stages" in e else None for e in e2es]
     row("  stages total", [num(t) for t in totals])
+    batch_names: list[str] = []
+    for e in e2es:
+        batch_names += [name for name in e.get("batch_stages", {}) if name not in batch_names]
+    if batch_names:
+        lines.append("  of which the services' batches, worker seconds summed over the batches:")
+    for name in batch_names:
+        row(f"    {name}", [num(e.get("batch_stages", {}).get(name)) for e in e2es])
     row("process wall (median run)", [num(e.get("median_wall_s")) for e in e2es])
     row(
         "  min–max of the runs",

@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .graph import RDF_TYPE, RdfGraph, in_order, term_value
+from .graph import RDF_TYPE, in_order, term_value
 from .serialize import write_turtle
 
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -134,8 +135,42 @@ class CatalogSettings:
     sparql_endpoint: str | None = None
 
 
+@dataclass
+class GraphStats:
+    """What VoID says of the graph, counted as it is written (in one pass, or batch by batch)."""
+
+    uri_space: str  # {base}id/: the entities are the subjects minted there
+    triples: int = 0
+    entities: int = 0
+    classes: set[str] = field(default_factory=set)
+    services: list[str] = field(default_factory=list)  # (for three example resources)
+
+    def add(self, triples: Iterable[ox.Triple]) -> None:
+        """Count these triples (grouped by subject; no subject is in two calls)."""
+        previous: object = None
+        for t in triples:
+            self.triples += 1
+            if t.subject != previous:
+                previous = t.subject
+                if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(
+                    self.uri_space
+                ):
+                    self.entities += 1
+            if t.predicate == RDF_TYPE:
+                self.classes.add(term_value(t.object))
+                if isinstance(t.object, ox.NamedNode) and t.object.value == CPSV_SERVICE:
+                    self.services.append(term_value(t.subject))
+        self.services = sorted(self.services)[:3]  # only the first three are ever shown
+
+    def merge(self, other: GraphStats) -> None:
+        self.triples += other.triples
+        self.entities += other.entities
+        self.classes |= other.classes
+        self.services = sorted(self.services + other.services)[:3]
+
+
 def catalog_triples(
-    settings: CatalogSettings, dist: Path, files: list[Download], graph: RdfGraph
+    settings: CatalogSettings, dist: Path, files: list[Download], stats: GraphStats
 ) -> list[ox.Triple]:
     """The catalog as triples; sizes and checksums are read from the files in `dist`."""
     n = ox.NamedNode
@@ -240,27 +275,13 @@ def catalog_triples(
         if d.path.startswith("data/dataset."):
             add(dataset, VOID + "dataDump", url)
 
-    # VoID: what the dataset holds, in one pass (the triples are grouped by subject).
-    classes: set[object] = set()
-    entities = 0
-    services: list[str] = []
-    previous: object = None
+    # VoID: what the dataset holds.
     uri_space = base + "id/"
-    for t in graph.triples:
-        if t.subject != previous:
-            previous = t.subject
-            if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(uri_space):
-                entities += 1
-        if t.predicate == RDF_TYPE:
-            classes.add(t.object)
-            if isinstance(t.object, ox.NamedNode) and t.object.value == CPSV_SERVICE:
-                services.append(term_value(t.subject))
-    services.sort()
-    add(dataset, VOID + "triples", typed(str(len(graph.triples)), "integer"))
-    add(dataset, VOID + "entities", typed(str(entities), "integer"))
-    add(dataset, VOID + "classes", typed(str(len(classes)), "integer"))
+    add(dataset, VOID + "triples", typed(str(stats.triples), "integer"))
+    add(dataset, VOID + "entities", typed(str(stats.entities), "integer"))
+    add(dataset, VOID + "classes", typed(str(len(stats.classes)), "integer"))
     add(dataset, VOID + "uriSpace", ox.Literal(uri_space))
-    for example in services[:3]:
+    for example in sorted(stats.services)[:3]:
         add(dataset, VOID + "exampleResource", n(example))
     if settings.sparql_endpoint:
         add(dataset, VOID + "sparqlEndpoint", n(settings.sparql_endpoint))
@@ -268,9 +289,9 @@ def catalog_triples(
 
 
 def write_catalog(
-    settings: CatalogSettings, dist: Path, files: list[Download], graph: RdfGraph
+    settings: CatalogSettings, dist: Path, files: list[Download], stats: GraphStats
 ) -> Path:
-    triples = catalog_triples(settings, dist, files, graph)
+    triples = catalog_triples(settings, dist, files, stats)
     prefixes = {
         **PREFIXES,
         "veri-seti": settings.base + "id/veri-seti/",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -23,7 +24,7 @@ import pyoxigraph as ox
 import yaml
 
 from .errors import ConfigError
-from .tables import Table
+from .tables import TO_SERVICES, Table
 
 PLACEHOLDER = re.compile(r"\{(@?[\w]+)\}")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -258,6 +259,74 @@ def stable_blank_nodes(triples: Iterator[ox.Triple], prefix: str) -> Iterator[ox
         yield ox.Triple(rename(t.subject), t.predicate, rename(t.object))
 
 
+def service_key(table: Table) -> str | None:
+    """The column that says which service a row belongs to: `id` in services, `service` in the
+    tables that point at it; None for what the services share (laws, documents, units …)."""
+    if table.name == "services":
+        return "id"
+    return "service" if TO_SERVICES in table.foreign_keys else None
+
+
+class GraphMaker:
+    """The graph in parts: what the services share (the ontology, laws, units, documents …),
+    and any batch of services with their sub-resources. A national inventory is mapped batch by
+    batch, so its graph is never whole in memory; `build_graph` puts the parts together."""
+
+    def __init__(
+        self,
+        tables: list[Table],
+        mappings_folder: Path,
+        ontology_folder: Path,
+        base: str,
+        params: dict[str, str],
+    ) -> None:
+        prefixes, self.mappings = load_mappings(mappings_folder)
+        self.mapper = Mapper(base, prefixes, params)
+        self.prefixes = self.mapper.prefixes
+        self.ontology_folder = ontology_folder
+        self.base = base
+        # Rows of the shared tables as they are; rows of the per-service tables by service.
+        self.shared_rows: dict[str, list[Row]] = {"_build": [dict(params)]}  # one row: the dataset
+        self.rows_by_service: dict[str, dict[str, list[Row]]] = {}
+        for t in tables:
+            key = service_key(t)
+            if key is None:
+                self.shared_rows[t.name] = list(t.rows)
+                continue
+            grouped: dict[str, list[Row]] = {}
+            for row in t.rows:
+                grouped.setdefault(str(row[key]), []).append(row)
+            self.rows_by_service[t.name] = grouped
+        for mapping in self.mappings:
+            if mapping.table not in self.shared_rows and mapping.table not in self.rows_by_service:
+                names = sorted([*self.shared_rows, *self.rows_by_service])
+                raise ConfigError(
+                    f"mapping {mapping.name!r} reads table {mapping.table!r}, which the "
+                    f"build does not make; tables: {', '.join(names)}"
+                )
+        # In the order of their URIs ({base}id/hizmet/{id}: one prefix, then the id).
+        self.services: list[str] = sorted(self.rows_by_service.get("services", {}))
+
+    def shared(self) -> Iterator[ox.Triple]:
+        """The ontology and concept schemes, and every mapping over a shared table."""
+        for path in sorted(self.ontology_folder.glob("*.ttl")):
+            parsed = ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=self.base + "def/")
+            yield from stable_blank_nodes((q.triple for q in parsed), path.stem)
+        for mapping in self.mappings:
+            if mapping.table in self.shared_rows:
+                yield from self.mapper.triples(mapping, self.shared_rows[mapping.table])
+
+    def batch(self, services: list[str]) -> Iterator[ox.Triple]:
+        """Every mapping over the rows of these services (by id). Most triples are about the
+        services and their fragments; a few are about what they share (the dataset's
+        dct:hasPart)."""
+        for mapping in self.mappings:
+            grouped = self.rows_by_service.get(mapping.table)
+            if grouped is not None:
+                rows = [row for s in services for row in grouped.get(s, ())]
+                yield from self.mapper.triples(mapping, rows)
+
+
 def build_graph(
     tables: list[Table],
     mappings_folder: Path,
@@ -265,23 +334,7 @@ def build_graph(
     base: str,
     params: dict[str, str],
 ) -> RdfGraph:
-    """The whole graph: the ontology and concept schemes, then every mapping over its table."""
-    prefixes, mappings = load_mappings(mappings_folder)
-    mapper = Mapper(base, prefixes, params)
-    by_name: dict[str, list[Row]] = {t.name: list(t.rows) for t in tables}
-    by_name["_build"] = [dict(params)]  # one row, for the dataset and its source
-    for mapping in mappings:
-        if mapping.table not in by_name:
-            raise ConfigError(
-                f"mapping {mapping.name!r} reads table {mapping.table!r}, which the "
-                f"build does not make; tables: {', '.join(sorted(by_name))}"
-            )
-
-    def everything() -> Iterator[ox.Triple]:
-        for path in sorted(ontology_folder.glob("*.ttl")):
-            parsed = ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=base + "def/")
-            yield from stable_blank_nodes((q.triple for q in parsed), path.stem)
-        for mapping in mappings:
-            yield from mapper.triples(mapping, by_name[mapping.table])
-
-    return RdfGraph(in_order(everything()), mapper.prefixes)
+    """The whole graph at once: the ontology and concept schemes, then every mapping over its
+    table."""
+    maker = GraphMaker(tables, mappings_folder, ontology_folder, base, params)
+    return RdfGraph(in_order(chain(maker.shared(), maker.batch(maker.services))), maker.prefixes)

@@ -16,11 +16,15 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain, groupby
 from pathlib import Path
+from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph
 
-from .catalog import CatalogSettings, Download, downloads, sha256, write_catalog
+from .batches import Context, batch_size, in_batches, parse_ntriples
+from .catalog import CatalogSettings, Download, GraphStats, downloads, sha256, write_catalog
 from .config import (
     DEFAULT_BASE_URI,
     DEFAULT_CORRECTIONS,
@@ -35,27 +39,36 @@ from .diff import diff as release_diff
 from .diff import load, write_changes_page
 from .diff import report as diff_report
 from .errors import ConfigError
-from .graph import RdfGraph, build_graph
+from .graph import GraphMaker, RdfGraph, build_graph, in_order, term_value
 from .linking import Linked, Pins, check_links, link, load_pins, load_reference
 from .ontodoc import write_ontology_docs
+from .parallel import in_processes
 from .records import Service, build_records, load_corrections
 from .serialize import (
+    Documents,
     context_document,
-    resource_documents,
+    document_of,
+    document_path,
+    join_dump_parts,
+    write_dump_part,
     write_jsonld,
     write_ntriples,
     write_turtle,
 )
-from .site import Site, example_queries
-from .sitedata import load_site_data
+from .site import LANGS, Site, example_queries
+from .sitedata import empty_site_data, load_site_data, merge_site_data
 from .source import read_source
 from .tables import Table, build_tables, write_tables
 from .validate import (
+    Finding,
     Report,
+    ShardShapes,
     ValidationFailed,
+    finding_order,
+    kinds_of,
     load_shapes,
     validate,
-    validate_sharded,
+    validate_shared,
     write_report,
 )
 from .webconfig import write_web_configs
@@ -92,6 +105,9 @@ class BuildResult:
     graph: RdfGraph | None = None
     report: Report | None = None
     stages: dict[str, float] = field(default_factory=dict)
+    triples: int = 0
+    # Seconds the workers spent on each part of the batches, summed over the batches.
+    batch_stages: dict[str, float] = field(default_factory=dict)
 
 
 Progress = Callable[[str], None]
@@ -121,24 +137,47 @@ def display_path(path: Path) -> str:
 
 
 @dataclass
-class Prepared:
-    """Everything read, checked and mapped; nothing written yet."""
+class Tables:
+    """Everything read, checked and made into tables; nothing mapped or written yet."""
 
     services: list[Service]
     linked: Linked
     pins: Pins
     tables: list[Table]
-    graph: RdfGraph
     base: str
     params: dict[str, str]
     metadata: SourceMetadata
     year: int
 
 
-def prepare(
+@dataclass
+class Prepared(Tables):
+    """The tables and the whole graph (for an inventory that fits in memory: tests, benchmarks)."""
+
+    graph: RdfGraph = field(default_factory=lambda: RdfGraph([], {}))
+
+
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Reading and mapping make millions of long-lived objects and almost no cyclic garbage, yet
+    the cyclic collector would traverse them again and again (measured: more than half of the
+    graph stage at 100,000 services). It is off while they are made, and what was made is then
+    frozen out of its sight (build() gives it back): never scanned again, nor its pages copied
+    into the forked workers by the collector touching them."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
+
+
+def prepare_tables(
     options: BuildOptions, progress: Progress = lambda _: None, stages: Stages | None = None
-) -> Prepared:
-    """Read the source, make the records, link them, make the tables and the graph."""
+) -> Tables:
+    """Read the source, make the records, link them, make the tables."""
     stage = stages or Stages()
     source = options.source
     if not source.exists():
@@ -152,14 +191,7 @@ def prepare(
             f"the reference year of the annual counts is unknown: pass "
             f"--reference-year or set reference_year in {source.stem}.meta.yaml"
         )
-    # Reading and mapping make millions of long-lived objects and almost no cyclic garbage, yet
-    # the cyclic collector would traverse them again and again (measured: more than half of the
-    # graph stage at 100,000 services). It is off until the graph is made, and what was made is
-    # then frozen out of its sight (build() gives it back): never scanned again, nor its pages
-    # copied into the forked workers by the collector touching them.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with no_cyclic_gc():
         progress(f"reading {display_path(source)}")
         with stage("read"):
             raw = read_source(source, display_path(source))
@@ -176,16 +208,21 @@ def prepare(
             linked = link(services, reference, pins)
         with stage("tables"):
             tables = build_tables(linked)
-        base = check_base_uri(options.base_uri)
-        params = build_parameters(source, metadata, year)
-        with stage("graph"):
-            graph = build_graph(tables, options.mappings, options.ontology, base, params)
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
+    base = check_base_uri(options.base_uri)
+    params = build_parameters(source, metadata, year)
+    return Tables(services, linked, pins, tables, base, params, metadata, year)
+
+
+def prepare(
+    options: BuildOptions, progress: Progress = lambda _: None, stages: Stages | None = None
+) -> Prepared:
+    """Read the source, make the records, link them, make the tables and the whole graph."""
+    stage = stages or Stages()
+    t = prepare_tables(options, progress, stage)
+    with no_cyclic_gc(), stage("graph"):
+        graph = build_graph(t.tables, options.mappings, options.ontology, t.base, t.params)
     progress(f"built the graph: {len(graph)} triples")
-    return Prepared(services, linked, pins, tables, graph, base, params, metadata, year)
+    return Prepared(**vars(t), graph=graph)
 
 
 def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildResult:
@@ -198,28 +235,98 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
 
 def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
     stage = Stages()
-    p = prepare(options, progress, stage)
-    services, linked, pins, tables, graph = p.services, p.linked, p.pins, p.tables, p.graph
-    base, params, metadata, year = p.base, p.params, p.metadata, p.year
-
-    # Validate before writing anything: a violation means nothing is published.
-    with stage("validate"):
-        shapes = load_shapes([options.shapes / "profile.ttl"], base)
-        report = validate_sharded(graph.triples, shapes, base, shard_size=500)
-    progress(f"validated the graph: {report.summary()}")
-    if report.violations or (options.strict and report.count("warning")):
-        raise ValidationFailed(report, "the graph", options.strict)
+    t = prepare_tables(options, progress, stage)
+    base, params, metadata, year = t.base, t.params, t.metadata, t.year
+    shapes = load_shapes([options.shapes / "profile.ttl"], base)
+    split = ShardShapes.of(shapes, base)
+    with no_cyclic_gc(), stage("graph"):
+        maker = GraphMaker(t.tables, options.mappings, options.ontology, base, params)
+        shared = in_order(maker.shared())
+    workers = available_cores()
+    size = batch_size(len(maker.services), workers)
+    batches = [maker.services[k : k + size] for k in range(0, len(maker.services), size)]
     out = options.out
+    # Everything is written into a fresh folder that replaces `out` only when the whole build
+    # has succeeded: a violation found in any batch means nothing is published.
     with staging(out) as folder:
+        documents = Documents(maker.prefixes, base, folder, base + "context.jsonld")
+        documents.learn(shared)
+        files_listed = downloads([table.name for table in t.tables], True)
+        site = Site(
+            empty_site_data(base),
+            maker.prefixes,
+            Report(),
+            options.site,
+            folder,
+            [],
+            example_queries(options.queries),
+            options.license,
+        )
+        parts = folder / ".parts"
+        parts.mkdir()
+        context = Context(
+            maker,
+            shared,
+            kinds_of(shared, split.predicates),
+            split,
+            shard_size=500,
+            strict=options.strict,
+            documents=documents,
+            site=site,
+            queries=options.queries / "site",
+            parts=parts,
+            batches=batches,
+            shared_objects={x.object for x in shared if isinstance(x.object, ox.NamedNode)},
+        )
+        findings: set[Finding] = set()
+        spill: list[ox.Triple] = []
+        views: list[dict[str, Any]] = []
+        site_data = empty_site_data(base)
+        stats = GraphStats(base + "id/")
+        batch_seconds: dict[str, float] = {}
+        iris: list[str] = []
+        progress(
+            f"mapping, validating and writing {len(maker.services)} services "
+            f"in {len(batches)} batches"
+        )
+        with stage("services"):
+            for result in in_batches(context, workers):
+                findings.update(result.findings)
+                spill += parse_ntriples(result.spill)
+                documents.learn(parse_ntriples(result.labels))
+                views += result.views
+                merge_site_data(site_data, result.site)
+                stats.merge(result.stats)
+                for name, seconds in result.seconds.items():
+                    batch_seconds[name] = batch_seconds.get(name, 0.0) + seconds
+                iris += result.iris
+                if len(batches) > 1:
+                    progress(f"services: {len(iris)} of {len(maker.services)}")
+        with stage("validate"):
+            shared = in_order(chain(shared, spill))
+            findings.update(validate_shared(shared, split))
+            report = Report(sorted(findings, key=finding_order))
+        progress(f"validated the graph: {report.summary()}")
+        if report.violations or (options.strict and report.count("warning")):
+            raise ValidationFailed(report, "the graph", options.strict)
+        stats.add(shared)
         with stage("write tables"):
-            files = write_tables(tables, folder / "data" / "tables")
+            files = write_tables(t.tables, folder / "data" / "tables")
         progress(f"wrote {len(files)} table files")
         with stage("dumps"):
-            files += write_dumps(graph, base, folder)
-        progress("wrote the dumps (Turtle, N-Triples, JSON-LD)")
+            files += write_dumps_in_parts(maker.prefixes, base, folder, shared, iris, context)
+        progress(f"wrote the dumps (Turtle, N-Triples, JSON-LD): {stats.triples} triples")
         with stage("documents"):
-            documents = resource_documents(graph, base, folder, base + "context.jsonld")
-        progress(f"wrote {len(documents)} per-resource documents")
+            jobs = documents.jobs(shared)
+            in_processes(jobs, documents.write)
+            service_documents = [
+                folder / f"{rel}.{ext}"
+                for iri in iris
+                if (rel := document_path(iri, base))
+                for ext in ("ttl", "nt", "jsonld")
+            ]
+            written_documents = service_documents + documents.paths(jobs)
+        progress(f"wrote {len(written_documents)} per-resource documents")
         with stage("ontology and report"):
             files += write_ontology_docs(options.ontology, base, options.site, folder / "def")
             files += write_web_configs(folder, base)
@@ -239,12 +346,25 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
             reference_year=year,
             sparql_endpoint=options.sparql_endpoint,
         )
-        published = downloads([t.name for t in tables], True)
         with stage("site"):
-            pages = write_site(options, graph, base, report, folder, published)
-        progress(f"wrote the site: {len(pages)} pages")
+            merge_site_data(site_data, load_site_data(shared, base, options.queries / "site"))
+            site.downloads = download_rows(files_listed, folder)
+            site.use(site_data, report.findings)
+            site.written = []  # (pages a batch wrote in this process are counted below)
+            by_subject = {s: list(g) for s, g in groupby(shared, key=document_of)}
+            site.entity_pages([(s, g) for s, g in by_subject.items() if s is not None])
+            site.front_pages(views, stats.triples)
+            site.written += [
+                folder / f"{'en/' if lang == 'en' else ''}{page}"
+                for iri in iris
+                if (page := site.page_of(iri))
+                for lang in LANGS
+            ]
+            site.write_sitemap()
+            shutil.copytree(options.site / "static", folder / "static")
+        progress(f"wrote the site: {len(site.written)} pages")
         with stage("catalog"):
-            catalog = write_catalog(settings, folder, published, graph)
+            catalog = write_catalog(settings, folder, files_listed, stats)
             files.append(catalog)
             catalog_report = validate(
                 Graph().parse(catalog, format="turtle"),
@@ -255,21 +375,76 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
             raise ValidationFailed(catalog_report, "the catalog", options.strict)
         if options.previous is not None:
             with stage("changes"):
-                changes = release_diff(load(options.previous), set(graph.triples))
+                now = {
+                    q.triple
+                    for q in ox.parse(
+                        path=folder / "data" / "dataset.nt", format=ox.RdfFormat.N_TRIPLES
+                    )
+                }
+                changes = release_diff(load(options.previous), now)
                 files.append(write_changes_page(changes, options.site, folder / "changes.html"))
             progress(diff_report(changes, triples=False).splitlines()[0])
-        files = [out / f.relative_to(folder) for f in files + documents]
-    return BuildResult(services, out, linked, pins, files, graph, report, stage.seconds)
+        files = [out / f.relative_to(folder) for f in files + written_documents]
+    return BuildResult(
+        t.services,
+        out,
+        t.linked,
+        t.pins,
+        files,
+        None,
+        report,
+        stage.seconds,
+        stats.triples,
+        batch_seconds,
+    )
+
+
+def available_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def write_dumps_in_parts(
+    prefixes: dict[str, str],
+    base: str,
+    folder: Path,
+    shared: list[ox.Triple],
+    services: list[str],
+    context: Context,
+) -> list[Path]:
+    """The dumps, from the parts the batches wrote and the shared triples: those that sort
+    before the services first, the rest after them (so the dumps are in subject order)."""
+    # (Sorted by subject, what sorts before the first service is a run at the start.)
+    cut = 0
+    if services:
+        while cut < len(shared) and term_value(shared[cut].subject) < services[0]:
+            cut += 1
+    before, after = shared[:cut], shared[cut:]
+    compact = context.site.compact
+    write_dump_part(before, prefixes, compact, context.part(0))
+    write_dump_part(after, prefixes, compact, context.part(len(context.batches) + 1))
+    stems = [context.part(k) for k in range(len(context.batches) + 2)]
+    data = folder / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    dumps = join_dump_parts(stems, prefixes, base + "context.jsonld", data)
+    context.parts.rmdir()
+    return [*dumps, write_context(prefixes, folder)]
+
+
+def write_context(prefixes: dict[str, str], folder: Path) -> Path:
+    context = folder / "context.jsonld"
+    context.write_text(
+        json.dumps(context_document(prefixes), ensure_ascii=False, indent=1) + "\n",
+        encoding="utf-8",
+    )
+    return context
 
 
 def write_dumps(graph: RdfGraph, base: str, folder: Path) -> list[Path]:
-    """The whole graph three ways, and the JSON-LD context the JSON-LD is compact against."""
-    context = folder / "context.jsonld"
+    """A whole graph three ways, and the JSON-LD context the JSON-LD is compact against."""
     folder.mkdir(parents=True, exist_ok=True)
-    context.write_text(
-        json.dumps(context_document(graph.prefixes), ensure_ascii=False, indent=1) + "\n",
-        encoding="utf-8",
-    )
+    context = write_context(graph.prefixes, folder)
     data = folder / "data"
     data.mkdir(parents=True, exist_ok=True)
     jsonld = data / "dataset.jsonld"
@@ -377,20 +552,6 @@ def build_parameters(source: Path, metadata: SourceMetadata, year: int) -> dict[
     }
 
 
-def write_site(
-    options: BuildOptions,
-    graph: RdfGraph,
-    base: str,
-    report: Report,
-    folder: Path,
-    published: list[Download],
-) -> list[Path]:
-    """The HTML site, from the graph through the named queries in queries/site/."""
-    site = make_site(options, graph, base, report, folder, download_rows(published, folder))
-    shutil.copytree(options.site / "static", folder / "static")
-    return site.render()
-
-
 def download_rows(published: list[Download], folder: Path) -> list[dict[str, str]]:
     """The downloads as the site lists them, with the size and digest of each written file."""
     return [
@@ -413,10 +574,11 @@ def make_site(
     out: Path,
     files: list[dict[str, str]],
 ) -> Site:
-    """The site over the graph's data (read with the named queries), ready to render into out."""
+    """The site over a whole graph's data (read with the named queries), ready to render into
+    out with `site.render(graph.triples)` (the benchmarks time it so)."""
     return Site(
-        load_site_data(graph, base, options.queries / "site"),
-        graph,
+        load_site_data(graph.triples, base, options.queries / "site"),
+        graph.prefixes,
         report,
         options.site,
         out,

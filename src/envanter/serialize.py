@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterable, Iterator
 from itertools import groupby
 from pathlib import Path
@@ -238,31 +239,45 @@ def document_of(t: ox.Triple) -> str | None:
     return t.subject.value.partition("#")[0] if isinstance(t.subject, ox.NamedNode) else None
 
 
-def resource_documents(graph: RdfGraph, base: str, out: Path, context_url: str) -> list[Path]:
-    """For every minted URI: its description (concise bounded description) and the labels of the
-    resources it links to, as Turtle, N-Triples and JSON-LD; written by one process per core."""
-    labels: dict[object, list[ox.Triple]] = {}
-    for t in graph.triples:
-        if t.predicate.value in LABELS:
-            labels.setdefault(t.subject, []).append(t)
-    compact = Compactor(graph.prefixes)
-    turtle = TurtleWriter(graph.prefixes)
-    jobs: list[tuple[str, str, list[ox.Triple]]] = []
-    folders: set[Path] = set()
-    # A service's sub-resources are fragments of its URI (…/hizmet/x#paraf-3): they are
-    # described in its document. Sorted by subject, they directly follow it.
-    for thing, group in groupby(graph.triples, key=document_of):
-        rel = document_path(thing, base) if thing is not None else None
-        if thing is None or rel is None:
-            continue
-        jobs.append((thing, rel, list(group)))
-        folder = (out / rel).parent
-        if folder not in folders:
-            folder.mkdir(parents=True, exist_ok=True)
-            folders.add(folder)
+class Documents:
+    """For every minted URI: its description (concise bounded description) and the labels of
+    the resources it links to, as Turtle, N-Triples and JSON-LD. Labels are learnt as the graph
+    is read (`learn`); documents are written for any run of triples grouped by subject."""
 
-    def write(job: tuple[str, str, list[ox.Triple]]) -> None:
+    def __init__(self, prefixes: dict[str, str], base: str, out: Path, context_url: str) -> None:
+        self.prefixes = prefixes
+        self.base = base
+        self.out = out
+        self.context_url = context_url
+        self.labels: dict[object, list[ox.Triple]] = {}
+        self.compact = Compactor(prefixes)
+        self.turtle = TurtleWriter(prefixes)
+        self.folders: set[Path] = set()
+
+    def learn(self, triples: Iterable[ox.Triple]) -> None:
+        for t in triples:
+            if t.predicate.value in LABELS:
+                self.labels.setdefault(t.subject, []).append(t)
+
+    def jobs(self, triples: Iterable[ox.Triple]) -> list[tuple[str, str, list[ox.Triple]]]:
+        """(URI, path, its triples) for each minted URI among the triples (sorted by subject), its
+        folder made. A service's sub-resources are fragments of its URI (…/hizmet/x#paraf-3):
+        they are described in its document; sorted by subject, they directly follow it."""
+        jobs: list[tuple[str, str, list[ox.Triple]]] = []
+        for thing, group in groupby(triples, key=document_of):
+            rel = document_path(thing, self.base) if thing is not None else None
+            if thing is None or rel is None:
+                continue
+            jobs.append((thing, rel, list(group)))
+            folder = (self.out / rel).parent
+            if folder not in self.folders:
+                folder.mkdir(parents=True, exist_ok=True)
+                self.folders.add(folder)
+        return jobs
+
+    def write(self, job: tuple[str, str, list[ox.Triple]]) -> None:
         thing, rel, own = job
+        labels = self.labels
         linked = sorted(
             {
                 lt
@@ -273,9 +288,83 @@ def resource_documents(graph: RdfGraph, base: str, out: Path, context_url: str) 
             key=lambda t: (term_value(t.subject), t.predicate.value, str(t.object)),
         )
         triples = own + linked
-        (out / f"{rel}.ttl").write_text(turtle.document(triples), encoding="utf-8")
+        out = self.out
+        (out / f"{rel}.ttl").write_text(self.turtle.document(triples), encoding="utf-8")
         (out / f"{rel}.nt").write_text("".join(f"{t} .\n" for t in triples), encoding="utf-8")
-        write_jsonld(triples, graph.prefixes, context_url, out / f"{rel}.jsonld", compact)
+        write_jsonld(triples, self.prefixes, self.context_url, out / f"{rel}.jsonld", self.compact)
 
-    in_processes(jobs, write)
-    return [out / f"{rel}.{ext}" for _, rel, _ in jobs for ext in ("ttl", "nt", "jsonld")]
+    def paths(self, jobs: list[tuple[str, str, list[ox.Triple]]]) -> list[Path]:
+        return [self.out / f"{rel}.{ext}" for _, rel, _ in jobs for ext in ("ttl", "nt", "jsonld")]
+
+
+def resource_documents(graph: RdfGraph, base: str, out: Path, context_url: str) -> list[Path]:
+    """Every minted URI's documents for a whole graph, written by one process per core."""
+    documents = Documents(graph.prefixes, base, out, context_url)
+    documents.learn(graph.triples)
+    jobs = documents.jobs(graph.triples)
+    in_processes(jobs, documents.write)
+    return documents.paths(jobs)
+
+
+# --- The dumps in parts ---------------------------------------------------------------------------
+#
+# A national graph is written batch by batch: each batch of services writes its part of each
+# dump (Turtle without the prefix lines, N-Triples, JSON-LD nodes), and the parts are put together
+# in order at the end — what the services share that sorts before them, the services' parts,
+# then the rest — into the same bytes as writing the whole graph at once.
+
+DUMP_PARTS = ("ttl", "nt", "jsonld")
+
+
+def split_turtle(ttl: bytes) -> tuple[bytes, bytes]:
+    """(the prefix lines pyoxigraph writes at the top of a Turtle document, the rest)."""
+    cut = 0
+    while ttl.startswith(b"@prefix ", cut):
+        cut = ttl.index(b"\n", cut) + 1
+    return ttl[:cut], ttl[cut:]
+
+
+def turtle_header(prefixes: dict[str, str]) -> bytes:
+    """The prefix lines pyoxigraph writes at the top of a Turtle document with these prefixes
+    (every one of them, in its own fixed order)."""
+    any_triple = ox.Triple(ox.NamedNode("urn:x"), ox.NamedNode("urn:x"), ox.NamedNode("urn:x"))
+    ttl = ox.serialize([any_triple], format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    return split_turtle(ttl)[0]
+
+
+def write_dump_part(
+    triples: list[ox.Triple], prefixes: dict[str, str], compact: Compactor, stem: Path
+) -> None:
+    """stem.ttl, stem.nt and stem.jsonld: these triples (sorted by subject) as a run of each dump."""
+    ttl = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    stem.with_suffix(".ttl").write_bytes(split_turtle(ttl)[1])
+    ox.serialize(triples, output=str(stem.with_suffix(".nt")), format=ox.RdfFormat.N_TRIPLES)
+    with stem.with_suffix(".jsonld").open("w", encoding="utf-8") as f:
+        for k, node in enumerate(jsonld_nodes(triples, compact)):
+            f.write(("" if k == 0 else ",\n  ") + json.dumps(node, ensure_ascii=False))
+
+
+def join_dump_parts(
+    stems: list[Path], prefixes: dict[str, str], context_url: str, data: Path
+) -> list[Path]:
+    """data/dataset.{ttl,nt,jsonld} from the parts, in order; the parts are removed."""
+    ttl, nt, jsonld = (data / f"dataset.{ext}" for ext in DUMP_PARTS)
+    with ttl.open("wb") as t, nt.open("wb") as n, jsonld.open("wb") as j:
+        if any(stem.with_suffix(".ttl").stat().st_size for stem in stems):
+            t.write(turtle_header(prefixes))
+        j.write(('{"@context": ' + json.dumps(context_url) + ',\n "@graph": [').encode())
+        first = True
+        for stem in stems:
+            for target, ext in ((t, ".ttl"), (n, ".nt")):
+                with stem.with_suffix(ext).open("rb") as part:
+                    shutil.copyfileobj(part, target)
+            part_path = stem.with_suffix(".jsonld")
+            if part_path.stat().st_size:
+                j.write(b"\n  " if first else b",\n  ")
+                first = False
+                with part_path.open("rb") as part:
+                    shutil.copyfileobj(part, j)
+            for ext in DUMP_PARTS:
+                stem.with_suffix("." + ext).unlink()
+        j.write(b"\n]}\n")
+    return [ttl, nt, jsonld]

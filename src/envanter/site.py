@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Iterable
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from .graph import RDF_TYPE, RdfGraph
+from .graph import RDF_TYPE
 from .iris import ascii_fold, turkish_sort_key
 from .parallel import in_processes
 from .serialize import Compactor, context_document, document_of, document_path, jsonld_nodes
@@ -51,6 +52,14 @@ ELI = "http://data.europa.eu/eli/ontology#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 FOAF = "http://xmlns.com/foaf/0.1/"
 ENV = "def/envanter#"
+# What the list of services shows of each (site/services.html.j2): kept for every service of a
+# national inventory while the rest of a service's view is dropped with its batch.
+LIST_KEYS = ("iri", "unit", "laws", "audiences", "channel_kinds", "sdp", "search")
+LIST_ROW_KEYS = ("row", "title_tr", "title_en", "online")
+
+
+def list_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {key: row[key] for key in LIST_ROW_KEYS if key in row}
 
 
 def fold(text: str) -> str:
@@ -62,7 +71,7 @@ class Site:
     def __init__(
         self,
         data: SiteData,
-        graph: RdfGraph,
+        prefixes: dict[str, str],
         report: Report,
         templates: Path,
         out: Path,
@@ -70,10 +79,7 @@ class Site:
         queries: list[dict[str, str]],
         license_: str,
     ) -> None:
-        self.data = data
-        self.graph = graph
         self.base = data.base
-        self.report = report
         self.out = out
         self.downloads = downloads
         self.queries = queries
@@ -89,15 +95,21 @@ class Site:
             lstrip_blocks=True,
             auto_reload=False,  # compiled once per build: no file checks per page
         )
-        self.compact = Compactor(graph.prefixes)
-        self.context = context_document(graph.prefixes)["@context"]
+        self.compact = Compactor(prefixes)
+        self.context = context_document(prefixes)["@context"]
         self.context_json = htmlsafe_json_dumps(self.context, sort_keys=True)
-        self.findings: dict[str, list[Finding]] = defaultdict(list)
-        for f in report.findings:
-            self.findings[f.focus].append(f)
         self.written: list[Path] = []
         self.folders: set[Path] = set()
         self.pages: dict[str, str | None] = {}
+        self.use(data, report.findings)
+
+    def use(self, data: SiteData, findings: list[Finding]) -> None:
+        """Render from this data and these findings from now on (a build of many batches shows
+        each batch's services with the batch's data, then the rest with what it kept)."""
+        self.data = data
+        self.findings: dict[str, list[Finding]] = defaultdict(list)
+        for f in findings:
+            self.findings[f.focus].append(f)
         # What points at an entity, by relation: what entity_view lists as its articles, sub-units
         # and concepts (found once here, not by scanning every entity's details on every page).
         self.inverse: dict[str, dict[str, list[str]]] = {
@@ -167,16 +179,63 @@ class Site:
 
     # --- pages ---
 
-    def render(self) -> list[Path]:
-        # Each page shows its thing's triples with its fragments' (sorted, they follow it).
-        by_subject = {s: list(g) for s, g in groupby(self.graph.triples, key=document_of)}
-        services = [self.service_view(s) for s in self.data.services]
+    def render(self, triples: Iterable[ox.Triple]) -> list[Path]:
+        """The whole site of a graph at once (each page shows its thing's triples with its
+        fragments'; sorted, they follow it)."""
+        by_subject = {s: list(g) for s, g in groupby(triples, key=document_of)}
+        views = self.service_pages(by_subject)
+        done = {v["iri"] for v in views}
+        self.entity_pages(
+            [(s, t) for s, t in by_subject.items() if s is not None and s not in done]
+        )
+        self.front_pages(views, sum(len(t) for t in by_subject.values()))
+        self.write_sitemap()
+        return self.written
+
+    def service_pages(
+        self, by_subject: dict[str | None, list[ox.Triple]], parallel: bool = True
+    ) -> list[dict[str, Any]]:
+        """A page per service of the data, in both languages; the services' views, as the
+        list of services needs them."""
+        views = [self.service_view(row) for row in self.data.services]
+        jobs = [(self.page_of(v["iri"]) or "", v, by_subject.get(v["iri"], [])) for v in views]
+        self.resource_pages(jobs, parallel)
+        return [{key: v[key] for key in LIST_KEYS} | {"row": list_row(v["row"])} for v in views]
+
+    def entity_pages(
+        self, groups: list[tuple[str, list[ox.Triple]]], parallel: bool = True
+    ) -> None:
+        """A page per other minted URI (laws, organisations, documents, concepts …)."""
+        jobs: list[tuple[str, Any, list[ox.Triple]]] = []
+        for subject, triples in groups:
+            page = self.page_of(subject)
+            if page is not None:
+                jobs.append((page, subject, triples))
+        self.resource_pages(jobs, parallel)
+
+    def resource_pages(self, jobs: list[tuple[str, Any, list[ox.Triple]]], parallel: bool) -> None:
+        before = len(self.written)
+        if parallel:  # shared out among forked processes
+            in_processes(jobs, self.write_resource)
+        else:
+            for job in jobs:
+                self.write_resource(job)
+        # Each process wrote its share; the list of pages is the same whoever wrote them.
+        del self.written[before:]
+        self.written += [
+            self.out / f"{'en/' if lang == 'en' else ''}{j[0]}" for j in jobs for lang in LANGS
+        ]
+
+    def front_pages(self, services: list[dict[str, Any]], triples: int) -> None:
+        """Home, the list of services with its facets, the queries, about and 404."""
+        # In the source's order, as queries/site/services.rq gives them (ORDER BY ?row).
+        services = sorted(services, key=lambda v: (int(v["row"]["row"]), v["iri"]))
         for lang in LANGS:
             self.write(
                 "index.html",
                 "home.html.j2",
                 lang,
-                figures=self.figures(),
+                figures=self.figures(len(services), triples),
                 downloads=self.downloads[:4],
             )
             self.write(
@@ -196,25 +255,6 @@ class Site:
                 uri_base=self.base,
             )
             self.write("404.html", "404.html.j2", lang, absolute=True)
-        # A page per resource, in both languages: shared out among forked processes.
-        jobs: list[tuple[str, Any, list[ox.Triple]]] = [
-            (self.page_of(v["iri"]) or "", v, by_subject.get(v["iri"], [])) for v in services
-        ]
-        done = {v["iri"] for v in services}
-        for subject, triples in by_subject.items():
-            if subject is not None and subject not in done:
-                page = self.page_of(subject)
-                if page is not None:
-                    jobs.append((page, subject, triples))
-        before = len(self.written)
-        in_processes(jobs, self.write_resource)
-        # Each process wrote its share; the list of pages is the same whoever wrote them.
-        del self.written[before:]
-        self.written += [
-            self.out / f"{'en/' if lang == 'en' else ''}{j[0]}" for j in jobs for lang in LANGS
-        ]
-        self.write_sitemap()
-        return self.written
 
     def write_resource(self, job: tuple[str, Any, list[ox.Triple]]) -> None:
         """A service's or entity's page in both languages (its view and JSON-LD made once)."""
@@ -229,14 +269,14 @@ class Site:
             for lang in LANGS:
                 self.write(page, "entity.html.j2", lang, e=entity, jsonld=jsonld)
 
-    def figures(self) -> dict[str, int]:
+    def figures(self, services: int, triples: int) -> dict[str, int]:
         types = self.data.types
 
         def count(cls: str) -> int:
             return sum(1 for t in types.values() if cls in t)
 
         return {
-            "services": len(self.data.services),
+            "services": services,
             "laws": sum(
                 1
                 for i, t in types.items()
@@ -249,7 +289,7 @@ class Site:
                 for i, t in types.items()
                 if CV + "PublicOrganisation" in t and "detsis" in self.data.details.get(i, {})
             ),
-            "triples": len(self.graph.triples),
+            "triples": triples,
         }
 
     def service_view(self, row: dict[str, str]) -> dict[str, Any]:
@@ -367,11 +407,7 @@ class Site:
         articles = sorted(self.inverse["part_of"].get(iri, ()))
         children = sorted(self.inverse["parent"].get(iri, ()))
         concepts = sorted(self.inverse["scheme"].get(iri, ()))
-        totals: dict[str, int] = defaultdict(int)
-        if kind == "organisation":
-            for s in used_by:
-                for vol in self.data.volumes.get(s, []):
-                    totals[vol["unit"]] += int(vol["value"])
+        totals = self.data.totals.get(iri, {}) if kind == "organisation" else {}
         # (property as a CURIE, the IRI it points to or None, the value's text)
         props = [
             (

@@ -7,13 +7,13 @@ that are published, and this module only groups their rows by resource.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from .graph import RdfGraph
 from .iris import turkish_sort_key
 from .sparql_rows import rows
 
@@ -21,6 +21,7 @@ CPSV = "http://purl.org/vocab/cpsv#"
 CV = "http://data.europa.eu/m8g/"
 DCT = "http://purl.org/dc/terms/"
 ENV_LOCAL = "def/envanter#"
+ORGANISATIONS = {CV + "PublicOrganisation", "http://xmlns.com/foaf/0.1/Agent"}
 
 
 @dataclass
@@ -37,13 +38,17 @@ class SiteData:
     requirements: dict[str, list[dict[str, Any]]]
     corrections: dict[str, dict[str, Any]]
     used_by: dict[str, set[str]] = field(default_factory=dict)  # entity → services
+    # An organisation's annual counts: the sum over the services it takes part in, by unit.
+    totals: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def label(self, iri: str, lang: str) -> str:
         names = self.labels.get(iri, {})
         return names.get(lang) or names.get("tr") or names.get("en") or iri.rsplit("/", 1)[-1]
 
 
-def load_site_data(graph: RdfGraph, base: str, queries: Path) -> SiteData:
+def load_site_data(triples: Iterable[ox.Triple], base: str, queries: Path) -> SiteData:
+    """The site data of these triples (a whole graph, or a batch of services with everything
+    they share)."""
     store = ox.Store()
     # Loaded as N-Triples, which pyoxigraph writes and reads in Rust: twice as fast as making a
     # Python Quad per triple; in slices, so the text of a national graph is never whole in
@@ -51,7 +56,7 @@ def load_site_data(graph: RdfGraph, base: str, queries: Path) -> SiteData:
     # ontology's) are added as terms, in which a label is one node throughout.
     blank: list[ox.Quad] = []
     plain: list[ox.Triple] = []
-    for t in graph.triples:
+    for t in triples:
         if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode):
             blank.append(ox.Quad(t.subject, t.predicate, t.object))
         else:
@@ -101,6 +106,14 @@ def load_site_data(graph: RdfGraph, base: str, queries: Path) -> SiteData:
     for r in run("requirements"):
         requirements[r["s"]].append(r)
     corrections = {r["c"]: r for r in run("corrections")}
+    totals: dict[str, dict[str, int]] = {}
+    for entity, services in used_by.items():
+        if types.get(entity, set()) & ORGANISATIONS:
+            by_unit: dict[str, int] = defaultdict(int)
+            for s in services:
+                for vol in volumes.get(s, []):
+                    by_unit[vol["unit"]] += int(vol["value"])
+            totals[entity] = dict(by_unit)
     for key in links:
         for rel in links[key]:
             links[key][rel] = sorted(
@@ -119,4 +132,32 @@ def load_site_data(graph: RdfGraph, base: str, queries: Path) -> SiteData:
         requirements,
         corrections,
         dict(used_by),
+        totals,
+    )
+
+
+def merge_site_data(into: SiteData, part: SiteData) -> None:
+    """Add what the site keeps of a batch's data (labels, types, entity details, which
+    services use what, organisations' totals) to `into`; the rest served the batch's pages."""
+    for iri, names in part.labels.items():
+        known = into.labels.setdefault(iri, {})
+        for lang, text in names.items():
+            known.setdefault(lang, text)
+    for iri, kinds in part.types.items():
+        into.types.setdefault(iri, set()).update(kinds)
+    for iri, found in part.details.items():
+        mine = into.details[iri]
+        for key, values in found.items():
+            mine[key].update(values)
+    for iri, services in part.used_by.items():
+        into.used_by.setdefault(iri, set()).update(services)
+    for iri, by_unit in part.totals.items():
+        sums = into.totals.setdefault(iri, {})
+        for unit, value in by_unit.items():
+            sums[unit] = sums.get(unit, 0) + value
+
+
+def empty_site_data(base: str) -> SiteData:
+    return SiteData(
+        base, [], {}, {}, defaultdict(lambda: defaultdict(set)), {}, {}, {}, {}, {}, {}, {}, {}
     )

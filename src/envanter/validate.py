@@ -383,13 +383,13 @@ def relevant_predicates(shapes: Graph) -> set[str] | None:
     return mentioned | {str(RDF.type), str(RDFS.subClassOf)}
 
 
-def shards(
-    triples: list[ox.Triple], base: str, size: int, predicates: set[str] | None = None
+def split_by_service(
+    triples: Iterable[ox.Triple], size: int, predicates: set[str] | None = None
 ) -> tuple[list[list[ox.Triple]], list[ox.Triple]]:
-    """Group the triples: one list per `size` services (with their sub-resources and the types
-    of what they link to), and the shared rest; only those with one of `predicates` (all when
-    None), since the rest cannot change a finding and loading them into rdflib is most of the
-    cost of validating."""
+    """Group the triples: one list per `size` services (with their sub-resources), and the
+    shared rest; only those with one of `predicates` (all when None), since the rest cannot
+    change a finding and loading them into rdflib is most of the cost of validating."""
+    triples = list(triples)
     services = [
         t.subject.value
         for t in triples
@@ -399,32 +399,96 @@ def shards(
         and t.object.value == CPSV_SERVICE
     ]
     owner: dict[str, int] = {s: k // size for k, s in enumerate(sorted(services))}
-
-    # A service's sub-resources are fragments of its URI (…/hizmet/x#paraf-3): they go with it.
-    def owner_of(subject: object) -> int | None:
-        if not isinstance(subject, ox.NamedNode):
-            return None
-        return owner.get(subject.value.partition("#")[0])
-
     groups: list[list[ox.Triple]] = [[] for _ in range((len(services) + size - 1) // size)]
     shared: list[ox.Triple] = []
-    kinds: dict[object, list[ox.Triple]] = {}
     for t in triples:
         if predicates is not None and t.predicate.value not in predicates:
             continue
-        k = owner_of(t.subject)
+        # A service's sub-resources are fragments of its URI (…/hizmet/x#paraf-3): they go with it.
+        k = (
+            owner.get(t.subject.value.partition("#")[0])
+            if type(t.subject) is ox.NamedNode
+            else None
+        )
         if k is None:
             shared.append(t)
-            if t.predicate in (OX_TYPE, OX_DCT_TYPE):
-                kinds.setdefault(t.subject, []).append(t)
         else:
             groups[k].append(t)
-    # What a shard's nodes link to is described there only by its types (for sh:class and the
-    # channel-type check); its own rules run in the shared shard.
-    for group in groups:
-        linked = {t.object for t in group if isinstance(t.object, ox.NamedNode)}
-        group.extend(kt for node in linked for kt in kinds.get(node, []))
     return groups, shared
+
+
+Kinds = dict[object, list[ox.Triple]]
+
+
+def kinds_of(shared: Iterable[ox.Triple], predicates: set[str] | None = None) -> Kinds:
+    """The types (rdf:type, dct:type; those of `predicates`) of what the services share."""
+    kinds: Kinds = {}
+    for t in shared:
+        if t.predicate in (OX_TYPE, OX_DCT_TYPE) and (
+            predicates is None or t.predicate.value in predicates
+        ):
+            kinds.setdefault(t.subject, []).append(t)
+    return kinds
+
+
+def with_kinds(group: list[ox.Triple], kinds: Kinds) -> list[ox.Triple]:
+    """What a shard's nodes link to is described there only by its types (for sh:class and the
+    channel-type check); its own rules run in the shared shard."""
+    linked = {t.object for t in group if isinstance(t.object, ox.NamedNode)}
+    return group + [kt for node in linked for kt in kinds.get(node, [])]
+
+
+def shards(
+    triples: list[ox.Triple], base: str, size: int, predicates: set[str] | None = None
+) -> tuple[list[list[ox.Triple]], list[ox.Triple]]:
+    """Group the triples: one list per `size` services (with their sub-resources and the types
+    of what they link to), and the shared rest; only those with one of `predicates`."""
+    groups, shared = split_by_service(triples, size, predicates)
+    kinds = kinds_of(shared)
+    return [with_kinds(g, kinds) for g in groups], shared
+
+
+@dataclass
+class ShardShapes:
+    """The shapes split for validating in shards: those of the services' shards, those of the
+    shared shard, and the predicates any finding can depend on."""
+
+    local: Graph
+    shared: Graph
+    predicates: set[str] | None
+
+    @classmethod
+    def of(cls, shapes: Graph, base: str) -> ShardShapes:
+        local, shared = split_shapes(
+            shapes,
+            SERVICE_CLASSES
+            | {
+                base + "def/envanter#AnnualVolume",
+                base + "def/envanter#SourceExcerpt",
+                base + "def/envanter#InternalStep",
+            },
+            {base + "def/envanter#correction", "http://data.europa.eu/m8g/processingTime"},
+        )
+        return cls(local, shared, relevant_predicates(shapes))
+
+
+def validate_services(
+    triples: Iterable[ox.Triple], shapes: ShardShapes, kinds: Kinds, size: int
+) -> list[Finding]:
+    """The findings on a batch of services (with their sub-resources), in shards of `size`
+    services, here in this process; `kinds` are the types of what they share."""
+    groups, _ = split_by_service(triples, size, shapes.predicates)
+    return [
+        f for g in groups for f in validate(to_rdflib(with_kinds(g, kinds)), shapes.local).findings
+    ]
+
+
+def validate_shared(triples: Iterable[ox.Triple], shapes: ShardShapes) -> list[Finding]:
+    """The findings on what the services share (laws, units, documents, the dataset …)."""
+    kept = [
+        t for t in triples if shapes.predicates is None or t.predicate.value in shapes.predicates
+    ]
+    return validate(to_rdflib(kept), shapes.shared).findings
 
 
 # The shards, set before the worker processes are forked: they inherit them, and only an index
@@ -447,19 +511,10 @@ def validate_sharded(
     """The whole graph's findings, computed shard by shard in parallel processes."""
     import multiprocessing
 
-    local_shapes, shared_shapes = split_shapes(
-        shapes,
-        SERVICE_CLASSES
-        | {
-            base + "def/envanter#AnnualVolume",
-            base + "def/envanter#SourceExcerpt",
-            base + "def/envanter#InternalStep",
-        },
-        {base + "def/envanter#correction", "http://data.europa.eu/m8g/processingTime"},
-    )
-    groups, shared = shards(triples, base, shard_size, relevant_predicates(shapes))
+    split = ShardShapes.of(shapes, base)
+    groups, shared = shards(triples, base, shard_size, split.predicates)
     global _TASKS
-    _TASKS = [(shared, shared_shapes)] + [(g, local_shapes) for g in groups]
+    _TASKS = [(shared, split.shared)] + [(g, split.local) for g in groups]
     try:
         workers = workers or min(len(_TASKS), os.cpu_count() or 1)
         if workers > 1 and hasattr(os, "fork"):

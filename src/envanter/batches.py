@@ -1,0 +1,211 @@
+"""The services in batches: a national inventory (100,000 services, ten million triples) is never
+whole in memory as a graph.
+
+The services are taken in the order of their URIs, a few thousand at a time. Each batch is mapped,
+validated and written — its run of each dump, its documents, its pages — in a worker process (one
+per core), and sends back only what the end of the build needs: its findings, its few triples
+about shared resources (the dataset's dct:hasPart), the labels those point at, what the list of
+services shows, what entity pages say of their services, and the VoID counts. What the services
+share (laws, units, documents, the ontology) is small and mapped once, before the workers start.
+
+A batch with a violation (or, with --strict, a warning) is not written, nor is any batch after
+the first one that had one; the build then fails and its temporary folder is removed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import chain, groupby
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .catalog import GraphStats
+from .graph import GraphMaker, in_order
+from .serialize import LABELS, Documents, document_of, write_dump_part
+from .site import Site
+from .sitedata import SiteData, load_site_data
+from .validate import Finding, Kinds, ShardShapes, validate_services
+
+CPSV_SERVICE = "http://purl.org/vocab/cpsv#PublicService"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def batch_size(services: int, workers: int) -> int:
+    """Services per batch: a few per worker so that both cores stay busy to the end, and at
+    most 2,000 so that a batch's graph, its rdflib shards and its pages stay small."""
+    return max(100, min(2_000, -(-services // (4 * workers))))
+
+
+@dataclass
+class Context:
+    """What every batch needs, set before the workers are forked (they inherit it)."""
+
+    maker: GraphMaker
+    shared: list[ox.Triple]  # what the services share, in order
+    kinds: Kinds  # its types, for the services' sh:class checks
+    shapes: ShardShapes
+    shard_size: int
+    strict: bool
+    documents: Documents  # knows the labels of the shared resources
+    site: Site
+    queries: Path  # queries/site/
+    parts: Path  # the folder of the dumps' parts
+    batches: list[list[str]]
+    shared_objects: set[object] = field(default_factory=set)  # what shared triples point at
+
+    def part(self, index: int) -> Path:
+        return self.parts / f"{index:06d}"
+
+
+@dataclass
+class BatchResult:
+    index: int
+    iris: list[str]  # its services' URIs, in order
+    findings: list[Finding]
+    written: bool
+    spill: bytes  # N-Triples: the batch's triples about shared resources
+    labels: bytes  # N-Triples: labels of the batch's resources that shared triples point at
+    site: SiteData  # labels and types of its services, what entities they use, totals
+    views: list[dict[str, Any]]  # its services as the list of services shows them
+    stats: GraphStats
+    seconds: dict[str, float]
+
+
+_CONTEXT: Context | None = None
+_STOP: Any = None  # a shared flag: a batch had a violation, write no more
+
+
+def run_batch(index: int) -> BatchResult:
+    """Map, validate and write one batch (in a worker process, or in the build's own)."""
+    context = _CONTEXT
+    assert context is not None, "run_batch runs under in_batches"
+    seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
+
+    ids = context.batches[index]
+    with stage("graph"):
+        made = list(context.maker.batch(ids))
+        services = {
+            t.subject.value
+            for t in made
+            if t.predicate == RDF_TYPE
+            and type(t.subject) is ox.NamedNode
+            and getattr(t.object, "value", None) == CPSV_SERVICE
+        }
+        own_list: list[ox.Triple] = []
+        spill: list[ox.Triple] = []
+        for t in made:
+            owner = t.subject.value.partition("#")[0] if type(t.subject) is ox.NamedNode else None
+            (own_list if owner in services else spill).append(t)
+        del made
+        own = in_order(own_list)
+        del own_list
+    with stage("validate"):
+        findings = validate_services(own, context.shapes, context.kinds, context.shard_size)
+    failed = any(
+        f.severity == "violation" or (context.strict and f.severity == "warning") for f in findings
+    )
+    if failed:
+        _STOP.value = 1
+    write = not failed and not _STOP.value
+    stats = GraphStats(context.maker.base + "id/")
+    stats.add(own)
+    wanted = context.shared_objects | {t.object for t in spill}
+    labels = [t for t in own if t.subject in wanted and t.predicate.value in LABELS]
+    site = SiteData(context.maker.base, [], {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
+    views: list[dict[str, Any]] = []
+    if write:
+        with stage("dumps"):
+            write_dump_part(
+                own, context.maker.prefixes, context.site.compact, context.part(index + 1)
+            )
+        with stage("documents"):
+            for job in context.documents.jobs(own):
+                context.documents.write(job)
+        with stage("site data"):
+            data = load_site_data(chain(context.shared, own), context.maker.base, context.queries)
+        with stage("pages"):
+            context.site.use(data, findings)
+            by_subject = {s: list(g) for s, g in groupby(own, key=document_of)}
+            views = context.site.service_pages(by_subject, parallel=False)
+        site = kept(data, services)
+    return BatchResult(
+        index,
+        sorted(services),
+        findings,
+        write,
+        ntriples(spill),
+        ntriples(labels),
+        site,
+        views,
+        stats,
+        seconds,
+    )
+
+
+def kept(data: SiteData, services: set[str]) -> SiteData:
+    """What the end of the build keeps of a batch's site data (plain dicts, to be sent back):
+    its own resources' labels and types, and what it says of the shared ones."""
+
+    def own(iri: str) -> bool:
+        return iri.partition("#")[0] in services
+
+    return SiteData(
+        data.base,
+        [],
+        {i: names for i, names in data.labels.items() if own(i)},
+        {i: kinds for i, kinds in data.types.items() if own(i)},
+        {i: dict(found) for i, found in data.details.items() if own(i)},
+        {},
+        {},
+        {},
+        {},
+        {},
+        {},
+        data.used_by,
+        data.totals,
+    )
+
+
+def in_batches(context: Context, workers: int) -> Iterator[BatchResult]:
+    """Every batch's result, in order; the batches run in `workers` forked processes (in this
+    one where fork is unavailable or there is one worker)."""
+    global _CONTEXT, _STOP
+    forking = workers > 1 and len(context.batches) > 1 and hasattr(os, "fork")
+    mp = multiprocessing.get_context("fork") if forking else None
+    _CONTEXT = context
+    _STOP = mp.Value("b", 0, lock=False) if mp is not None else Flag()
+    try:
+        if mp is None:
+            for k in range(len(context.batches)):
+                yield run_batch(k)
+            return
+        with mp.Pool(workers) as pool:
+            yield from pool.imap(run_batch, range(len(context.batches)), chunksize=1)
+    finally:
+        _CONTEXT = None
+        _STOP = None
+
+
+def ntriples(triples: list[ox.Triple]) -> bytes:
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def parse_ntriples(data: bytes) -> list[ox.Triple]:
+    return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)] if data else []
+
+
+class Flag:
+    value = 0
