@@ -34,6 +34,7 @@ from .sitedata import SiteData, load_site_data
 from .validate import Finding, Kinds, ShardShapes, validate_services
 
 CPSV_SERVICE = "http://purl.org/vocab/cpsv#PublicService"
+WORKER_BATCHES = 4  # batches a worker process does before it is replaced by a fresh fork
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
@@ -192,7 +193,9 @@ def in_batches(context: Context, workers: int) -> Iterator[BatchResult]:
             for k in range(len(context.batches)):
                 yield run_batch(k)
             return
-        with mp.Pool(workers) as pool:
+        # A worker is replaced after a few batches: what it copied of this process's memory by
+        # touching it (copy-on-write) goes with it, so a worker never grows to a copy of it.
+        with mp.Pool(workers, maxtasksperchild=WORKER_BATCHES) as pool:
             yield from pool.imap(run_batch, range(len(context.batches)), chunksize=1)
     finally:
         _CONTEXT = None

@@ -1,7 +1,10 @@
-"""The build, top to bottom: read → records → tables → write into a temporary folder → swap.
+"""The build, top to bottom: read → records → tables → the graph of what services share → the
+services in batches (graph, validation, files) → what they share (validation, files) → site and
+catalog → swap.
 
-Everything is read and checked before the first file is written; the output folder is replaced
-only when the whole build has succeeded, so a failed build never leaves a half-written dist/.
+Everything is written into a temporary folder beside the output; the output folder is replaced
+only when the whole build has succeeded, so a failed build (a violation in any batch, say) never
+leaves a half-written dist/ and publishes nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain, groupby
 from pathlib import Path
 from typing import Any
@@ -208,6 +211,11 @@ def prepare_tables(
             linked = link(services, reference, pins)
         with stage("tables"):
             tables = build_tables(linked)
+            # The raw cells have served: the tables hold what they say, with their source lines.
+            # Kept in the records, they would keep every cell of the source in memory to the end
+            # (more than a gigabyte for a national inventory).
+            services = [replace(s, cells={}) for s in services]
+            linked.services = services
     base = check_base_uri(options.base_uri)
     params = build_parameters(source, metadata, year)
     return Tables(services, linked, pins, tables, base, params, metadata, year)

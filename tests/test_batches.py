@@ -1,0 +1,181 @@
+"""The build in batches of services publishes what the whole graph at once would: the same dumps,
+documents, pages, validation findings and VoID counts, to the byte; and a violation in any batch
+stops the whole build, with every violation reported."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from envanter.batches import batch_size
+from envanter.catalog import downloads
+from envanter.pipeline import (
+    BuildOptions,
+    BuildResult,
+    Prepared,
+    build,
+    download_rows,
+    make_site,
+    prepare,
+    prepare_tables,
+    write_dumps,
+)
+from envanter.serialize import resource_documents
+from envanter.validate import ValidationFailed, load_shapes, validate_sharded
+
+from .conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from common import synthetic_input, synthetic_options
+
+SERVICES = 330  # batches of 100 (the smallest batch): four batches, two workers
+VOID = "http://rdfs.org/ns/void#"
+CPSV_SERVICE = "http://purl.org/vocab/cpsv#PublicService"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildOptions, BuildResult, list[str]]:
+    folder = tmp_path_factory.mktemp("batches")
+    synthetic_input(SERVICES, folder)
+    options = synthetic_options(SERVICES, folder, folder / "dist")
+    said: list[str] = []
+    return options, build(options, said.append), said
+
+
+@pytest.fixture(scope="module")
+def whole(built: tuple[BuildOptions, BuildResult, list[str]]) -> Prepared:
+    options, _, _ = built
+    return prepare(options)
+
+
+def files_under(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_large_inventory_is_built_in_several_batches(
+    built: tuple[BuildOptions, BuildResult, list[str]],
+) -> None:
+    _, result, said = built
+    assert batch_size(SERVICES, 2) == 100
+    assert f"mapping, validating and writing {SERVICES} services in 4 batches" in said
+    assert f"services: {SERVICES} of {SERVICES}" in said
+    assert set(result.batch_stages) == {
+        "graph",
+        "validate",
+        "dumps",
+        "documents",
+        "site data",
+        "pages",
+    }
+
+
+def test_the_dumps_are_those_of_the_whole_graph_to_the_byte(
+    built: tuple[BuildOptions, BuildResult, list[str]], whole: Prepared, tmp_path: Path
+) -> None:
+    options, result, _ = built
+    write_dumps(whole.graph, whole.base, tmp_path)
+    for name in ("data/dataset.ttl", "data/dataset.nt", "data/dataset.jsonld", "context.jsonld"):
+        assert (options.out / name).read_bytes() == (tmp_path / name).read_bytes(), name
+    assert result.triples == len(whole.graph) > SERVICES * 50
+    # …and the Turtle is one document: pyoxigraph reads it back as the whole graph.
+    parsed = ox.parse(path=options.out / "data" / "dataset.ttl", format=ox.RdfFormat.TURTLE)
+    assert {q.triple for q in parsed} == set(whole.graph.triples)
+
+
+def test_documents_pages_and_findings_are_those_of_the_whole_graph(
+    built: tuple[BuildOptions, BuildResult, list[str]], whole: Prepared, tmp_path: Path
+) -> None:
+    options, result, _ = built
+    base = whole.base
+    shapes = load_shapes([options.shapes / "profile.ttl"], base)
+    report = validate_sharded(whole.graph.triples, shapes, base, shard_size=500)
+    assert result.report is not None and result.report.findings == report.findings
+    assert report.findings  # (the synthetic services have warnings and notes to show)
+
+    resource_documents(whole.graph, base, tmp_path, base + "context.jsonld")
+    rows = download_rows(downloads([t.name for t in whole.tables], True), options.out)
+    make_site(options, whole.graph, base, report, tmp_path, rows).render(whole.graph.triples)
+    # (The sitemap differs: the build's lists the vocabulary's and the report's pages too.)
+    expected = files_under(tmp_path) - {"sitemap.xml", "robots.txt"}
+    ours = files_under(options.out)
+    assert expected <= ours
+    for folder in ("doc/", "en/doc/"):  # no other document or page of a resource either
+        assert {f for f in ours if f.startswith(folder)} == {
+            f for f in expected if f.startswith(folder)
+        }
+    assert len([f for f in expected if f.startswith("doc/id/hizmet/")]) == SERVICES * 4
+    _, mismatch, errors = filecmp.cmpfiles(options.out, tmp_path, sorted(expected), shallow=False)
+    assert not mismatch and not errors, (mismatch[:5], errors[:5])
+
+
+def test_void_counts_the_whole_graph(
+    built: tuple[BuildOptions, BuildResult, list[str]], whole: Prepared
+) -> None:
+    options, _, _ = built
+    catalog = {
+        (q.subject.value, q.predicate.value): q.object.value
+        for q in ox.parse(path=options.out / "catalog.ttl", format=ox.RdfFormat.TURTLE)
+        if q.predicate.value.startswith(VOID) and q.predicate.value != VOID + "exampleResource"
+    }
+    void = {p.removeprefix(VOID): v for (_, p), v in catalog.items()}
+    triples = whole.graph.triples
+    space = whole.base + "id/"
+    entities = {t.subject.value for t in triples if t.subject.value.startswith(space)}
+    classes = {t.object.value for t in triples if t.predicate.value == RDF_TYPE}
+    assert void["triples"] == str(len(triples))
+    assert void["entities"] == str(len(entities))
+    assert void["classes"] == str(len(classes))
+    examples = {
+        q.object.value
+        for q in ox.parse(path=options.out / "catalog.ttl", format=ox.RdfFormat.TURTLE)
+        if q.predicate.value == VOID + "exampleResource"
+    }
+    services = sorted(
+        t.subject.value
+        for t in triples
+        if t.predicate.value == RDF_TYPE and t.object.value == CPSV_SERVICE
+    )
+    assert examples == set(services[:3])
+
+
+def test_a_violation_in_any_batch_stops_the_build_and_every_one_is_reported(
+    built: tuple[BuildOptions, BuildResult, list[str]], tmp_path: Path
+) -> None:
+    options, _, _ = built
+    ids = sorted(
+        str(r["id"])
+        for r in next(t for t in prepare_tables(options).tables if t.name == "services").rows
+    )
+    first, last = ids[0], ids[-1]  # in the first batch and in the last
+    shapes = tmp_path / "shapes"
+    shutil.copytree(options.shapes, shapes)
+    with (shapes / "profile.ttl").open("a", encoding="utf-8") as f:
+        f.write(
+            f"""
+<urn:test:forbidden> a sh:NodeShape ;
+    dct:identifier "test-forbidden" ;
+    sh:targetClass cpsv:PublicService ;
+    sh:property [
+        sh:path dct:identifier ;
+        sh:pattern "^(?!({first}|{last})$)" ;
+        sh:severity sh:Violation ;
+        sh:message "Yasak."@tr , "Forbidden."@en ;
+    ] .
+"""
+        )
+    out = tmp_path / "out" / "dist"
+    failing = replace(options, shapes=shapes, out=out)
+    with pytest.raises(ValidationFailed) as failed:
+        build(failing)
+    focus = {f.focus for f in failed.value.report.violations}
+    base = "https://envanter.example/id/hizmet/"
+    assert focus == {base + first, base + last}
+    assert not out.exists()
+    assert list(out.parent.iterdir()) == []  # no temporary folder left behind
