@@ -14,8 +14,10 @@ the first one that had one; the build then fails and its temporary folder is rem
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import pickle
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,7 +60,7 @@ class Context:
     site: Site
     queries: Path  # queries/site/
     parts: Path  # the folder of the dumps' parts
-    batches: list[list[str]]
+    batches: list[Path]  # each batch's rows (graph.rows_of), pickled
     shared_objects: set[object] = field(default_factory=set)  # what shared triples point at
 
     def part(self, index: int) -> Path:
@@ -95,9 +97,11 @@ def run_batch(index: int) -> BatchResult:
         yield
         seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
 
-    ids = context.batches[index]
     with stage("graph"):
-        made = list(context.maker.batch(ids))
+        rows = pickle.loads(context.batches[index].read_bytes())
+        context.batches[index].unlink()
+        made = list(context.maker.batch(rows))
+        del rows
         services = {
             t.subject.value
             for t in made
@@ -195,7 +199,10 @@ def in_batches(context: Context, workers: int) -> Iterator[BatchResult]:
             return
         # A worker is replaced after a few batches: what it copied of this process's memory by
         # touching it (copy-on-write) goes with it, so a worker never grows to a copy of it.
-        with mp.Pool(workers, maxtasksperchild=WORKER_BATCHES) as pool:
+        # Everything a worker inherits is frozen out of the cyclic collector's sight: it would
+        # otherwise be traversed again and again, and there is more of it with every batch the
+        # build has merged (the list of services, the site's labels …).
+        with mp.Pool(workers, initializer=gc.freeze, maxtasksperchild=WORKER_BATCHES) as pool:
             yield from pool.imap(run_batch, range(len(context.batches)), chunksize=1)
     finally:
         _CONTEXT = None

@@ -45,6 +45,10 @@ class InputError(EnvanterError):
         )
         super().__init__(self.report())
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Problem]]]:
+        # (Pickled as its problems, not its message: the source is read in a child process.)
+        return (InputError, (self.problems,))
+
     def report(self) -> str:
         n = len(self.problems)
         lines = [f"{n} problem{'s' if n != 1 else ''} in the input:"]

@@ -267,6 +267,33 @@ def service_key(table: Table) -> str | None:
     return "service" if TO_SERVICES in table.foreign_keys else None
 
 
+Rows = dict[str, list[Row]]  # table name → rows
+
+
+def split_tables(tables: list[Table]) -> tuple[Rows, dict[str, dict[str, list[Row]]]]:
+    """(the rows of the shared tables, the rows of the per-service tables by service id)."""
+    shared: Rows = {}
+    by_service: dict[str, dict[str, list[Row]]] = {}
+    for t in tables:
+        key = service_key(t)
+        if key is None:
+            shared[t.name] = list(t.rows)
+            continue
+        grouped: dict[str, list[Row]] = {}
+        for row in t.rows:
+            grouped.setdefault(str(row[key]), []).append(row)
+        by_service[t.name] = grouped
+    return shared, by_service
+
+
+def rows_of(by_service: dict[str, dict[str, list[Row]]], ids: list[str]) -> Rows:
+    """The rows of these services (by id), by table."""
+    return {
+        name: [row for s in ids for row in grouped.get(s, ())]
+        for name, grouped in by_service.items()
+    }
+
+
 class GraphMaker:
     """The graph in parts: what the services share (the ontology, laws, units, documents …),
     and any batch of services with their sub-resources. A national inventory is mapped batch by
@@ -274,7 +301,8 @@ class GraphMaker:
 
     def __init__(
         self,
-        tables: list[Table],
+        shared_rows: Rows,
+        service_tables: Iterable[str],
         mappings_folder: Path,
         ontology_folder: Path,
         base: str,
@@ -285,27 +313,15 @@ class GraphMaker:
         self.prefixes = self.mapper.prefixes
         self.ontology_folder = ontology_folder
         self.base = base
-        # Rows of the shared tables as they are; rows of the per-service tables by service.
-        self.shared_rows: dict[str, list[Row]] = {"_build": [dict(params)]}  # one row: the dataset
-        self.rows_by_service: dict[str, dict[str, list[Row]]] = {}
-        for t in tables:
-            key = service_key(t)
-            if key is None:
-                self.shared_rows[t.name] = list(t.rows)
-                continue
-            grouped: dict[str, list[Row]] = {}
-            for row in t.rows:
-                grouped.setdefault(str(row[key]), []).append(row)
-            self.rows_by_service[t.name] = grouped
+        self.shared_rows: Rows = {**shared_rows, "_build": [dict(params)]}  # one row: the dataset
+        self.service_tables = set(service_tables)
         for mapping in self.mappings:
-            if mapping.table not in self.shared_rows and mapping.table not in self.rows_by_service:
-                names = sorted([*self.shared_rows, *self.rows_by_service])
+            if mapping.table not in self.shared_rows and mapping.table not in self.service_tables:
+                names = sorted([*self.shared_rows, *self.service_tables])
                 raise ConfigError(
                     f"mapping {mapping.name!r} reads table {mapping.table!r}, which the "
                     f"build does not make; tables: {', '.join(names)}"
                 )
-        # In the order of their URIs ({base}id/hizmet/{id}: one prefix, then the id).
-        self.services: list[str] = sorted(self.rows_by_service.get("services", {}))
 
     def shared(self) -> Iterator[ox.Triple]:
         """The ontology and concept schemes, and every mapping over a shared table."""
@@ -316,15 +332,13 @@ class GraphMaker:
             if mapping.table in self.shared_rows:
                 yield from self.mapper.triples(mapping, self.shared_rows[mapping.table])
 
-    def batch(self, services: list[str]) -> Iterator[ox.Triple]:
-        """Every mapping over the rows of these services (by id). Most triples are about the
+    def batch(self, rows: Rows) -> Iterator[ox.Triple]:
+        """Every mapping over the rows of some services (`rows_of`). Most triples are about the
         services and their fragments; a few are about what they share (the dataset's
         dct:hasPart)."""
         for mapping in self.mappings:
-            grouped = self.rows_by_service.get(mapping.table)
-            if grouped is not None:
-                rows = [row for s in services for row in grouped.get(s, ())]
-                yield from self.mapper.triples(mapping, rows)
+            if mapping.table in self.service_tables:
+                yield from self.mapper.triples(mapping, rows.get(mapping.table, []))
 
 
 def build_graph(
@@ -336,5 +350,7 @@ def build_graph(
 ) -> RdfGraph:
     """The whole graph at once: the ontology and concept schemes, then every mapping over its
     table."""
-    maker = GraphMaker(tables, mappings_folder, ontology_folder, base, params)
-    return RdfGraph(in_order(chain(maker.shared(), maker.batch(maker.services))), maker.prefixes)
+    shared, by_service = split_tables(tables)
+    maker = GraphMaker(shared, by_service, mappings_folder, ontology_folder, base, params)
+    everything = rows_of(by_service, sorted(by_service.get("services", {})))
+    return RdfGraph(in_order(chain(maker.shared(), maker.batch(everything))), maker.prefixes)

@@ -46,3 +46,50 @@ def in_processes(jobs: list[T], work: Callable[[T], None]) -> None:
         failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
     if failed:
         raise OSError(f"{len(failed)} of {n} worker processes failed (see above)")
+
+
+R = TypeVar("R")
+
+
+def in_child(work: Callable[[Callable[[str], None]], R], progress: Callable[[str], None]) -> R:
+    """`work(progress)` in a forked child process, its progress messages passed on as they come
+    and its result (or error) sent back; the memory it used is given back when it exits. In this
+    process where fork is unavailable."""
+    if not hasattr(os, "fork"):
+        return work(progress)
+    import multiprocessing
+    import pickle
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            outcome: tuple[str, object] = ("done", work(lambda m: send.send(("progress", m))))
+        except BaseException as e:  # sent back to be raised there
+            try:
+                pickle.dumps(e)
+                outcome = ("error", e)
+            except Exception:
+                outcome = ("error", RuntimeError(f"{type(e).__name__}: {e}"))
+        send.send(outcome)
+
+    process = context.Process(target=child)
+    process.start()
+    send.close()
+    try:
+        while True:
+            try:
+                kind, value = receive.recv()
+            except EOFError:
+                raise RuntimeError("a child process of the build ended without a result") from None
+            if kind == "progress":
+                progress(value)
+            elif kind == "error":
+                raise value
+            else:
+                result: R = value
+                return result
+    finally:
+        receive.close()
+        process.join()

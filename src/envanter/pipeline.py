@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import tempfile
@@ -42,10 +43,19 @@ from .diff import diff as release_diff
 from .diff import load, write_changes_page
 from .diff import report as diff_report
 from .errors import ConfigError
-from .graph import GraphMaker, RdfGraph, build_graph, in_order, term_value
+from .graph import (
+    GraphMaker,
+    RdfGraph,
+    Rows,
+    build_graph,
+    in_order,
+    rows_of,
+    split_tables,
+    term_value,
+)
 from .linking import Linked, Pins, check_links, link, load_pins, load_reference
 from .ontodoc import write_ontology_docs
-from .parallel import in_processes
+from .parallel import in_child, in_processes
 from .records import Service, build_records, load_corrections
 from .serialize import (
     Documents,
@@ -241,25 +251,85 @@ def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildRe
         gc.unfreeze()  # what prepare() froze is ordinary garbage again once the build is done
 
 
-def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
+@dataclass
+class Read:
+    """What reading made, as the rest of the build needs it: the rows of what the services
+    share, and each batch of services' rows in a file of its own (a worker reads its batch and
+    touches nothing of the build's memory, which copy-on-write would otherwise copy page by page
+    into every worker); the records, needed only at the end, in a file too."""
+
+    base: str
+    params: dict[str, str]
+    metadata: SourceMetadata
+    year: int
+    table_names: list[str]
+    table_files: list[Path]
+    shared_rows: Rows
+    service_tables: list[str]
+    services: int
+    batches: list[Path]
+    records: Path
+    stages: dict[str, float]
+
+
+def read_and_pack(options: BuildOptions, folder: Path, workers: int, progress: Progress) -> Read:
+    """Read the source into tables, write the tables, and pack the rest for the batches. Run in
+    a child process: the raw cells, records and tables of a national inventory take gigabytes,
+    and all of it is given back when the child exits."""
     stage = Stages()
     t = prepare_tables(options, progress, stage)
-    base, params, metadata, year = t.base, t.params, t.metadata, t.year
-    shapes = load_shapes([options.shapes / "profile.ttl"], base)
-    split = ShardShapes.of(shapes, base)
-    with no_cyclic_gc(), stage("graph"):
-        maker = GraphMaker(t.tables, options.mappings, options.ontology, base, params)
-        shared = in_order(maker.shared())
+    with stage("write tables"):
+        files = write_tables(t.tables, folder / "data" / "tables")
+    progress(f"wrote {len(files)} table files")
+    with stage("pack"):
+        shared_rows, by_service = split_tables(t.tables)
+        ids = sorted(by_service.get("services", {}))
+        size = batch_size(len(ids), workers)
+        packed = folder / ".parts"
+        packed.mkdir(exist_ok=True)
+        batches = []
+        for k in range(0, len(ids), size):
+            path = packed / f"rows-{k // size + 1:06d}.pickle"
+            path.write_bytes(pickle.dumps(rows_of(by_service, ids[k : k + size]), protocol=5))
+            batches.append(path)
+        records = packed / "records.pickle"
+        records.write_bytes(pickle.dumps((t.services, t.linked, t.pins), protocol=5))
+    return Read(
+        t.base,
+        t.params,
+        t.metadata,
+        t.year,
+        [table.name for table in t.tables],
+        files,
+        shared_rows,
+        list(by_service),
+        len(ids),
+        batches,
+        records,
+        stage.seconds,
+    )
+
+
+def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
+    stage = Stages()
     workers = available_cores()
-    size = batch_size(len(maker.services), workers)
-    batches = [maker.services[k : k + size] for k in range(0, len(maker.services), size)]
     out = options.out
     # Everything is written into a fresh folder that replaces `out` only when the whole build
     # has succeeded: a violation found in any batch means nothing is published.
     with staging(out) as folder:
+        r = in_child(lambda said: read_and_pack(options, folder, workers, said), progress)
+        stage.seconds.update(r.stages)
+        base, params, metadata, year = r.base, r.params, r.metadata, r.year
+        shapes = load_shapes([options.shapes / "profile.ttl"], base)
+        split = ShardShapes.of(shapes, base)
+        with no_cyclic_gc(), stage("graph"):
+            maker = GraphMaker(
+                r.shared_rows, r.service_tables, options.mappings, options.ontology, base, params
+            )
+            shared = in_order(maker.shared())
         documents = Documents(maker.prefixes, base, folder, base + "context.jsonld")
         documents.learn(shared)
-        files_listed = downloads([table.name for table in t.tables], True)
+        files_listed = downloads(r.table_names, True)
         site = Site(
             empty_site_data(base),
             maker.prefixes,
@@ -271,7 +341,6 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
             options.license,
         )
         parts = folder / ".parts"
-        parts.mkdir()
         context = Context(
             maker,
             shared,
@@ -283,7 +352,7 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
             site=site,
             queries=options.queries / "site",
             parts=parts,
-            batches=batches,
+            batches=r.batches,
             shared_objects={x.object for x in shared if isinstance(x.object, ox.NamedNode)},
         )
         findings: set[Finding] = set()
@@ -294,8 +363,8 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
         batch_seconds: dict[str, float] = {}
         iris: list[str] = []
         progress(
-            f"mapping, validating and writing {len(maker.services)} services "
-            f"in {len(batches)} batches"
+            f"mapping, validating and writing {r.services} services in {len(r.batches)} "
+            + ("batch" if len(r.batches) == 1 else "batches")
         )
         with stage("services"):
             for result in in_batches(context, workers):
@@ -308,8 +377,15 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
                 for name, seconds in result.seconds.items():
                     batch_seconds[name] = batch_seconds.get(name, 0.0) + seconds
                 iris += result.iris
-                if len(batches) > 1:
-                    progress(f"services: {len(iris)} of {len(maker.services)}")
+                # What was merged lives to the end: out of the cyclic collector's sight, it is
+                # not traversed again with every later batch (the collection first, for the
+                # cyclic garbage a batch run in this process leaves).
+                gc.collect()
+                gc.freeze()
+                if len(r.batches) > 1:
+                    progress(f"services: {len(iris)} of {r.services}")
+        services, linked, pins = pickle.loads(r.records.read_bytes())
+        r.records.unlink()
         with stage("validate"):
             shared = in_order(chain(shared, spill))
             findings.update(validate_shared(shared, split))
@@ -318,9 +394,7 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
         if report.violations or (options.strict and report.count("warning")):
             raise ValidationFailed(report, "the graph", options.strict)
         stats.add(shared)
-        with stage("write tables"):
-            files = write_tables(t.tables, folder / "data" / "tables")
-        progress(f"wrote {len(files)} table files")
+        files = list(r.table_files)
         with stage("dumps"):
             files += write_dumps_in_parts(maker.prefixes, base, folder, shared, iris, context)
         progress(f"wrote the dumps (Turtle, N-Triples, JSON-LD): {stats.triples} triples")
@@ -394,10 +468,10 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
             progress(diff_report(changes, triples=False).splitlines()[0])
         files = [out / f.relative_to(folder) for f in files + written_documents]
     return BuildResult(
-        t.services,
+        services,
         out,
-        t.linked,
-        t.pins,
+        linked,
+        pins,
         files,
         None,
         report,
