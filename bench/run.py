@@ -273,7 +273,7 @@ def child_build(n: int, workdir: Path) -> None:
         {
             "stages": {k: round(v, 3) for k, v in result.stages.items()},
             "batch_stages": {k: round(v, 3) for k, v in result.batch_stages.items()},
-            "services": len(result.services),
+            "services": result.services,
             "triples": result.triples,
             "files": len(result.files),
         }

@@ -35,7 +35,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, Graph]
 
 
 def service_iri(result: BuildResult, number: int) -> URIRef:
-    return URIRef(f"{BASE}id/hizmet/{result.linked.slugs[number]}")
+    return URIRef(f"{BASE}id/hizmet/{result.slugs[number]}")
 
 
 def test_conforms_to_the_official_cpsv_ap_shapes(built: tuple[BuildResult, Graph]) -> None:

@@ -14,7 +14,7 @@ from . import __version__
 from .config import SETTINGS
 from .errors import EXIT_INTERNAL, EXIT_VIOLATIONS, EnvanterError
 from .pipeline import BuildOptions, BuildResult, build
-from .records import Service
+from .records import AppliedCorrection
 from .validate import Report
 
 T = TypeVar("T")
@@ -101,9 +101,9 @@ def build_command(
     say = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
     result = run(lambda: build(options, progress=say))
     if not quiet:
-        report_corrections(result.services)
+        report_corrections(result.corrections)
         report_minted(result)
-        click.echo(f"built {len(result.services)} services into {result.out}/", err=True)
+        click.echo(f"built {result.services} services into {result.out}/", err=True)
 
 
 @main.command("diff")
@@ -215,24 +215,17 @@ def pin_command(ids: Path) -> None:
     click.echo(f"pinned {n} new slug{'s' if n != 1 else ''} in {ids}/", err=True)
 
 
-def report_corrections(services: list[Service]) -> None:
+def report_corrections(corrections: list[tuple[AppliedCorrection, list[int]]]) -> None:
     """One line per correction: what was changed, where, and why."""
-    where: dict[str, list[int]] = defaultdict(list)
-    details = {}
-    for s in services:
-        for c in s.corrections:
-            where[c.id].append(s.number)
-            details[c.id] = c
-    if not where:
+    if not corrections:
         return
     click.echo(
-        f"applied {len(where)} corrections of the source:",
+        f"applied {len(corrections)} corrections of the source:",
         err=True,
     )
-    for cid, numbers in where.items():
-        c = details[cid]
+    for c, numbers in corrections:
         click.echo(
-            f"  {cid}: service{'s' if len(numbers) > 1 else ''} {ranges(numbers)}, "
+            f"  {c.id}: service{'s' if len(numbers) > 1 else ''} {ranges(numbers)}, "
             f"{c.field}: {c.source!r} → {c.corrected!r}",
             err=True,
         )

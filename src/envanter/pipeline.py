@@ -56,7 +56,7 @@ from .graph import (
 from .linking import Linked, Pins, check_links, link, load_pins, load_reference
 from .ontodoc import write_ontology_docs
 from .parallel import in_child, in_processes
-from .records import Service, build_records, load_corrections
+from .records import AppliedCorrection, Service, build_records, load_corrections
 from .serialize import (
     Documents,
     context_document,
@@ -110,12 +110,13 @@ class BuildOptions:
 
 @dataclass
 class BuildResult:
-    services: list[Service]
+    services: int  # how many were published
     out: Path
-    linked: Linked
+    slugs: dict[int, str]  # service number → its slug (id/hizmet/{slug})
     pins: Pins
+    # The corrections of the source applied, each with the numbers of the services it changed.
+    corrections: list[tuple[AppliedCorrection, list[int]]] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
-    graph: RdfGraph | None = None
     report: Report | None = None
     stages: dict[str, float] = field(default_factory=dict)
     triples: int = 0
@@ -292,8 +293,10 @@ def read_and_pack(options: BuildOptions, folder: Path, workers: int, progress: P
             path = packed / f"rows-{k // size + 1:06d}.pickle"
             path.write_bytes(pickle.dumps(rows_of(by_service, ids[k : k + size]), protocol=5))
             batches.append(path)
+        # The records themselves stay here: the build's result needs only this of them.
         records = packed / "records.pickle"
-        records.write_bytes(pickle.dumps((t.services, t.linked, t.pins), protocol=5))
+        summary = (len(t.services), t.linked.slugs, t.pins, applied_corrections(t.services))
+        records.write_bytes(pickle.dumps(summary, protocol=5))
     return Read(
         t.base,
         t.params,
@@ -384,7 +387,7 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
                 gc.freeze()
                 if len(r.batches) > 1:
                     progress(f"services: {len(iris)} of {r.services}")
-        services, linked, pins = pickle.loads(r.records.read_bytes())
+        services, slugs, pins, corrections = pickle.loads(r.records.read_bytes())
         r.records.unlink()
         with stage("validate"):
             shared = in_order(chain(shared, spill))
@@ -470,15 +473,24 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
     return BuildResult(
         services,
         out,
-        linked,
+        slugs,
         pins,
+        corrections,
         files,
-        None,
         report,
         stage.seconds,
         stats.triples,
         batch_seconds,
     )
+
+
+def applied_corrections(services: list[Service]) -> list[tuple[AppliedCorrection, list[int]]]:
+    """Each correction applied, with the numbers of the services it changed, in order."""
+    found: dict[str, tuple[AppliedCorrection, list[int]]] = {}
+    for s in services:
+        for c in s.corrections:
+            found.setdefault(c.id, (c, []))[1].append(s.number)
+    return list(found.values())
 
 
 def available_cores() -> int:
