@@ -179,3 +179,35 @@ def test_a_violation_in_any_batch_stops_the_build_and_every_one_is_reported(
     assert focus == {base + first, base + last}
     assert not out.exists()
     assert list(out.parent.iterdir()) == []  # no temporary folder left behind
+
+
+def test_two_builds_in_processes_with_other_hash_seeds_are_byte_identical(
+    built: tuple[BuildOptions, BuildResult, list[str]], tmp_path: Path
+) -> None:
+    """Sets iterate in another order in every process: nothing published may depend on it
+    (say, two services with the same title listed on an entity's page)."""
+    import os
+    import subprocess
+
+    options, _, _ = built
+    folder = options.source.parent
+    script = (
+        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
+        "from common import synthetic_options; from envanter.pipeline import build;"
+        f"build(synthetic_options({SERVICES}, Path(sys.argv[2]), Path(sys.argv[3])))"
+    )
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"dist-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": "1700000000"}
+        subprocess.run(
+            [sys.executable, "-c", script, str(ROOT / "bench"), str(folder), str(out)],
+            env=env,
+            check=True,
+            timeout=300,
+        )
+        outs.append(out)
+    files = files_under(outs[0])
+    assert files == files_under(outs[1])
+    _, mismatch, errors = filecmp.cmpfiles(outs[0], outs[1], sorted(files), shallow=False)
+    assert not mismatch and not errors, mismatch[:10]

@@ -107,6 +107,7 @@ class Site:
         """Render from this data and these findings from now on (a build of many batches shows
         each batch's services with the batch's data, then the rest with what it kept)."""
         self.data = data
+        self.sort_keys: dict[str, tuple[tuple[str, str], str]] = {}
         self.findings: dict[str, list[Finding]] = defaultdict(list)
         for f in findings:
             self.findings[f.focus].append(f)
@@ -352,7 +353,7 @@ class Site:
             }
             return sorted(
                 ((x, self.data.label(x, lang)) for x in values),
-                key=lambda kv: turkish_sort_key(kv[1]),
+                key=lambda kv: (turkish_sort_key(kv[1]), kv[0]),
             )
 
         return [
@@ -400,10 +401,7 @@ class Site:
             kind = "concept"
         else:
             kind = "resource"
-        used_by = sorted(
-            self.data.used_by.get(iri, set()),
-            key=lambda s: turkish_sort_key(self.data.label(s, "tr")),
-        )
+        used_by = sorted(self.data.used_by.get(iri, set()), key=self.sort_key)
         articles = sorted(self.inverse["part_of"].get(iri, ()))
         children = sorted(self.inverse["parent"].get(iri, ()))
         concepts = sorted(self.inverse["scheme"].get(iri, ()))
@@ -432,6 +430,15 @@ class Site:
             "props": props,
             "findings": self.findings.get(iri, []),
         }
+
+    def sort_key(self, iri: str) -> tuple[tuple[str, str], str]:
+        """A resource's place in a list: by its Turkish label, then its URI (a set's order
+        differs from run to run). Memoised: in a national inventory a service is listed on the
+        pages of the twenty-odd entities it uses."""
+        key = self.sort_keys.get(iri)
+        if key is None:
+            key = self.sort_keys[iri] = (turkish_sort_key(self.data.label(iri, "tr")), iri)
+        return key
 
     def write_sitemap(self) -> None:
         # The pages the build wrote before the site (vocabulary, validation report) are pages too.
