@@ -66,14 +66,8 @@ def test_a_large_inventory_is_built_in_several_batches(
     assert batch_size(SERVICES, 2) == 100
     assert f"mapping, validating and writing {SERVICES} services in 4 batches" in said
     assert f"services: {SERVICES} of {SERVICES}" in said
-    assert set(result.batch_stages) == {
-        "graph",
-        "validate",
-        "dumps",
-        "documents",
-        "site data",
-        "pages",
-    }
+    # (tests/test_bench.py checks which parts of a batch are timed)
+    assert len(result.batch_stages) == 6 and all(t > 0 for t in result.batch_stages.values())
 
 
 def test_the_dumps_are_those_of_the_whole_graph_to_the_byte(
