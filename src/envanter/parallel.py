@@ -12,12 +12,18 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
+def available_cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
 def in_processes(jobs: list[T], work: Callable[[T], None]) -> None:
     """Do `work` on every job, shared out among forked processes, one per available core (all
     in this process where fork is unavailable or there is one core). The children share what
     this process has read so far; a failed child fails the whole."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    n = min(cores or 1, max(1, len(jobs) // 200))
+    n = min(available_cores(), max(1, len(jobs) // 200))
     if n == 1 or not hasattr(os, "fork"):
         for job in jobs:
             work(job)

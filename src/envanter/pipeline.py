@@ -55,7 +55,7 @@ from .graph import (
 )
 from .linking import Linked, Pins, check_links, link, load_pins, load_reference
 from .ontodoc import write_ontology_docs
-from .parallel import in_child, in_processes
+from .parallel import available_cores, in_child, in_processes
 from .records import AppliedCorrection, Service, build_records, load_corrections
 from .serialize import (
     Documents,
@@ -245,11 +245,11 @@ def prepare(
 
 
 def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildResult:
-    """The whole build: prepare everything, then write it into a fresh folder and swap it in."""
+    """The whole build, into a fresh folder that is swapped in when everything has succeeded."""
     try:
         return build_frozen(options, progress)
     finally:
-        gc.unfreeze()  # what prepare() froze is ordinary garbage again once the build is done
+        gc.unfreeze()  # what the build froze is ordinary garbage again once it is done
 
 
 @dataclass
@@ -491,12 +491,6 @@ def applied_corrections(services: list[Service]) -> list[tuple[AppliedCorrection
         for c in s.corrections:
             found.setdefault(c.id, (c, []))[1].append(s.number)
     return list(found.values())
-
-
-def available_cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0)) or 1
-    return os.cpu_count() or 1
 
 
 def write_dumps_in_parts(
