@@ -1,15 +1,16 @@
-"""The services in batches: a national inventory (100,000 services, ten million triples) is never
-whole in memory as a graph.
+"""The services in batches: a national inventory (100,000 services, some 12 million triples) is
+never whole in memory as a graph.
 
-The services are taken in the order of their URIs, a few thousand at a time. Each batch is mapped,
+The services are taken in the order of their URIs, at most 2,000 at a time. Each batch is mapped,
 validated and written — its run of each dump, its documents, its pages — in a worker process (one
 per core), and sends back only what the end of the build needs: its findings, its few triples
 about shared resources (the dataset's dct:hasPart), the labels those point at, what the list of
 services shows, what entity pages say of their services, and the VoID counts. What the services
 share (laws, units, documents, the ontology) is small and mapped once, before the workers start.
 
-A batch with a violation (or, with --strict, a warning) is not written, nor is any batch after
-the first one that had one; the build then fails and its temporary folder is removed.
+A batch with a violation (or, with --strict, a warning) is not written, nor is any batch that
+finishes validating after one had; every batch is still validated, so that every violation is
+reported. The build then fails and its temporary folder is removed.
 """
 
 from __future__ import annotations
@@ -218,4 +219,6 @@ def parse_ntriples(data: bytes) -> list[ox.Triple]:
 
 
 class Flag:
+    """The stop flag where the batches run in this process."""
+
     value = 0
