@@ -22,7 +22,7 @@ import pickle
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain, groupby
 from pathlib import Path
 from typing import Any
@@ -33,12 +33,10 @@ from .catalog import GraphStats
 from .graph import GraphMaker, in_order
 from .serialize import LABELS, Documents, document_of, write_dump_part
 from .site import Site
-from .sitedata import SiteData, load_site_data
-from .validate import Finding, Kinds, ShardShapes, validate_services
+from .sitedata import SiteData, empty_site_data, load_site_data
+from .validate import Finding, Kinds, ShardShapes, services_in, validate_services
 
-CPSV_SERVICE = "http://purl.org/vocab/cpsv#PublicService"
 WORKER_BATCHES = 4  # batches a worker process does before it is replaced by a fresh fork
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
 def batch_size(services: int, workers: int) -> int:
@@ -103,13 +101,7 @@ def run_batch(index: int) -> BatchResult:
         context.batches[index].unlink()
         made = list(context.maker.batch(rows))
         del rows
-        services = {
-            t.subject.value
-            for t in made
-            if t.predicate == RDF_TYPE
-            and type(t.subject) is ox.NamedNode
-            and getattr(t.object, "value", None) == CPSV_SERVICE
-        }
+        services = set(services_in(made))
         own_list: list[ox.Triple] = []
         spill: list[ox.Triple] = []
         for t in made:
@@ -130,7 +122,7 @@ def run_batch(index: int) -> BatchResult:
     stats.add(own)
     wanted = context.shared_objects | {t.object for t in spill}
     labels = [t for t in own if t.subject in wanted and t.predicate.value in LABELS]
-    site = SiteData(context.maker.base, [], {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})
+    site = empty_site_data(context.maker.base)
     views: list[dict[str, Any]] = []
     if write:
         with stage("dumps"):
@@ -168,20 +160,13 @@ def kept(data: SiteData, services: set[str]) -> SiteData:
     def own(iri: str) -> bool:
         return iri.partition("#")[0] in services
 
-    return SiteData(
-        data.base,
-        [],
-        {i: names for i, names in data.labels.items() if own(i)},
-        {i: kinds for i, kinds in data.types.items() if own(i)},
-        {i: dict(found) for i, found in data.details.items() if own(i)},
-        {},
-        {},
-        {},
-        {},
-        {},
-        {},
-        data.used_by,
-        data.totals,
+    return replace(
+        empty_site_data(data.base),
+        labels={i: names for i, names in data.labels.items() if own(i)},
+        types={i: kinds for i, kinds in data.types.items() if own(i)},
+        details={i: dict(found) for i, found in data.details.items() if own(i)},
+        used_by=data.used_by,
+        totals=data.totals,
     )
 
 

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -111,8 +112,17 @@ def build_time() -> datetime:
 
 
 def sha256(path: Path) -> str:
+    """The file's SHA-256. Remembered for the file as it is (inode, size, modification time):
+    the site's about page and the catalog both give the digests of the downloads, and the dumps
+    of a national inventory are gigabytes."""
+    st = path.stat()
+    return _sha256(str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _sha256(path: str, inode: int, size: int, mtime_ns: int) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as f:
+    with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()

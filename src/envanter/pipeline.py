@@ -58,15 +58,13 @@ from .ontodoc import write_ontology_docs
 from .parallel import available_cores, in_child, in_processes
 from .records import AppliedCorrection, Service, build_records, load_corrections
 from .serialize import (
+    Compactor,
     Documents,
     context_document,
     document_of,
     document_path,
     join_dump_parts,
     write_dump_part,
-    write_jsonld,
-    write_ntriples,
-    write_turtle,
 )
 from .site import LANGS, Site, example_queries
 from .sitedata import empty_site_data, load_site_data, merge_site_data
@@ -530,47 +528,12 @@ def write_context(prefixes: dict[str, str], folder: Path) -> Path:
 
 
 def write_dumps(graph: RdfGraph, base: str, folder: Path) -> list[Path]:
-    """A whole graph three ways, and the JSON-LD context the JSON-LD is compact against."""
-    folder.mkdir(parents=True, exist_ok=True)
-    context = write_context(graph.prefixes, folder)
+    """A whole graph three ways (as one part), and the JSON-LD context."""
     data = folder / "data"
     data.mkdir(parents=True, exist_ok=True)
-    jsonld = data / "dataset.jsonld"
-    # JSON-LD is written in Python, Turtle and N-Triples by pyoxigraph: on a machine with more
-    # than one core, the JSON-LD goes to a forked process while this one writes the other two.
-    with in_parallel(
-        lambda: write_jsonld(graph.triples, graph.prefixes, base + "context.jsonld", jsonld)
-    ):
-        ttl = write_turtle(graph.triples, graph.prefixes, data / "dataset.ttl")
-        nt = write_ntriples(graph.triples, data / "dataset.nt")
-    return [ttl, nt, jsonld, context]
-
-
-class in_parallel:
-    """Run `task` in a forked child for the duration of the `with` block (or inline where
-    fork is unavailable or there is one core); a failed child fails the block."""
-
-    def __init__(self, task: Callable[[], object]) -> None:
-        self.task = task
-        self.pid = 0
-
-    def __enter__(self) -> None:
-        if hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
-            self.pid = os.fork()
-            if self.pid == 0:  # the child: do the task, report by exit status, never return
-                try:
-                    self.task()
-                    os._exit(0)
-                except BaseException:
-                    os._exit(1)
-        else:
-            self.task()
-
-    def __exit__(self, kind: object, value: object, tb: object) -> None:
-        if self.pid:
-            _, status = os.waitpid(self.pid, 0)
-            if status != 0 and kind is None:
-                raise OSError("writing in a parallel process failed (its error is printed above)")
+    write_dump_part(graph.triples, graph.prefixes, Compactor(graph.prefixes), data / "whole")
+    dumps = join_dump_parts([data / "whole"], graph.prefixes, base + "context.jsonld", data)
+    return [*dumps, write_context(graph.prefixes, folder)]
 
 
 class staging:

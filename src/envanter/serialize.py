@@ -30,12 +30,6 @@ LABELS = frozenset(
 )
 
 
-def write_ntriples(triples: Iterable[ox.Triple], path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ox.serialize(triples, output=str(path), format=ox.RdfFormat.N_TRIPLES)
-    return path
-
-
 def write_turtle(triples: Iterable[ox.Triple], prefixes: dict[str, str], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     ox.serialize(triples, output=str(path), format=ox.RdfFormat.TURTLE, prefixes=prefixes)

@@ -146,9 +146,9 @@ def merge_site_data(into: SiteData, part: SiteData) -> None:
     for iri, kinds in part.types.items():
         into.types.setdefault(iri, set()).update(kinds)
     for iri, found in part.details.items():
-        mine = into.details[iri]
+        mine = into.details.setdefault(iri, {})
         for key, values in found.items():
-            mine[key].update(values)
+            mine.setdefault(key, set()).update(values)
     for iri, services in part.used_by.items():
         into.used_by.setdefault(iri, set()).update(services)
     for iri, by_unit in part.totals.items():
@@ -158,6 +158,5 @@ def merge_site_data(into: SiteData, part: SiteData) -> None:
 
 
 def empty_site_data(base: str) -> SiteData:
-    return SiteData(
-        base, [], {}, {}, defaultdict(lambda: defaultdict(set)), {}, {}, {}, {}, {}, {}, {}, {}
-    )
+    """Site data with nothing in it (plain dicts: it is sent between processes)."""
+    return SiteData(base, [], {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})

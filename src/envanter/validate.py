@@ -383,14 +383,9 @@ def relevant_predicates(shapes: Graph) -> set[str] | None:
     return mentioned | {str(RDF.type), str(RDFS.subClassOf)}
 
 
-def split_by_service(
-    triples: Iterable[ox.Triple], size: int, predicates: set[str] | None = None
-) -> tuple[list[list[ox.Triple]], list[ox.Triple]]:
-    """Group the triples: one list per `size` services (with their sub-resources), and the
-    shared rest; only those with one of `predicates` (all when None), since the rest cannot
-    change a finding and loading them into rdflib is most of the cost of validating."""
-    triples = list(triples)
-    services = [
+def services_in(triples: Iterable[ox.Triple]) -> list[str]:
+    """The URIs of the services (cpsv:PublicService) among the triples."""
+    return [
         t.subject.value
         for t in triples
         if t.predicate == OX_TYPE
@@ -398,6 +393,16 @@ def split_by_service(
         and isinstance(t.object, ox.NamedNode)
         and t.object.value == CPSV_SERVICE
     ]
+
+
+def split_by_service(
+    triples: Iterable[ox.Triple], size: int, predicates: set[str] | None = None
+) -> tuple[list[list[ox.Triple]], list[ox.Triple]]:
+    """Group the triples: one list per `size` services (with their sub-resources), and the
+    shared rest; only those with one of `predicates` (all when None), since the rest cannot
+    change a finding and loading them into rdflib is most of the cost of validating."""
+    triples = list(triples)
+    services = services_in(triples)
     owner: dict[str, int] = {s: k // size for k, s in enumerate(sorted(services))}
     groups: list[list[ox.Triple]] = [[] for _ in range((len(services) + size - 1) // size)]
     shared: list[ox.Triple] = []
@@ -436,16 +441,6 @@ def with_kinds(group: list[ox.Triple], kinds: Kinds) -> list[ox.Triple]:
     channel-type check); its own rules run in the shared shard."""
     linked = {t.object for t in group if isinstance(t.object, ox.NamedNode)}
     return group + [kt for node in linked for kt in kinds.get(node, [])]
-
-
-def shards(
-    triples: list[ox.Triple], base: str, size: int, predicates: set[str] | None = None
-) -> tuple[list[list[ox.Triple]], list[ox.Triple]]:
-    """Group the triples: one list per `size` services (with their sub-resources and the types
-    of what they link to), and the shared rest; only those with one of `predicates`."""
-    groups, shared = split_by_service(triples, size, predicates)
-    kinds = kinds_of(shared)
-    return [with_kinds(g, kinds) for g in groups], shared
 
 
 @dataclass
@@ -512,9 +507,10 @@ def validate_sharded(
     import multiprocessing
 
     split = ShardShapes.of(shapes, base)
-    groups, shared = shards(triples, base, shard_size, split.predicates)
+    groups, shared = split_by_service(triples, shard_size, split.predicates)
+    kinds = kinds_of(shared)
     global _TASKS
-    _TASKS = [(shared, split.shared)] + [(g, split.local) for g in groups]
+    _TASKS = [(shared, split.shared)] + [(with_kinds(g, kinds), split.local) for g in groups]
     try:
         workers = workers or min(len(_TASKS), os.cpu_count() or 1)
         if workers > 1 and hasattr(os, "fork"):
