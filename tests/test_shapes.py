@@ -1,7 +1,8 @@
 """The SHACL shapes, rule by rule: one folder per case under tests/shapes/<rule-id>/<case>/.
 
 Each case is a small graph (data.ttl) and the findings validate() must return for it, all of them
-(expect.yaml). A `fires-<n>` case has one defect the rule must catch; `quiet` is valid against
+(expect.yaml), with either SHACL engine; and the two engines agree on every field of every
+finding (rule, focus, path, value, messages). A `fires-<n>` case has one defect the rule must catch; `quiet` is valid against
 every rule of its shapes file, so it expects no finding at all.
 
 The data is parsed as the build parses it: the inventory graph through pyoxigraph and to_rdflib,
@@ -19,7 +20,7 @@ import pytest
 import yaml
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
-from envanter.validate import load_shapes, to_rdflib, validate
+from envanter.validate import ENGINES, load_shapes, to_rdflib, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = Path(__file__).resolve().parent / "shapes"
@@ -52,8 +53,9 @@ def case_id(folder: Path) -> str:
     return f"{folder.parent.name}/{folder.name}"
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("folder", CASES, ids=case_id)
-def test_case(folder: Path) -> None:
+def test_case(folder: Path, engine: str) -> None:
     expect = yaml.safe_load((folder / "expect.yaml").read_text(encoding="utf-8"))
     name = expect["shapes"]
     assert name in SHAPE_FILES, f"unknown shapes file {name!r}"
@@ -65,10 +67,10 @@ def test_case(folder: Path) -> None:
     else:
         assert any(r == rule for _, r, _ in expected), f"a fires case of {rule} expects {rule}"
 
-    report = validate(read_data(folder / "data.ttl", name), shapes(name))
+    report = validate(read_data(folder / "data.ttl", name), shapes(name), engine)
     got = {(f.severity, f.rule, f.focus) for f in report.findings}
     if got != expected:
-        lines = [f"case {case_id(folder)}: findings differ", "expected:"]
+        lines = [f"case {case_id(folder)} ({engine}): findings differ", "expected:"]
         lines += [f"  {e}" for e in sorted(expected)] or ["  (none)"]
         lines += ["got:"]
         lines += [
@@ -76,6 +78,17 @@ def test_case(folder: Path) -> None:
             for f in report.findings
         ] or ["  (none)"]
         pytest.fail("\n".join(lines))
+
+
+def test_the_engines_agree_on_every_field_of_every_finding() -> None:
+    fired = 0
+    for folder in CASES:
+        name = yaml.safe_load((folder / "expect.yaml").read_text(encoding="utf-8"))["shapes"]
+        data = read_data(folder / "data.ttl", name)
+        reference = validate(data, shapes(name), "pyshacl").findings
+        assert validate(data, shapes(name), "turbo").findings == reference, case_id(folder)
+        fired += bool(reference)
+    assert fired >= len(CASES) // 2  # (most cases have findings to compare)
 
 
 def test_every_case_folder_is_collected() -> None:

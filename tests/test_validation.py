@@ -36,10 +36,11 @@ BROKEN = """
 """
 
 
-def test_validate_reports_a_broken_graph_word_for_word(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", [[], ["--shacl-engine", "pyshacl"], ["--shacl-engine", "turbo"]])
+def test_validate_reports_a_broken_graph_word_for_word(tmp_path: Path, engine: list[str]) -> None:
     path = tmp_path / "broken.ttl"
     path.write_text(BROKEN, encoding="utf-8")
-    result = CliRunner().invoke(main, ["validate", str(path)])
+    result = CliRunner().invoke(main, ["validate", str(path), *engine])
     assert result.exit_code == 1
     service = "<https://envanter.example/id/hizmet/x>"
     assert result.output == (
@@ -61,6 +62,14 @@ def test_validate_in_turkish(tmp_path: Path) -> None:
         "bir adı (dct:title@en) olmalı: data/reference/en.yaml dosyasına ekleyin.\n"
     ) in result.output
     assert "  warning [no-online-channel] <https://envanter.example/id/hizmet/x>: " in result.output
+
+
+def test_validate_refuses_an_unknown_engine(tmp_path: Path) -> None:
+    path = tmp_path / "broken.ttl"
+    path.write_text(BROKEN, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path), "--shacl-engine", "java"])
+    assert result.exit_code == 2
+    assert "'java' is not one of 'turbo', 'pyshacl'" in result.output
 
 
 def test_validate_refuses_what_it_cannot_read(tmp_path: Path) -> None:
@@ -136,11 +145,14 @@ def test_validation_in_shards_finds_what_the_whole_graph_gives(tmp_path: Path) -
     )
     prepared = prepare(BuildOptions(source=source, out=tmp_path / "x", corrections=None))
     shapes = load_shapes([ROOT / "shapes" / "profile.ttl"], prepared.base)
-    whole = validate(to_rdflib(prepared.graph.triples), shapes)
+    # The reference engine on the whole graph; the default engine (and the reference) in shards.
+    whole = validate(to_rdflib(prepared.graph.triples), shapes, "pyshacl")
     assert whole.findings  # the synthetic services do have warnings and notes
-    for size in (1, 7, 500):
-        sharded = validate_sharded(prepared.graph.triples, shapes, prepared.base, shard_size=size)
-        assert sharded.findings == whole.findings, size
+    for size, engine in ((1, "turbo"), (7, "turbo"), (500, "turbo"), (7, "pyshacl")):
+        sharded = validate_sharded(
+            prepared.graph.triples, shapes, prepared.base, shard_size=size, engine=engine
+        )
+        assert sharded.findings == whole.findings, (size, engine)
 
 
 def test_shards_keep_every_triple_when_a_shape_is_closed_or_runs_sparql() -> None:

@@ -15,7 +15,7 @@ from .config import SETTINGS
 from .errors import EXIT_INTERNAL, EXIT_VIOLATIONS, EnvanterError
 from .pipeline import BuildOptions, BuildResult, build
 from .records import AppliedCorrection
-from .validate import Report
+from .validate import DEFAULT_ENGINE, ENGINES, Report
 
 T = TypeVar("T")
 HELP = {s.name: s.help for s in SETTINGS}
@@ -71,6 +71,14 @@ def main() -> None:
 @click.option(
     "--strict", is_flag=True, help="Fail on validation warnings too, not only violations."
 )
+@click.option(
+    "--shacl-engine",
+    type=click.Choice(ENGINES),
+    metavar="NAME",
+    default=DEFAULT_ENGINE,
+    show_default=True,
+    help="SHACL engine: turbo (pySHACL's results, in Rust) or pyshacl (the reference, slower).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 def build_command(
     source: Path | None,
@@ -82,6 +90,7 @@ def build_command(
     sparql_endpoint: str | None,
     previous: Path | None,
     strict: bool,
+    shacl_engine: str,
     quiet: bool,
 ) -> None:
     """Read the inventory, check it, and write the publication to the output folder."""
@@ -97,6 +106,7 @@ def build_command(
         license=license_ or defaults.license,
         sparql_endpoint=sparql_endpoint,
         strict=strict,
+        shacl_engine=shacl_engine,
     )
     say = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
     result = run(lambda: build(options, progress=say))
@@ -137,16 +147,24 @@ def diff_command(old: Path, new: Path, summary: bool) -> None:
 @click.option(
     "--all", "show_all", is_flag=True, help="List every warning and note, not only counts."
 )
+@click.option(
+    "--shacl-engine",
+    type=click.Choice(ENGINES),
+    metavar="NAME",
+    default=DEFAULT_ENGINE,
+    show_default=True,
+    help="SHACL engine: turbo (pySHACL's results, in Rust) or pyshacl (the reference, slower).",
+)
 @click.option("--lang", type=click.Choice(["en", "tr"]), default="en", help="Language of messages.")
 def validate_command(
-    file: Path, which: str, base_uri: str | None, show_all: bool, lang: str
+    file: Path, which: str, base_uri: str | None, show_all: bool, shacl_engine: str, lang: str
 ) -> None:
     """Validate the built dataset, or any RDF file, against envanter's SHACL shapes.
 
     Exits 1 when there are violations."""
     from .validate import check_file
 
-    report = run(lambda: check_file(file, which, base_uri))
+    report = run(lambda: check_file(file, which, base_uri, engine=shacl_engine))
     click.echo(f"{file}: {report.summary()}")
     for line in report_lines(report, show_all, lang):
         click.echo(line)

@@ -71,6 +71,7 @@ from .sitedata import empty_site_data, load_site_data, merge_site_data
 from .source import read_source
 from .tables import Table, build_tables, write_tables
 from .validate import (
+    DEFAULT_ENGINE,
     Finding,
     Report,
     ShardShapes,
@@ -103,6 +104,7 @@ class BuildOptions:
     previous: Path | None = None  # the previous release's dist/, for the changelog page
     shapes: Path = Path("shapes")
     strict: bool = False  # warnings fail the build too
+    shacl_engine: str = DEFAULT_ENGINE  # validate.ENGINES: turbo (Rust) or pyshacl (the reference)
     sparql_endpoint: str | None = None
 
 
@@ -322,7 +324,7 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
         stage.seconds.update(r.stages)
         base, params, metadata, year = r.base, r.params, r.metadata, r.year
         shapes = load_shapes([options.shapes / "profile.ttl"], base)
-        split = ShardShapes.of(shapes, base)
+        split = ShardShapes.of(shapes, base, options.shacl_engine)
         with no_cyclic_gc(), stage("graph"):
             maker = GraphMaker(
                 r.shared_rows, r.service_tables, options.mappings, options.ontology, base, params
@@ -452,6 +454,7 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
             catalog_report = validate(
                 Graph().parse(catalog, format="turtle"),
                 load_shapes([options.shapes / "dcat.ttl"], base),
+                options.shacl_engine,
             )
         progress(f"validated the catalog: {catalog_report.summary()}")
         if catalog_report.violations or (options.strict and catalog_report.count("warning")):
