@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.compare import isomorphic
 
@@ -178,10 +180,10 @@ def test_sampled_resource_documents_hold_their_description(dist: Path) -> None:
         assert isomorphic(doc, jsonld_graph(path.with_suffix(".jsonld"), dist)), iri
 
 
-def test_turtle_writer_escapes_hostile_text() -> None:
+def test_resource_turtle_escapes_hostile_text_and_declares_only_prefixes_it_uses() -> None:
     import pyoxigraph as ox
 
-    from envanter.serialize import TurtleWriter
+    from envanter.serialize import turtle_document
 
     s = ox.NamedNode(BASE + "id/hizmet/x")
     nasty = 'say "hi"\n\\ <script>{{ 7*7 }}</script>\t\r end'
@@ -195,13 +197,55 @@ def test_turtle_writer_escapes_hostile_text() -> None:
             ox.NamedNode(BASE + "id/hizmet/a(b)"),
         ),
     ]
-    text = TurtleWriter(
-        {"dct": "http://purl.org/dc/terms/", "hizmet": BASE + "id/hizmet/"}
-    ).document(triples)
+    prefixes = {
+        "dct": "http://purl.org/dc/terms/",
+        "hizmet": BASE + "id/hizmet/",
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+    }
+    text = turtle_document(triples, prefixes).decode()
     g = Graph().parse(data=text, format="turtle")
     assert (
         str(g.value(URIRef(BASE + "id/hizmet/x"), URIRef("http://purl.org/dc/terms/title")))
         == nasty
     )
+    assert len(g) == 2
     assert "@prefix dct:" in text and "@prefix hizmet:" in text
-    assert f"<{BASE}id/hizmet/a(b)>" in text  # not a valid local name: written in full
+    assert "@prefix skos:" not in text  # not used by these triples
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    texts=st.lists(st.text(), min_size=1, max_size=4),
+    lang=st.sampled_from([None, "tr", "en"]),
+)
+def test_jsonld_nodes_are_json_of_the_same_triples(texts: list[str], lang: str | None) -> None:
+    """The JSON-LD text, built without json.dumps, is valid JSON whatever the source text holds
+    (quotes, backslashes, control and line-separator characters …) and reads back as the same
+    graph: IRIs, language-tagged, plain and typed literals, blank nodes, one value and several."""
+    import pyoxigraph as ox
+
+    from envanter.graph import in_order
+    from envanter.serialize import JsonLd
+
+    prefixes = {"dct": "http://purl.org/dc/terms/", "hizmet": BASE + "id/hizmet/"}
+    s = ox.NamedNode(BASE + "id/hizmet/x")
+    title = ox.NamedNode("http://purl.org/dc/terms/title")
+    triples = [ox.Triple(s, title, ox.Literal(t, language=lang)) for t in texts]
+    triples += [
+        ox.Triple(s, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), s),
+        ox.Triple(s, ox.NamedNode("http://purl.org/dc/terms/source"), ox.BlankNode("b1")),
+        ox.Triple(
+            ox.BlankNode("b1"),
+            ox.NamedNode("http://purl.org/dc/terms/extent"),
+            ox.Literal(texts[0], datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        ),
+        ox.Triple(s, ox.NamedNode("urn:x:p%22q"), ox.NamedNode(BASE + "id/hizmet/y")),
+    ]
+    ordered = in_order(triples)
+    nodes = list(JsonLd(prefixes).nodes(ordered))
+    document = {"@context": prefixes, "@graph": [json.loads(node) for node in nodes]}
+    read = Graph().parse(data=json.dumps(document), format="json-ld")
+    expected = Graph().parse(
+        data=ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES).decode(), format="nt"
+    )
+    assert isomorphic(read, expected)

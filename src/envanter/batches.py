@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from itertools import chain, groupby
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from .catalog import GraphStats
 from .graph import GraphMaker, in_order
-from .serialize import LABELS, Documents, document_of, write_dump_part
+from .serialize import LABELS, Documents, describe, write_dump_part
 from .site import Site
 from .sitedata import SiteData, empty_site_data, load_site_data
 from .validate import Finding, Kinds, ShardShapes, services_in, validate_services
@@ -110,6 +110,10 @@ def run_batch(index: int) -> BatchResult:
         del made
         own = in_order(own_list)
         del own_list
+        # Every triple kept is a service's or its fragments': the services' descriptions hold
+        # them all, and make each service's JSON-LD once for its run of the dump, its document
+        # and its page.
+        descriptions = describe(own)
     with stage("validate"):
         findings = validate_services(own, context.shapes, context.kinds, context.shard_size)
     failed = any(
@@ -126,18 +130,22 @@ def run_batch(index: int) -> BatchResult:
     views: list[dict[str, Any]] = []
     if write:
         with stage("dumps"):
+            jsonld = context.documents.jsonld
             write_dump_part(
-                own, context.maker.prefixes, context.site.compact, context.part(index + 1)
+                own,
+                context.maker.prefixes,
+                jsonld,
+                context.part(index + 1),
+                chain.from_iterable(d.nodes(jsonld) for d in descriptions),
             )
         with stage("documents"):
-            for job in context.documents.jobs(own):
+            for job in context.documents.jobs(descriptions):
                 context.documents.write(job)
         with stage("site data"):
             data = load_site_data(chain(context.shared, own), context.maker.base, context.queries)
         with stage("pages"):
             context.site.use(data, findings)
-            by_subject = {s: list(g) for s, g in groupby(own, key=document_of)}
-            views = context.site.service_pages(by_subject, parallel=False)
+            views = context.site.service_pages({d.iri: d for d in descriptions}, parallel=False)
         site = kept(data, services)
     return BatchResult(
         index,

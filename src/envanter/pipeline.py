@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from itertools import chain, groupby
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -58,10 +58,10 @@ from .ontodoc import write_ontology_docs
 from .parallel import available_cores, in_child, in_processes
 from .records import AppliedCorrection, Service, build_records, load_corrections
 from .serialize import (
-    Compactor,
     Documents,
+    JsonLd,
     context_document,
-    document_of,
+    describe,
     document_path,
     join_dump_parts,
     write_dump_part,
@@ -402,7 +402,8 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
             files += write_dumps_in_parts(maker.prefixes, base, folder, shared, iris, context)
         progress(f"wrote the dumps (Turtle, N-Triples, JSON-LD): {stats.triples} triples")
         with stage("documents"):
-            jobs = documents.jobs(shared)
+            descriptions = describe(shared)
+            jobs = documents.jobs(descriptions)
             in_processes(jobs, documents.write)
             service_documents = [
                 folder / f"{rel}.{ext}"
@@ -436,8 +437,7 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
             site.downloads = download_rows(files_listed, folder)
             site.use(site_data, report.findings)
             site.written = []  # (pages a batch wrote in this process are counted below)
-            by_subject = {s: list(g) for s, g in groupby(shared, key=document_of)}
-            site.entity_pages([(s, g) for s, g in by_subject.items() if s is not None])
+            site.entity_pages(descriptions)
             site.front_pages(views, stats.triples)
             site.written += [
                 folder / f"{'en/' if lang == 'en' else ''}{page}"
@@ -510,9 +510,9 @@ def write_dumps_in_parts(
         while cut < len(shared) and term_value(shared[cut].subject) < services[0]:
             cut += 1
     before, after = shared[:cut], shared[cut:]
-    compact = context.site.compact
-    write_dump_part(before, prefixes, compact, context.part(0))
-    write_dump_part(after, prefixes, compact, context.part(len(context.batches) + 1))
+    jsonld = context.documents.jsonld
+    write_dump_part(before, prefixes, jsonld, context.part(0))
+    write_dump_part(after, prefixes, jsonld, context.part(len(context.batches) + 1))
     stems = [context.part(k) for k in range(len(context.batches) + 2)]
     data = folder / "data"
     data.mkdir(parents=True, exist_ok=True)
@@ -534,7 +534,7 @@ def write_dumps(graph: RdfGraph, base: str, folder: Path) -> list[Path]:
     """A whole graph three ways (as one part), and the JSON-LD context."""
     data = folder / "data"
     data.mkdir(parents=True, exist_ok=True)
-    write_dump_part(graph.triples, graph.prefixes, Compactor(graph.prefixes), data / "whole")
+    write_dump_part(graph.triples, graph.prefixes, JsonLd(graph.prefixes), data / "whole")
     dumps = join_dump_parts([data / "whole"], graph.prefixes, base + "context.jsonld", data)
     return [*dumps, write_context(graph.prefixes, folder)]
 

@@ -9,10 +9,10 @@ only expanded JSON-LD). The same triples always give the same bytes.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from collections.abc import Iterable, Iterator
-from itertools import groupby
+from itertools import chain, groupby
+from json.encoder import encode_basestring as json_string  # as json.dumps(…, ensure_ascii=False)
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -71,151 +71,105 @@ class Compactor:
         return iri
 
 
-def jsonld_value(
-    o: ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple, compact: Compactor
-) -> object:
-    if isinstance(o, ox.Triple):
-        raise TypeError("RDF-star quoted triples are not written")
-    if isinstance(o, ox.NamedNode):
-        return {"@id": compact(o.value)}
-    if isinstance(o, ox.BlankNode):
-        return {"@id": f"_:{o.value}"}
-    if o.language:
-        return {"@value": o.value, "@language": o.language}
-    if o.datatype.value == XSD_STRING:
-        return o.value
-    return {"@value": o.value, "@type": compact(o.datatype.value)}
-
-
-def jsonld_nodes(triples: Iterable[ox.Triple], compact: Compactor) -> Iterator[dict[str, object]]:
-    """One node per subject (triples arrive grouped by subject and predicate).
-
-    Written as one loop with local names: at a national scale it runs millions of times."""
-    named, literal, blank = ox.NamedNode, ox.Literal, ox.BlankNode
-    datatypes: dict[str, str] = {}
-    node: dict[str, object] | None = None
-    subject: object = None
-    predicate: object = None
-    values: list[object] = []
-
-    def close() -> None:
-        if node is not None and predicate is not None:
-            key = "@type" if predicate == RDF_TYPE else compact(predicate.value)  # type: ignore[attr-defined]
-            node[key] = values[0] if len(values) == 1 else values
-
-    for t in triples:
-        if t.subject != subject:
-            close()
-            if node is not None:
-                yield node
-            subject, predicate, values = t.subject, None, []
-            node = {
-                "@id": f"_:{subject.value}"
-                if isinstance(subject, blank)
-                else compact(term_value(subject))
-            }
-        if t.predicate != predicate:
-            close()
-            predicate, values = t.predicate, []
-        o = t.object
-        if predicate == RDF_TYPE:
-            values.append(compact(term_value(o)))
-        elif type(o) is literal:
-            if o.language:
-                values.append({"@value": o.value, "@language": o.language})
-            else:
-                dt = o.datatype.value
-                if dt == XSD_STRING:
-                    values.append(o.value)
-                else:
-                    short = datatypes.get(dt) or datatypes.setdefault(dt, compact(dt))
-                    values.append({"@value": o.value, "@type": short})
-        elif type(o) is named:
-            values.append({"@id": compact(o.value)})
-        else:
-            values.append(jsonld_value(o, compact))
-    close()
-    if node is not None:
-        yield node
-
-
-def write_jsonld(
-    triples: Iterable[ox.Triple],
-    prefixes: dict[str, str],
-    context_url: str,
-    path: Path,
-    compact: Compactor | None = None,
-) -> Path:
-    """Compact JSON-LD against the published context, one node per subject and per line."""
-    compact = compact or Compactor(prefixes)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as f:
-        f.write('{"@context": ' + json.dumps(context_url) + ',\n "@graph": [')
-        for k, node in enumerate(jsonld_nodes(triples, compact)):
-            # The C encoder (no indent) is several times faster than the indenting one.
-            f.write(("\n  " if k == 0 else ",\n  ") + json.dumps(node, ensure_ascii=False))
-        f.write("\n]}\n")
-    return path
-
-
-PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
-PN_PREFIX = re.compile(r"[A-Za-z](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
-IRI_ESCAPE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-STRING_ESCAPE = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-STRING_ESCAPES = str.maketrans(STRING_ESCAPE)
-
-
-class TurtleWriter:
-    """A small Turtle writer for the per-resource documents: a few dozen triples each, so the
-    prefixes are written only when used, and tens of thousands of them stay cheap."""
+class JsonLd:
+    """Compact JSON-LD nodes as JSON text, one per subject, written straight from the triples
+    (triples arrive grouped by subject and predicate): the same text `json.dumps` makes of the
+    node (`{"@id": …, "@type": …, "dct:title": …}`), without making the dicts. At a national
+    scale this runs for some twelve million triples; the text of an IRI object is made once."""
 
     def __init__(self, prefixes: dict[str, str]) -> None:
-        self.compact = Compactor({p: ns for p, ns in prefixes.items() if PN_PREFIX.fullmatch(p)})
-        self.namespaces = dict(prefixes)
-        self.written: dict[str, tuple[str, str]] = {}  # IRI → (prefix used or "", its text)
+        self.compact = Compactor(prefixes)
+        self.keys: dict[ox.NamedNode, str] = {}  # predicate → its JSON key
+        self.ids: dict[str, str] = {}  # IRI → {"@id": "prefix:local"}
+        self.types: dict[str, str] = {}  # datatype or class IRI → "prefix:local"
 
-    def iri(self, iri: str, used: set[str]) -> str:
-        # The same IRIs (predicates, shared entities) recur in every document: written once.
-        found = self.written.get(iri)
-        if found is None:
-            short = self.compact(iri)
-            prefix, _, local = short.partition(":")
-            if short != iri and PN_LOCAL.fullmatch(local):
-                found = (prefix, short)
-            else:
-                found = ("", "<" + IRI_ESCAPE.sub(lambda m: f"\\u{ord(m.group(0)):04X}", iri) + ">")
-            if len(self.written) < 100_000:  # bounded: most IRIs that recur come first
-                self.written[iri] = found
-        if found[0]:
-            used.add(found[0])
-        return found[1]
+    def short(self, iri: str) -> str:
+        text = self.types.get(iri)
+        if text is None:
+            text = json_string(self.compact(iri))
+            if len(self.types) < 100_000:
+                self.types[iri] = text
+        return text
 
-    def term(self, t: object, used: set[str]) -> str:
-        if isinstance(t, ox.NamedNode):
-            return self.iri(t.value, used)
-        if isinstance(t, ox.BlankNode):
-            return f"_:{t.value}"
-        if isinstance(t, ox.Literal):
-            text = '"' + t.value.translate(STRING_ESCAPES) + '"'
-            if t.language:
-                return f"{text}@{t.language}"
-            if t.datatype.value == XSD_STRING:
-                return text
-            return f"{text}^^{self.iri(t.datatype.value, used)}"
+    def value(self, o: object) -> str:
+        if type(o) is ox.Literal:
+            if o.language:
+                return (
+                    f'{{"@value": {json_string(o.value)}, "@language": {json_string(o.language)}}}'
+                )
+            dt = o.datatype.value
+            if dt == XSD_STRING:
+                return json_string(o.value)
+            return f'{{"@value": {json_string(o.value)}, "@type": {self.short(dt)}}}'
+        if type(o) is ox.NamedNode:
+            iri = o.value
+            text = self.ids.get(iri)
+            if text is None:
+                text = f'{{"@id": {json_string(self.compact(iri))}}}'
+                if len(self.ids) < 100_000:  # bounded: most IRIs that recur come first
+                    self.ids[iri] = text
+            return text
+        if type(o) is ox.BlankNode:
+            return f'{{"@id": {json_string("_:" + o.value)}}}'
         raise TypeError("RDF-star quoted triples are not written")
 
-    def document(self, triples: list[ox.Triple]) -> str:
-        used: set[str] = set()
-        body: list[str] = []
+    def nodes(self, triples: Iterable[ox.Triple]) -> Iterator[str]:
+        """Each subject's node as JSON text, in order."""
         for subject, group in groupby(triples, key=lambda t: t.subject):
-            parts: list[str] = []
+            if type(subject) is ox.BlankNode:
+                head = json_string("_:" + subject.value)
+            else:
+                head = json_string(self.compact(term_value(subject)))
+            parts = [f'"@id": {head}']
             for predicate, same in groupby(group, key=lambda t: t.predicate):
-                p = "a" if predicate == RDF_TYPE else self.iri(predicate.value, used)
-                objects = " , ".join(self.term(t.object, used) for t in same)
-                parts.append(f"{p} {objects}")
-            body.append(self.term(subject, used) + " " + " ;\n\t".join(parts) + " .\n")
-        head = "".join(f"@prefix {p}: <{self.namespaces[p]}> .\n" for p in sorted(used))
-        return head + ("\n" if head else "") + "".join(body)
+                if predicate == RDF_TYPE:
+                    key = '"@type"'
+                    values = [self.short(term_value(t.object)) for t in same]
+                else:
+                    key = self.keys.get(predicate) or self.keys.setdefault(
+                        predicate, json_string(self.compact(predicate.value))
+                    )
+                    values = [self.value(t.object) for t in same]
+                value = values[0] if len(values) == 1 else "[" + ", ".join(values) + "]"
+                parts.append(f"{key}: {value}")
+            yield "{" + ", ".join(parts) + "}"
+
+
+def jsonld_document(context_url: str, nodes: Iterable[str]) -> str:
+    """Compact JSON-LD against the published context, one node per subject and per line."""
+    return (
+        '{"@context": '
+        + json.dumps(context_url)
+        + ',\n "@graph": ['
+        + "".join(("\n  " if k == 0 else ",\n  ") + node for k, node in enumerate(nodes))
+        + "\n]}\n"
+    )
+
+
+def html_safe(json_text: str) -> str:
+    """JSON text safe inside an HTML <script> element, as Jinja's tojson makes it: <, >, & and '
+    as JSON escapes (they occur only inside strings, where the escapes mean the same)."""
+    # (str.replace, four times, is many times faster than str.translate with a table)
+    return (
+        json_text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("'", "\\u0027")
+    )
+
+
+def turtle_document(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
+    """A small Turtle document, written by pyoxigraph, with the prefix lines of only the prefixes
+    its body may use (a prefix whose `name:` does not occur in the body cannot be used by it)."""
+    head, body = split_turtle(
+        ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    )
+    kept = b"".join(
+        line
+        for line in head.splitlines(keepends=True)
+        if line[8 : line.index(b":", 8) + 1] in body  # b"@prefix dct: <…> .\n" → b"dct:"
+    )
+    return kept + (b"\n" if kept else b"") + body
 
 
 def document_path(iri: str, base: str) -> str | None:
@@ -233,10 +187,39 @@ def document_of(t: ox.Triple) -> str | None:
     return t.subject.value.partition("#")[0] if isinstance(t.subject, ox.NamedNode) else None
 
 
+class Description:
+    """A URI with its triples and its fragments' (a service's …#paraf-3: sorted by subject, they
+    directly follow it), and their JSON-LD nodes, made once: the dump, the URI's document and
+    its page all show them."""
+
+    __slots__ = ("_nodes", "iri", "triples")
+
+    def __init__(self, iri: str, triples: list[ox.Triple]) -> None:
+        self.iri = iri
+        self.triples = triples
+        self._nodes: list[str] | None = None
+
+    def nodes(self, jsonld: JsonLd) -> list[str]:
+        """The JSON-LD nodes' text (every JsonLd of the publication's prefixes makes the same)."""
+        if self._nodes is None:
+            self._nodes = list(jsonld.nodes(self.triples))
+        return self._nodes
+
+
+def describe(triples: Iterable[ox.Triple]) -> list[Description]:
+    """The descriptions of the URIs among these triples (sorted by subject); triples about a
+    blank node (the ontology's) belong to no URI's description."""
+    return [
+        Description(iri, list(group))
+        for iri, group in groupby(triples, key=document_of)
+        if iri is not None
+    ]
+
+
 class Documents:
     """For every minted URI: its description (concise bounded description) and the labels of
     the resources it links to, as Turtle, N-Triples and JSON-LD. Labels are learnt as the graph
-    is read (`learn`); documents are written for any run of triples grouped by subject."""
+    is read (`learn`); documents are written for any description."""
 
     def __init__(self, prefixes: dict[str, str], base: str, out: Path, context_url: str) -> None:
         self.prefixes = prefixes
@@ -244,58 +227,61 @@ class Documents:
         self.out = out
         self.context_url = context_url
         self.labels: dict[object, list[ox.Triple]] = {}
-        self.compact = Compactor(prefixes)
-        self.turtle = TurtleWriter(prefixes)
+        self.jsonld = JsonLd(prefixes)
         self.folders: set[Path] = set()
 
     def learn(self, triples: Iterable[ox.Triple]) -> None:
         for t in triples:
             if t.predicate.value in LABELS:
-                self.labels.setdefault(t.subject, []).append(t)
+                known = self.labels.setdefault(t.subject, [])
+                if t not in known:
+                    known.append(t)
+                    known.sort(key=str)  # (a few labels each: in one order, however learnt)
 
-    def jobs(self, triples: Iterable[ox.Triple]) -> list[tuple[str, str, list[ox.Triple]]]:
-        """(URI, path, its triples) for each minted URI among the triples (sorted by subject), its
-        folder made. A service's sub-resources are fragments of its URI (…/hizmet/x#paraf-3):
-        they are described in its document; sorted by subject, they directly follow it."""
-        jobs: list[tuple[str, str, list[ox.Triple]]] = []
-        for thing, group in groupby(triples, key=document_of):
-            rel = document_path(thing, self.base) if thing is not None else None
-            if thing is None or rel is None:
+    def jobs(self, descriptions: Iterable[Description]) -> list[tuple[Description, str]]:
+        """(description, path) for each minted URI among these, its folder made."""
+        jobs: list[tuple[Description, str]] = []
+        for d in descriptions:
+            rel = document_path(d.iri, self.base)
+            if rel is None:
                 continue
-            jobs.append((thing, rel, list(group)))
+            jobs.append((d, rel))
             folder = (self.out / rel).parent
             if folder not in self.folders:
                 folder.mkdir(parents=True, exist_ok=True)
                 self.folders.add(folder)
         return jobs
 
-    def write(self, job: tuple[str, str, list[ox.Triple]]) -> None:
-        thing, rel, own = job
+    def write(self, job: tuple[Description, str]) -> None:
+        d, rel = job
         labels = self.labels
-        linked = sorted(
-            {
-                lt
-                for t in own
-                if isinstance(t.object, ox.NamedNode) and t.object.value.partition("#")[0] != thing
-                for lt in labels.get(t.object, [])
-            },
-            key=lambda t: (term_value(t.subject), t.predicate.value, str(t.object)),
-        )
-        triples = own + linked
-        out = self.out
-        (out / f"{rel}.ttl").write_text(self.turtle.document(triples), encoding="utf-8")
-        (out / f"{rel}.nt").write_text("".join(f"{t} .\n" for t in triples), encoding="utf-8")
-        write_jsonld(triples, self.prefixes, self.context_url, out / f"{rel}.jsonld", self.compact)
+        thing = d.iri
+        targets = {o for t in d.triples if type(o := t.object) is ox.NamedNode and o in labels}
+        linked = [
+            lt
+            for o in sorted(targets, key=lambda o: o.value)
+            if o.value.partition("#")[0] != thing  # (its own fragments are described already)
+            for lt in labels[o]
+        ]
+        triples = d.triples + linked
+        stem = str(self.out / rel)
+        with open(stem + ".ttl", "wb") as f:
+            f.write(turtle_document(triples, self.prefixes))
+        with open(stem + ".nt", "wb") as f:  # (to a path, pyoxigraph writes N-Triples unbuffered)
+            ox.serialize(triples, output=f, format=ox.RdfFormat.N_TRIPLES)
+        nodes = chain(d.nodes(self.jsonld), self.jsonld.nodes(linked))
+        with open(stem + ".jsonld", "w", encoding="utf-8") as f:
+            f.write(jsonld_document(self.context_url, nodes))
 
-    def paths(self, jobs: list[tuple[str, str, list[ox.Triple]]]) -> list[Path]:
-        return [self.out / f"{rel}.{ext}" for _, rel, _ in jobs for ext in ("ttl", "nt", "jsonld")]
+    def paths(self, jobs: list[tuple[Description, str]]) -> list[Path]:
+        return [self.out / f"{rel}.{ext}" for _, rel in jobs for ext in ("ttl", "nt", "jsonld")]
 
 
 def resource_documents(graph: RdfGraph, base: str, out: Path, context_url: str) -> list[Path]:
     """Every minted URI's documents for a whole graph, written by one process per core."""
     documents = Documents(graph.prefixes, base, out, context_url)
     documents.learn(graph.triples)
-    jobs = documents.jobs(graph.triples)
+    jobs = documents.jobs(describe(graph.triples))
     in_processes(jobs, documents.write)
     return documents.paths(jobs)
 
@@ -327,15 +313,20 @@ def turtle_header(prefixes: dict[str, str]) -> bytes:
 
 
 def write_dump_part(
-    triples: list[ox.Triple], prefixes: dict[str, str], compact: Compactor, stem: Path
+    triples: list[ox.Triple],
+    prefixes: dict[str, str],
+    jsonld: JsonLd,
+    stem: Path,
+    nodes: Iterable[str] | None = None,
 ) -> None:
-    """stem.ttl, stem.nt and stem.jsonld: these triples (sorted by subject) as a run of each dump."""
+    """stem.ttl, stem.nt and stem.jsonld: these triples (sorted by subject) as a run of each dump;
+    `nodes`, where given, are their JSON-LD nodes already made."""
     ttl = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
     stem.with_suffix(".ttl").write_bytes(split_turtle(ttl)[1])
-    ox.serialize(triples, output=str(stem.with_suffix(".nt")), format=ox.RdfFormat.N_TRIPLES)
+    with stem.with_suffix(".nt").open("wb") as f:  # (to a path, pyoxigraph writes unbuffered)
+        ox.serialize(triples, output=f, format=ox.RdfFormat.N_TRIPLES)
     with stem.with_suffix(".jsonld").open("w", encoding="utf-8") as f:
-        for k, node in enumerate(jsonld_nodes(triples, compact)):
-            f.write(("" if k == 0 else ",\n  ") + json.dumps(node, ensure_ascii=False))
+        f.write(",\n  ".join(jsonld.nodes(triples) if nodes is None else nodes))
 
 
 def join_dump_parts(

@@ -4,8 +4,8 @@ Pages: home, the service list (client-side search and facets), a page per servic
 law, organisation, document, channel and concept, a plain page for every other URI we mint, the
 example SPARQL queries, about/dataset, sitemap.xml, robots.txt and a 404 page. Turkish pages are at
 their path, English ones under en/. Templates run with autoescape and StrictUndefined: source text
-is untrusted everywhere, and the JSON-LD embedded in pages goes through Jinja's HTML-safe JSON
-(htmlsafe_json_dumps, what its tojson filter uses).
+is untrusted everywhere, and the JSON-LD embedded in pages is HTML-safe JSON (<, >, & and ' as
+JSON escapes, as Jinja's tojson filter writes it).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Iterable
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,7 +26,14 @@ from markupsafe import Markup
 from .graph import RDF_TYPE
 from .iris import ascii_fold, turkish_sort_key
 from .parallel import in_processes
-from .serialize import Compactor, context_document, document_of, document_path, jsonld_nodes
+from .serialize import (
+    Description,
+    JsonLd,
+    context_document,
+    describe,
+    document_path,
+    html_safe,
+)
 from .sitedata import CPSV, CV, DCT, SiteData
 from .validate import Finding, Report
 
@@ -95,7 +101,8 @@ class Site:
             lstrip_blocks=True,
             auto_reload=False,  # compiled once per build: no file checks per page
         )
-        self.compact = Compactor(prefixes)
+        self.jsonld_writer = JsonLd(prefixes)
+        self.compact = self.jsonld_writer.compact
         self.context = context_document(prefixes)["@context"]
         self.context_json = htmlsafe_json_dumps(self.context, sort_keys=True)
         self.written: list[Path] = []
@@ -172,10 +179,10 @@ class Site:
         target.write_text(html, encoding="utf-8")
         self.written.append(target)
 
-    def jsonld(self, triples: list[ox.Triple]) -> Markup:
-        """The resource's JSON-LD for its <script> element, as Jinja's tojson writes it (sorted
-        keys, HTML-safe), with the context shared by every page serialized only once."""
-        nodes = htmlsafe_json_dumps(list(jsonld_nodes(triples, self.compact)), sort_keys=True)
+    def jsonld(self, d: Description) -> Markup:
+        """The resource's JSON-LD for its <script> element, HTML-safe as Jinja's tojson writes
+        it: the nodes its document and the dump have, the context shared by every page."""
+        nodes = html_safe("[" + ", ".join(d.nodes(self.jsonld_writer)) + "]")
         return Markup(f'{{"@context": {self.context_json}, "@graph": {nodes}}}')
 
     # --- pages ---
@@ -183,38 +190,42 @@ class Site:
     def render(self, triples: Iterable[ox.Triple]) -> list[Path]:
         """The whole site of a graph at once (each page shows its thing's triples with its
         fragments'; sorted, they follow it)."""
-        by_subject = {s: list(g) for s, g in groupby(triples, key=document_of)}
-        views = self.service_pages(by_subject)
+        triples = list(triples)
+        descriptions = {d.iri: d for d in describe(triples)}
+        views = self.service_pages(descriptions)
         done = {v["iri"] for v in views}
-        self.entity_pages(
-            [(s, t) for s, t in by_subject.items() if s is not None and s not in done]
-        )
-        self.front_pages(views, sum(len(t) for t in by_subject.values()))
+        self.entity_pages([d for iri, d in descriptions.items() if iri not in done])
+        self.front_pages(views, len(triples))
         self.write_sitemap()
         return self.written
 
     def service_pages(
-        self, by_subject: dict[str | None, list[ox.Triple]], parallel: bool = True
+        self, descriptions: dict[str, Description], parallel: bool = True
     ) -> list[dict[str, Any]]:
         """A page per service of the data, in both languages; the services' views, as the
         list of services needs them."""
         views = [self.service_view(row) for row in self.data.services]
-        jobs = [(self.page_of(v["iri"]) or "", v, by_subject.get(v["iri"], [])) for v in views]
+        jobs = [
+            (
+                self.page_of(v["iri"]) or "",
+                v,
+                descriptions.get(v["iri"]) or Description(v["iri"], []),
+            )
+            for v in views
+        ]
         self.resource_pages(jobs, parallel)
         return [{key: v[key] for key in LIST_KEYS} | {"row": list_row(v["row"])} for v in views]
 
-    def entity_pages(
-        self, groups: list[tuple[str, list[ox.Triple]]], parallel: bool = True
-    ) -> None:
+    def entity_pages(self, descriptions: list[Description], parallel: bool = True) -> None:
         """A page per other minted URI (laws, organisations, documents, concepts …)."""
-        jobs: list[tuple[str, Any, list[ox.Triple]]] = []
-        for subject, triples in groups:
-            page = self.page_of(subject)
+        jobs: list[tuple[str, Any, Description]] = []
+        for d in descriptions:
+            page = self.page_of(d.iri)
             if page is not None:
-                jobs.append((page, subject, triples))
+                jobs.append((page, d.iri, d))
         self.resource_pages(jobs, parallel)
 
-    def resource_pages(self, jobs: list[tuple[str, Any, list[ox.Triple]]], parallel: bool) -> None:
+    def resource_pages(self, jobs: list[tuple[str, Any, Description]], parallel: bool) -> None:
         before = len(self.written)
         if parallel:  # shared out among forked processes
             in_processes(jobs, self.write_resource)
@@ -257,16 +268,16 @@ class Site:
             )
             self.write("404.html", "404.html.j2", lang, absolute=True)
 
-    def write_resource(self, job: tuple[str, Any, list[ox.Triple]]) -> None:
+    def write_resource(self, job: tuple[str, Any, Description]) -> None:
         """A service's or entity's page in both languages (its view and JSON-LD made once)."""
-        page, what, triples = job
-        jsonld = self.jsonld(triples)
+        page, what, d = job
+        jsonld = self.jsonld(d)
         if isinstance(what, dict):  # a service's view
             for lang in LANGS:
                 schema = self.schema_org(what, lang)
                 self.write(page, "service.html.j2", lang, v=what, jsonld=jsonld, schema=schema)
         else:
-            entity = self.entity_view(what, triples)
+            entity = self.entity_view(what, d.triples)
             for lang in LANGS:
                 self.write(page, "entity.html.j2", lang, e=entity, jsonld=jsonld)
 
