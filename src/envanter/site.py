@@ -21,7 +21,7 @@ import pyoxigraph as ox
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.utils import htmlsafe_json_dumps
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .graph import RDF_TYPE
 from .iris import ascii_fold, turkish_sort_key
@@ -73,6 +73,19 @@ def fold(text: str) -> str:
     return ascii_fold(text.replace("I", "ı").replace("İ", "i")).lower()
 
 
+class Strings:
+    """The site's interface strings in one language, as templates use them: `s.key`, or `s[key]`
+    for a key held in a variable. Escaped once here, not on each of the hundreds of thousands of
+    pages (a missing key is undefined, which StrictUndefined makes an error)."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.__dict__.update({key: escape(text) for key, text in texts.items()})
+
+    def __getitem__(self, key: str) -> Markup:
+        found: Markup = self.__dict__[key]
+        return found
+
+
 class Site:
     def __init__(
         self,
@@ -90,9 +103,12 @@ class Site:
         self.downloads = downloads
         self.queries = queries
         self.license = license_
-        self.strings: dict[str, dict[str, str]] = yaml.safe_load(
+        strings: dict[str, dict[str, str]] = yaml.safe_load(
             (templates / "i18n.yaml").read_text(encoding="utf-8")
         )
+        self.interface = {
+            lang: Strings({key: text[lang] for key, text in strings.items()}) for lang in LANGS
+        }
         self.env = Environment(
             loader=FileSystemLoader(templates),
             autoescape=True,
@@ -146,10 +162,6 @@ class Site:
         root = (
             urlsplit(self.base).path if context.pop("absolute", False) else "../" * full.count("/")
         )
-        t = self.strings
-
-        def s(key: str) -> str:
-            return t[key][lang]
 
         def link(iri: str) -> str:
             page = self.page_of(iri)
@@ -157,7 +169,7 @@ class Site:
 
         html = self.env.get_template(template).render(
             lang=lang,
-            s=s,
+            s=self.interface[lang],
             root=root,
             home=f"{root}{'en/' if lang == 'en' else ''}",
             path=path,
