@@ -3,6 +3,7 @@ cores. Forked children share what the parent has already read, so no data goes t
 
 from __future__ import annotations
 
+import heapq
 import os
 import sys
 import traceback
@@ -19,15 +20,22 @@ def available_cores() -> int:
     return os.cpu_count() or 1
 
 
-def in_processes(jobs: list[T], work: Callable[[T], None]) -> None:
+def in_processes(
+    jobs: list[T], work: Callable[[T], None], cost: Callable[[T], int] | None = None
+) -> None:
     """Do `work` on every job, shared out among forked processes, one per available core (all
     in this process where fork is unavailable or there is one core). The children share what
-    this process has read so far; a failed child fails the whole."""
-    n = min(available_cores(), max(1, len(jobs) // 200))
-    if n == 1 or not hasattr(os, "fork"):
+    this process has read so far; a failed child fails the whole.
+
+    Many small jobs of about the same size are dealt out in turn. With `cost`, jobs of very
+    different sizes (a page listing 100,000 services beside pages listing ten) are shared out by
+    it: the largest first, each to the process with the least so far."""
+    n = min(available_cores(), len(jobs) if cost else max(1, len(jobs) // 200))
+    if n <= 1 or not hasattr(os, "fork"):
         for job in jobs:
             work(job)
         return
+    shares = deal(jobs, n, cost)
     children: list[int] = []
     try:
         for k in range(1, n):
@@ -37,7 +45,7 @@ def in_processes(jobs: list[T], work: Callable[[T], None]) -> None:
             if pid == 0:  # a child: its share, reported by exit status; never returns
                 status = 1
                 try:
-                    for job in jobs[k::n]:
+                    for job in shares[k]:
                         work(job)
                     status = 0
                 except BaseException:
@@ -46,12 +54,26 @@ def in_processes(jobs: list[T], work: Callable[[T], None]) -> None:
                 finally:
                     os._exit(status)
             children.append(pid)
-        for job in jobs[0::n]:
+        for job in shares[0]:
             work(job)
     finally:
         failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
     if failed:
         raise OSError(f"{len(failed)} of {n} worker processes failed (see above)")
+
+
+def deal(jobs: list[T], n: int, cost: Callable[[T], int] | None = None) -> list[list[T]]:
+    """The jobs in n shares: in turn, or, with `cost`, largest first to the least loaded share
+    (each share keeps the jobs' order)."""
+    if cost is None:
+        return [jobs[k::n] for k in range(n)]
+    loads = [(0, k) for k in range(n)]
+    owner = [0] * len(jobs)
+    for i in sorted(range(len(jobs)), key=lambda i: -cost(jobs[i])):
+        load, k = heapq.heappop(loads)
+        owner[i] = k
+        heapq.heappush(loads, (load + cost(jobs[i]), k))
+    return [[job for i, job in enumerate(jobs) if owner[i] == k] for k in range(n)]
 
 
 R = TypeVar("R")

@@ -437,8 +437,7 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
             site.downloads = download_rows(files_listed, folder)
             site.use(site_data, report.findings)
             site.written = []  # (pages a batch wrote in this process are counted below)
-            site.entity_pages(descriptions)
-            site.front_pages(views, stats.triples)
+            site.entity_and_front_pages(descriptions, views, stats.triples)
             site.written += [
                 folder / f"{'en/' if lang == 'en' else ''}{page}"
                 for iri in iris

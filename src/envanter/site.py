@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -38,6 +39,7 @@ from .sitedata import CPSV, CV, DCT, SiteData
 from .validate import Finding, Report
 
 LANGS = ("tr", "en")
+FRONT_PAGES = ("index.html", "hizmetler.html", "sorgular.html", "hakkinda.html", "404.html")
 # The variables of queries/site/entity-details.rq: every entity page has each, maybe empty.
 DETAIL_KEYS = (
     "number",
@@ -206,8 +208,9 @@ class Site:
         descriptions = {d.iri: d for d in describe(triples)}
         views = self.service_pages(descriptions)
         done = {v["iri"] for v in views}
-        self.entity_pages([d for iri, d in descriptions.items() if iri not in done])
-        self.front_pages(views, len(triples))
+        self.entity_and_front_pages(
+            [d for iri, d in descriptions.items() if iri not in done], views, len(triples)
+        )
         self.write_sitemap()
         return self.written
 
@@ -228,14 +231,42 @@ class Site:
         self.resource_pages(jobs, parallel)
         return [{key: v[key] for key in LIST_KEYS} | {"row": list_row(v["row"])} for v in views]
 
-    def entity_pages(self, descriptions: list[Description], parallel: bool = True) -> None:
-        """A page per other minted URI (laws, organisations, documents, concepts …)."""
-        jobs: list[tuple[str, Any, Description]] = []
+    def entity_and_front_pages(
+        self,
+        descriptions: list[Description],
+        services: list[dict[str, Any]],
+        triples: int,
+        parallel: bool = True,
+    ) -> None:
+        """A page per other minted URI (laws, organisations, documents, concepts …) and the
+        front pages (home, the list of services, queries, about, 404), each language apart,
+        shared out among processes by their size: an entity that every service uses lists them
+        all, as the list of services does."""
+        # In the source's order, as queries/site/services.rq gives them (ORDER BY ?row).
+        services = sorted(services, key=lambda v: (int(v["row"]["row"]), v["iri"]))
+        jobs: list[tuple[int, Callable[[], None]]] = []
+        pages: list[str] = []
         for d in descriptions:
             page = self.page_of(d.iri)
             if page is not None:
-                jobs.append((page, d.iri, d))
-        self.resource_pages(jobs, parallel)
+                size = 1 + len(self.data.used_by.get(d.iri, ()))
+                jobs += [(size, partial(self.entity_page, page, d, lang)) for lang in LANGS]
+                pages.append(page)
+        for lang in LANGS:
+            jobs.append((1 + len(services), partial(self.front_pages, services, triples, lang)))
+        before = len(self.written)
+        if parallel:
+            in_processes(jobs, lambda job: job[1](), cost=lambda job: job[0])
+        else:
+            for _, write in jobs:
+                write()
+        # Each process wrote its share; the list of pages is the same whoever wrote them.
+        del self.written[before:]
+        self.written += [
+            self.out / f"{'en/' if lang == 'en' else ''}{page}"
+            for page in [*pages, *FRONT_PAGES]
+            for lang in LANGS
+        ]
 
     def resource_pages(self, jobs: list[tuple[str, Any, Description]], parallel: bool) -> None:
         before = len(self.written)
@@ -250,48 +281,49 @@ class Site:
             self.out / f"{'en/' if lang == 'en' else ''}{j[0]}" for j in jobs for lang in LANGS
         ]
 
-    def front_pages(self, services: list[dict[str, Any]], triples: int) -> None:
-        """Home, the list of services with its facets, the queries, about and 404."""
-        # In the source's order, as queries/site/services.rq gives them (ORDER BY ?row).
-        services = sorted(services, key=lambda v: (int(v["row"]["row"]), v["iri"]))
-        for lang in LANGS:
-            self.write(
-                "index.html",
-                "home.html.j2",
-                lang,
-                figures=self.figures(len(services), triples),
-                downloads=self.downloads[:4],
-            )
-            self.write(
-                "hizmetler.html",
-                "services.html.j2",
-                lang,
-                services=services,
-                facets=self.facets(services, lang),
-            )
-            self.write("sorgular.html", "queries.html.j2", lang, queries=self.queries)
-            self.write(
-                "hakkinda.html",
-                "about.html.j2",
-                lang,
-                downloads=self.downloads,
-                license=self.license,
-                uri_base=self.base,
-            )
-            self.write("404.html", "404.html.j2", lang, absolute=True)
+    def front_pages(self, services: list[dict[str, Any]], triples: int, lang: str) -> None:
+        """Home, the list of services with its facets, the queries, about and 404 (FRONT_PAGES)."""
+        self.write(
+            "index.html",
+            "home.html.j2",
+            lang,
+            figures=self.figures(len(services), triples),
+            downloads=self.downloads[:4],
+        )
+        self.write(
+            "hizmetler.html",
+            "services.html.j2",
+            lang,
+            services=services,
+            facets=self.facets(services, lang),
+        )
+        self.write("sorgular.html", "queries.html.j2", lang, queries=self.queries)
+        self.write(
+            "hakkinda.html",
+            "about.html.j2",
+            lang,
+            downloads=self.downloads,
+            license=self.license,
+            uri_base=self.base,
+        )
+        self.write("404.html", "404.html.j2", lang, absolute=True)
 
     def write_resource(self, job: tuple[str, Any, Description]) -> None:
-        """A service's or entity's page in both languages (its view and JSON-LD made once)."""
-        page, what, d = job
+        """A service's page in both languages (its JSON-LD made once)."""
+        page, view, d = job
         jsonld = self.jsonld(d)
-        if isinstance(what, dict):  # a service's view
-            for lang in LANGS:
-                schema = self.schema_org(what, lang)
-                self.write(page, "service.html.j2", lang, v=what, jsonld=jsonld, schema=schema)
-        else:
-            entity = self.entity_view(what, d.triples)
-            for lang in LANGS:
-                self.write(page, "entity.html.j2", lang, e=entity, jsonld=jsonld)
+        for lang in LANGS:
+            schema = self.schema_org(view, lang)
+            self.write(page, "service.html.j2", lang, v=view, jsonld=jsonld, schema=schema)
+
+    def entity_page(self, page: str, d: Description, lang: str) -> None:
+        self.write(
+            page,
+            "entity.html.j2",
+            lang,
+            e=self.entity_view(d.iri, d.triples),
+            jsonld=self.jsonld(d),
+        )
 
     def figures(self, services: int, triples: int) -> dict[str, int]:
         types = self.data.types
