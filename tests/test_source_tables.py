@@ -9,6 +9,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from envanter.errors import ConfigError, InputError
 from envanter.inventory import CELL_KEYS, COLUMNS, Cell, RawRecord
@@ -365,3 +367,35 @@ def test_write_template_matches_the_shipped_ones(tmp_path: Path) -> None:
     assert read_xlsx(tmp_path / "t.xlsx", "t.xlsx") == []
     with pytest.raises(ConfigError, match=r"unsupported template type '\.ods'"):
         write_template(tmp_path / "t.ods")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet=" \tabcİı\u00a0\u2028", max_size=6),
+            st.sampled_from(["\n", "\r\n"]),
+        ),
+        max_size=5,
+    ),
+    st.text(alphabet=" \tabcİı\u00a0", max_size=6),
+    st.booleans(),
+)
+def test_a_cells_text_parts_and_lines_follow_its_line_breaks(
+    lines: list[tuple[str, str]], last: str, per_line: bool
+) -> None:
+    """A cell's text is its whitespace collapsed; a cell over several lines keeps each non-blank
+    line as a part, and (in CSV) the numbers of the lines holding text."""
+    from envanter.source import make_cell
+
+    value = "".join(text + end for text, end in lines) + last
+    segments = [text for text, _ in lines] + [last]
+    cell = make_cell(value, 10, per_line)
+    words = value.split()
+    if not words:
+        assert cell == Cell(None)
+        return
+    non_blank = [(k, " ".join(s.split())) for k, s in enumerate(segments) if s.split()]
+    assert cell.text == " ".join(words)
+    assert cell.parts == (tuple(p for _, p in non_blank) if len(non_blank) > 1 else ())
+    assert cell.lines == (tuple(10 + k for k, _ in non_blank) if per_line else (10,))

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import heapq
 import os
+import pickle
 import sys
 import traceback
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -79,6 +80,54 @@ def deal(jobs: list[T], n: int, cost: Callable[[T], int] | None = None) -> list[
 R = TypeVar("R")
 
 
+S = TypeVar("S")
+
+
+def alongside(background: Callable[[], R], foreground: Callable[[], S]) -> tuple[R, S]:
+    """`background()` in a forked child while this process does `foreground()`: both results,
+    or the error of either. One after the other where fork is unavailable or there is one core."""
+    if not hasattr(os, "fork") or available_cores() < 2:
+        return background(), foreground()
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=report_to, args=(send, background))
+    process.start()
+    send.close()
+    try:
+        here = foreground()
+        kind, value = receive_result(receive)
+        if kind == "error":
+            raise value
+        there: R = value
+        return there, here
+    finally:
+        receive.close()
+        process.join()
+
+
+def report_to(send: Any, work: Callable[[], object]) -> None:
+    """In a child: send back work()'s result, or the error it raised."""
+    try:
+        outcome: tuple[str, object] = ("done", work())
+    except BaseException as e:  # sent back to be raised there
+        try:
+            pickle.dumps(e)
+            outcome = ("error", e)
+        except Exception:
+            outcome = ("error", RuntimeError(f"{type(e).__name__}: {e}"))
+    send.send(outcome)
+
+
+def receive_result(receive: Any) -> tuple[str, Any]:
+    try:
+        found: tuple[str, Any] = receive.recv()
+    except EOFError:
+        raise RuntimeError("a child process of the build ended without a result") from None
+    return found
+
+
 def in_child(work: Callable[[Callable[[str], None]], R], progress: Callable[[str], None]) -> R:
     """`work(progress)` in a forked child process, its progress messages passed on as they come
     and its result (or error) sent back; the memory it used is given back when it exits. In this
@@ -86,31 +135,19 @@ def in_child(work: Callable[[Callable[[str], None]], R], progress: Callable[[str
     if not hasattr(os, "fork"):
         return work(progress)
     import multiprocessing
-    import pickle
 
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
 
-    def child() -> None:
-        try:
-            outcome: tuple[str, object] = ("done", work(lambda m: send.send(("progress", m))))
-        except BaseException as e:  # sent back to be raised there
-            try:
-                pickle.dumps(e)
-                outcome = ("error", e)
-            except Exception:
-                outcome = ("error", RuntimeError(f"{type(e).__name__}: {e}"))
-        send.send(outcome)
+    def said(message: str) -> None:
+        send.send(("progress", message))
 
-    process = context.Process(target=child)
+    process = context.Process(target=report_to, args=(send, lambda: work(said)))
     process.start()
     send.close()
     try:
         while True:
-            try:
-                kind, value = receive.recv()
-            except EOFError:
-                raise RuntimeError("a child process of the build ended without a result") from None
+            kind, value = receive_result(receive)
             if kind == "progress":
                 progress(value)
             elif kind == "error":

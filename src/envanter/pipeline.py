@@ -55,7 +55,7 @@ from .graph import (
 )
 from .linking import Linked, Pins, check_links, link, load_pins, load_reference
 from .ontodoc import write_ontology_docs
-from .parallel import available_cores, in_child, in_processes
+from .parallel import alongside, available_cores, in_child, in_processes
 from .records import AppliedCorrection, Service, build_records, load_corrections
 from .serialize import (
     Documents,
@@ -279,24 +279,15 @@ def read_and_pack(options: BuildOptions, folder: Path, workers: int, progress: P
     and all of it is given back when the child exits."""
     stage = Stages()
     t = prepare_tables(options, progress, stage)
-    with stage("write tables"):
-        files = write_tables(t.tables, folder / "data" / "tables")
+
+    # The tables are written by a child while this process packs the batches' rows.
+    with stage("write tables and pack"):
+        files, packed = alongside(
+            lambda: write_tables(t.tables, folder / "data" / "tables"),
+            lambda: pack(t, folder, workers),
+        )
     progress(f"wrote {len(files)} table files")
-    with stage("pack"):
-        shared_rows, by_service = split_tables(t.tables)
-        ids = sorted(by_service.get("services", {}))
-        size = batch_size(len(ids), workers)
-        packed = folder / ".parts"
-        packed.mkdir(exist_ok=True)
-        batches = []
-        for k in range(0, len(ids), size):
-            path = packed / f"rows-{k // size + 1:06d}.pickle"
-            path.write_bytes(pickle.dumps(rows_of(by_service, ids[k : k + size]), protocol=5))
-            batches.append(path)
-        # The records themselves stay here: the build's result needs only this of them.
-        records = packed / "records.pickle"
-        summary = (len(t.services), t.linked.slugs, t.pins, applied_corrections(t.services))
-        records.write_bytes(pickle.dumps(summary, protocol=5))
+    shared_rows, service_tables, services, batches, records = packed
     return Read(
         t.base,
         t.params,
@@ -305,12 +296,33 @@ def read_and_pack(options: BuildOptions, folder: Path, workers: int, progress: P
         [table.name for table in t.tables],
         files,
         shared_rows,
-        list(by_service),
-        len(ids),
+        service_tables,
+        services,
         batches,
         records,
         stage.seconds,
     )
+
+
+def pack(t: Tables, folder: Path, workers: int) -> tuple[Rows, list[str], int, list[Path], Path]:
+    """Each batch's rows in a file of its own, and the summary of the records that the build's
+    result needs: (the shared tables' rows, the names of the per-service tables, the number of
+    services, the batches' files, the summary's file)."""
+    shared_rows, by_service = split_tables(t.tables)
+    ids = sorted(by_service.get("services", {}))
+    size = batch_size(len(ids), workers)
+    packed = folder / ".parts"
+    packed.mkdir(exist_ok=True)
+    batches = []
+    for k in range(0, len(ids), size):
+        path = packed / f"rows-{k // size + 1:06d}.pickle"
+        path.write_bytes(pickle.dumps(rows_of(by_service, ids[k : k + size]), protocol=5))
+        batches.append(path)
+    # The records themselves stay here: the build's result needs only this of them.
+    records = packed / "records.pickle"
+    summary = (len(t.services), t.linked.slugs, t.pins, applied_corrections(t.services))
+    records.write_bytes(pickle.dumps(summary, protocol=5))
+    return shared_rows, list(by_service), len(ids), batches, records
 
 
 def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:

@@ -96,16 +96,17 @@ def make_cell(value: str, first_line: int, per_line: bool) -> Cell:
     """A cell from its raw text. A text broken over several lines (Alt+Enter in a spreadsheet)
     keeps its non-blank lines as `parts`; `lines` are the physical lines holding text when
     `per_line` (CSV), else just `first_line` (an XLSX row)."""
-    text = collapse(value)
-    if text is None:
+    if "\n" not in value and "\r" not in value:  # most cells: one line
+        text = collapse(value)
+        return Cell(None) if text is None else Cell(text, (first_line,), ())
+    # Each non-blank line, collapsed, with its number; together they are the collapsed text
+    # (a line break is whitespace too).
+    kept = [(k, p) for k, s in enumerate(LINE_BREAK.split(value)) if (p := collapse(s))]
+    if not kept:
         return Cell(None)
-    segments = LINE_BREAK.split(value)
-    parts = tuple(p for s in segments if (p := collapse(s)) is not None)
-    if per_line:
-        lines = tuple(first_line + k for k, s in enumerate(segments) if collapse(s) is not None)
-    else:
-        lines = (first_line,)
-    return Cell(text, lines, parts if len(parts) > 1 else ())
+    parts = tuple(p for _, p in kept)
+    lines = tuple(first_line + k for k, _ in kept) if per_line else (first_line,)
+    return Cell(" ".join(parts), lines, parts if len(parts) > 1 else ())
 
 
 INTEGER = re.compile(r"[0-9]+")
@@ -298,7 +299,10 @@ def csv_rows(text: str, delimiter: str, name: str) -> list[Row]:
             line = first
             for value in fields:
                 cells.append(make_cell(value, line, per_line=True))
-                line += len(LINE_BREAK.findall(value))
+                if "\r" in value:
+                    line += len(LINE_BREAK.findall(value))
+                else:
+                    line += value.count("\n")
             rows.append(Row(first, end, cells))
     except csv.Error as e:
         if str(e) == "unexpected end of data":  # the file ends inside quotes
