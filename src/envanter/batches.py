@@ -33,9 +33,10 @@ from .catalog import GraphStats
 from .graph import GraphMaker, in_order
 from .serialize import LABELS, Documents, describe, write_dump_part
 from .site import Site
-from .sitedata import SiteData, empty_site_data, load_site_data
+from .sitedata import SiteData, empty_site_data, site_data, store_of
 from .validate import Finding, Kinds, ShardShapes, services_in, validate_services
 
+NT = ox.RdfFormat.N_TRIPLES
 WORKER_BATCHES = 4  # batches a worker process does before it is replaced by a fresh fork
 
 
@@ -142,7 +143,11 @@ def run_batch(index: int) -> BatchResult:
             for job in context.documents.jobs(descriptions):
                 context.documents.write(job)
         with stage("site data"):
-            data = load_site_data(chain(context.shared, own), context.maker.base, context.queries)
+            # The batch's own triples as its run of the N-Triples dump has them (parsed in Rust,
+            # not written again), with what the services share.
+            store = store_of(context.shared)
+            store.load(path=str(context.part(index + 1).with_suffix(".nt")), format=NT)
+            data = site_data(store, context.maker.base, context.queries)
         with stage("pages"):
             context.site.use(data, findings)
             views = context.site.service_pages({d.iri: d for d in descriptions}, parallel=False)

@@ -114,24 +114,51 @@ class JsonLd:
         raise TypeError("RDF-star quoted triples are not written")
 
     def nodes(self, triples: Iterable[ox.Triple]) -> Iterator[str]:
-        """Each subject's node as JSON text, in order."""
-        for subject, group in groupby(triples, key=lambda t: t.subject):
-            if type(subject) is ox.BlankNode:
-                head = json_string("_:" + subject.value)
-            else:
-                head = json_string(self.compact(term_value(subject)))
-            parts = [f'"@id": {head}']
-            for predicate, same in groupby(group, key=lambda t: t.predicate):
-                if predicate == RDF_TYPE:
-                    key = '"@type"'
-                    values = [self.short(term_value(t.object)) for t in same]
-                else:
-                    key = self.keys.get(predicate) or self.keys.setdefault(
-                        predicate, json_string(self.compact(predicate.value))
+        """Each subject's node as JSON text, in order. One loop with local names: at a national
+        scale it runs for every triple."""
+        keys, ids, short, compact = self.keys, self.ids, self.short, self.compact
+        named, literal = ox.NamedNode, ox.Literal
+        subject: object = None
+        predicate: object = None
+        typed = False
+        key = ""
+        parts: list[str] = []
+        values: list[str] = []
+        for t in triples:
+            s, p, o = t.subject, t.predicate, t.object
+            if p != predicate or s != subject:
+                if values:  # the previous predicate's values
+                    parts.append(
+                        f"{key}: {values[0] if len(values) == 1 else '[' + ', '.join(values) + ']'}"
                     )
-                    values = [self.value(t.object) for t in same]
-                value = values[0] if len(values) == 1 else "[" + ", ".join(values) + "]"
-                parts.append(f"{key}: {value}")
+                    values = []
+                if s != subject:
+                    if parts:
+                        yield "{" + ", ".join(parts) + "}"
+                    subject = s
+                    name = "_:" + s.value if type(s) is ox.BlankNode else compact(term_value(s))
+                    parts = [f'"@id": {json_string(name)}']
+                predicate = p
+                typed = p == RDF_TYPE
+                key = (
+                    '"@type"'
+                    if typed
+                    else keys.get(p) or keys.setdefault(p, json_string(compact(p.value)))
+                )
+            if typed:
+                values.append(short(term_value(o)))
+            elif type(o) is named:
+                text = ids.get(o.value)
+                values.append(text if text is not None else self.value(o))
+            elif type(o) is literal and not o.language and o.datatype.value == XSD_STRING:
+                values.append(json_string(o.value))
+            else:
+                values.append(self.value(o))
+        if values:
+            parts.append(
+                f"{key}: {values[0] if len(values) == 1 else '[' + ', '.join(values) + ']'}"
+            )
+        if parts:
             yield "{" + ", ".join(parts) + "}"
 
 

@@ -47,8 +47,12 @@ class SiteData:
 
 
 def load_site_data(triples: Iterable[ox.Triple], base: str, queries: Path) -> SiteData:
-    """The site data of these triples (a whole graph, or a batch of services with everything
-    they share)."""
+    """The site data of these triples (a whole graph, or what the services share)."""
+    return site_data(store_of(triples), base, queries)
+
+
+def store_of(triples: Iterable[ox.Triple]) -> ox.Store:
+    """A store holding these triples, to run the site's queries over."""
     store = ox.Store()
     # Loaded as N-Triples, which pyoxigraph writes and reads in Rust: twice as fast as making a
     # Python Quad per triple; in slices, so the text of a national graph is never whole in
@@ -68,6 +72,12 @@ def load_site_data(triples: Iterable[ox.Triple], base: str, queries: Path) -> Si
             plain = []
     store.load(ox.serialize(plain, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
     store.extend(blank)
+    return store
+
+
+def site_data(store: ox.Store, base: str, queries: Path) -> SiteData:
+    """The site data of what the store holds (a whole graph, or a batch of services with
+    everything they share)."""
 
     def run(name: str) -> list[dict[str, Any]]:
         return rows(store, (queries / f"{name}.rq").read_text(encoding="utf-8"), base)

@@ -19,14 +19,14 @@ def rows(store: ox.Store, query: str, base: str = DEFAULT_BASE) -> list[dict[str
     if not isinstance(results, ox.QuerySolutions):
         raise TypeError("a SELECT query was expected")
     names = [v.value for v in results.variables]
-    out = []
-    for solution in results:
-        row: dict[str, str | None] = {}
-        for name in names:
-            term = solution[name]
-            if term is None:
-                row[name] = None
-            else:
-                row[name] = term.value if not isinstance(term, ox.Triple) else str(term)
-        out.append(row)
-    return out
+    triple = ox.Triple
+    return [
+        dict(
+            zip(
+                names,
+                [None if t is None else str(t) if type(t) is triple else t.value for t in solution],
+                strict=True,
+            )
+        )
+        for solution in results
+    ]
