@@ -7,7 +7,28 @@ from pathlib import Path
 
 import pytest
 
-from envanter.parallel import alongside, deal, in_processes
+from envanter.parallel import deal, in_processes
+
+
+def test_pages_are_shared_out_among_processes_once_each(tmp_path: Path) -> None:
+    """The renderer's fork helper: every job done exactly once; a failing child fails it all."""
+    jobs = list(range(1000))
+
+    def work(k: int) -> None:
+        (tmp_path / str(k)).write_text(str(os.getpid()), encoding="utf-8")
+
+    in_processes(jobs, work)
+    assert sorted(int(p.name) for p in tmp_path.iterdir()) == jobs
+    writers = {p.read_text(encoding="utf-8") for p in tmp_path.iterdir()}
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    assert len(writers) == min(cores, 5), f"{len(writers)} processes on {cores} cores"
+
+    def fail(k: int) -> None:
+        if k == 1:  # in a child where there is more than one core
+            raise ValueError("job 1 fails")
+
+    with pytest.raises((OSError, ValueError), match=r"failed|job 1 fails"):
+        in_processes(jobs, fail)
 
 
 def test_jobs_of_very_different_sizes_are_shared_out_by_size(tmp_path: Path) -> None:
@@ -29,20 +50,3 @@ def test_jobs_of_very_different_sizes_are_shared_out_by_size(tmp_path: Path) -> 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     writers = {p.read_text(encoding="utf-8") for p in tmp_path.iterdir()}
     assert len(writers) == min(cores, 2)  # with cost, even a few jobs are shared out
-
-
-def test_alongside_gives_both_results_from_two_processes() -> None:
-    there, here = alongside(lambda: os.getpid(), lambda: os.getpid())
-    assert here == os.getpid()
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    assert (there != here) == (cores > 1 and hasattr(os, "fork"))
-
-
-def test_alongside_raises_the_error_of_either_side() -> None:
-    def fails() -> int:
-        raise ValueError("the background failed")
-
-    with pytest.raises(ValueError, match="the background failed"):
-        alongside(fails, lambda: 1)
-    with pytest.raises(KeyError, match="the foreground failed"):
-        alongside(lambda: 1, lambda: {}["the foreground failed"])

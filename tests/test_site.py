@@ -9,7 +9,6 @@ corrections, the published N-Triples dump and the SHACL report.
 from __future__ import annotations
 
 import json
-import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -25,7 +24,6 @@ import yaml
 from rdflib import Graph, Literal, Namespace, URIRef
 
 from envanter.pipeline import BuildOptions, build
-from envanter.site import in_processes
 
 from .conftest import ROOT
 
@@ -551,27 +549,6 @@ def test_validation_status_box_lists_the_services_findings(
             passes = "Kurallara uygun." if lang == "tr" else "Passes every rule."
             assert passes in page.text, f"{path}: no findings, but no '{passes}' either"
     assert with_findings > 10, f"only {with_findings} service pages have findings"
-
-
-def test_pages_are_shared_out_among_processes_once_each(tmp_path: Path) -> None:
-    """The renderer's fork helper: every job done exactly once; a failing child fails it all."""
-    jobs = list(range(1000))
-
-    def work(k: int) -> None:
-        (tmp_path / str(k)).write_text(str(os.getpid()), encoding="utf-8")
-
-    in_processes(jobs, work)
-    assert sorted(int(p.name) for p in tmp_path.iterdir()) == jobs
-    writers = {p.read_text(encoding="utf-8") for p in tmp_path.iterdir()}
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    assert len(writers) == min(cores, 5), f"{len(writers)} processes on {cores} cores"
-
-    def fail(k: int) -> None:
-        if k == 1:  # in a child where there is more than one core
-            raise ValueError("job 1 fails")
-
-    with pytest.raises((OSError, ValueError), match=r"failed|job 1 fails"):
-        in_processes(jobs, fail)
 
 
 def test_past_the_protocols_limit_the_sitemap_is_an_index(tmp_path: Path) -> None:

@@ -80,33 +80,6 @@ def deal(jobs: list[T], n: int, cost: Callable[[T], int] | None = None) -> list[
 R = TypeVar("R")
 
 
-S = TypeVar("S")
-
-
-def alongside(background: Callable[[], R], foreground: Callable[[], S]) -> tuple[R, S]:
-    """`background()` in a forked child while this process does `foreground()`: both results,
-    or the error of either. One after the other where fork is unavailable or there is one core."""
-    if not hasattr(os, "fork") or available_cores() < 2:
-        return background(), foreground()
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=report_to, args=(send, background))
-    process.start()
-    send.close()
-    try:
-        here = foreground()
-        kind, value = receive_result(receive)
-        if kind == "error":
-            raise value
-        there: R = value
-        return there, here
-    finally:
-        receive.close()
-        process.join()
-
-
 def report_to(send: Any, work: Callable[[], object]) -> None:
     """In a child: send back work()'s result, or the error it raised."""
     try:

@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
@@ -51,19 +51,19 @@ from .graph import (
     in_order,
     rows_of,
     split_tables,
-    term_value,
 )
 from .linking import Linked, Pins, check_links, link, load_pins, load_reference
 from .ontodoc import write_ontology_docs
-from .parallel import alongside, available_cores, in_child, in_processes
+from .parallel import available_cores, in_child, in_processes
 from .records import AppliedCorrection, Service, build_records, load_corrections
 from .serialize import (
     Documents,
+    Dumps,
     JsonLd,
     context_document,
     describe,
     document_path,
-    join_dump_parts,
+    dump_order,
     write_dump_part,
 )
 from .site import LANGS, Site, example_queries
@@ -79,6 +79,7 @@ from .validate import (
     finding_order,
     kinds_of,
     load_shapes,
+    services_in,
     validate,
     validate_shared,
     write_report,
@@ -280,13 +281,15 @@ def read_and_pack(options: BuildOptions, folder: Path, workers: int, progress: P
     stage = Stages()
     t = prepare_tables(options, progress, stage)
 
-    # The tables are written by a child while this process packs the batches' rows.
-    with stage("write tables and pack"):
-        files, packed = alongside(
-            lambda: write_tables(t.tables, folder / "data" / "tables"),
-            lambda: pack(t, folder, workers),
-        )
-    progress(f"wrote {len(files)} table files")
+    # (Writing the tables in a child alongside the packing was no faster, and copy-on-write
+    # doubled the memory: both touch every row.) Both make many objects and free them: without
+    # the cyclic collector, which would traverse the tables again and again.
+    with no_cyclic_gc():
+        with stage("write tables"):
+            files = write_tables(t.tables, folder / "data" / "tables")
+        progress(f"wrote {len(files)} table files")
+        with stage("pack"):
+            packed = pack(t, folder, workers)
     shared_rows, service_tables, services, batches, records = packed
     return Read(
         t.base,
@@ -331,7 +334,7 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
     out = options.out
     # Everything is written into a fresh folder that replaces `out` only when the whole build
     # has succeeded: a violation found in any batch means nothing is published.
-    with staging(out) as folder:
+    with staging(out) as folder, ExitStack() as cleanup:
         r = in_child(lambda said: read_and_pack(options, folder, workers, said), progress)
         stage.seconds.update(r.stages)
         base, params, metadata, year = r.base, r.params, r.metadata, r.year
@@ -381,8 +384,13 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
             f"mapping, validating and writing {r.services} services in {len(r.batches)} "
             + ("batch" if len(r.batches) == 1 else "batches")
         )
+        # The services' runs of the dumps are added as their batches finish, in order.
+        data = folder / "data"
+        dumps = cleanup.enter_context(Dumps(maker.prefixes, base + "context.jsonld", data))
         with stage("services"):
             for result in in_batches(context, workers):
+                if result.written:
+                    dumps.append(context.part(result.index + 1))
                 findings.update(result.findings)
                 spill += parse_ntriples(result.spill)
                 documents.learn(parse_ntriples(result.labels))
@@ -411,7 +419,8 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
         stats.add(shared)
         files = list(r.table_files)
         with stage("dumps"):
-            files += write_dumps_in_parts(maker.prefixes, base, folder, shared, iris, context)
+            files += write_shared_dumps(dumps, maker.prefixes, shared, context)
+            files.append(write_context(maker.prefixes, folder))
         progress(f"wrote the dumps (Turtle, N-Triples, JSON-LD): {stats.triples} triples")
         with stage("documents"):
             descriptions = describe(shared)
@@ -505,31 +514,14 @@ def applied_corrections(services: list[Service]) -> list[tuple[AppliedCorrection
     return list(found.values())
 
 
-def write_dumps_in_parts(
-    prefixes: dict[str, str],
-    base: str,
-    folder: Path,
-    shared: list[ox.Triple],
-    services: list[str],
-    context: Context,
+def write_shared_dumps(
+    dumps: Dumps, prefixes: dict[str, str], shared: list[ox.Triple], context: Context
 ) -> list[Path]:
-    """The dumps, from the parts the batches wrote and the shared triples: those that sort
-    before the services first, the rest after them (so the dumps are in subject order)."""
-    # (Sorted by subject, what sorts before the first service is a run at the start.)
-    cut = 0
-    if services:
-        while cut < len(shared) and term_value(shared[cut].subject) < services[0]:
-            cut += 1
-    before, after = shared[:cut], shared[cut:]
-    jsonld = context.documents.jsonld
-    write_dump_part(before, prefixes, jsonld, context.part(0))
-    write_dump_part(after, prefixes, jsonld, context.part(len(context.batches) + 1))
-    stems = [context.part(k) for k in range(len(context.batches) + 2)]
-    data = folder / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    dumps = join_dump_parts(stems, prefixes, base + "context.jsonld", data)
+    """What the services share, after the services' runs: the dumps, finished."""
+    write_dump_part(shared, prefixes, context.documents.jsonld, context.part(0))
+    dumps.append(context.part(0))
     context.parts.rmdir()
-    return [*dumps, write_context(prefixes, folder)]
+    return dumps.close()
 
 
 def write_context(prefixes: dict[str, str], folder: Path) -> Path:
@@ -542,12 +534,14 @@ def write_context(prefixes: dict[str, str], folder: Path) -> Path:
 
 
 def write_dumps(graph: RdfGraph, base: str, folder: Path) -> list[Path]:
-    """A whole graph three ways (as one part), and the JSON-LD context."""
+    """A whole graph three ways (in the dumps' order, as one run), and the JSON-LD context."""
     data = folder / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    write_dump_part(graph.triples, graph.prefixes, JsonLd(graph.prefixes), data / "whole")
-    dumps = join_dump_parts([data / "whole"], graph.prefixes, base + "context.jsonld", data)
-    return [*dumps, write_context(graph.prefixes, folder)]
+    triples = dump_order(graph.triples, set(services_in(graph.triples)))
+    with Dumps(graph.prefixes, base + "context.jsonld", data) as dumps:
+        write_dump_part(triples, graph.prefixes, JsonLd(graph.prefixes), data / "whole")
+        dumps.append(data / "whole")
+        paths = dumps.close()
+    return [*paths, write_context(graph.prefixes, folder)]
 
 
 class staging:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from itertools import chain, groupby
 from json.encoder import encode_basestring as json_string  # as json.dumps(…, ensure_ascii=False)
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -313,14 +314,24 @@ def resource_documents(graph: RdfGraph, base: str, out: Path, context_url: str) 
     return documents.paths(jobs)
 
 
-# --- The dumps in parts ---------------------------------------------------------------------------
+# --- The dumps in runs ---------------------------------------------------------------------------
 #
-# A national graph is written batch by batch: each batch of services writes its part of each
-# dump (Turtle without the prefix lines, N-Triples, JSON-LD nodes), and the parts are put together
-# in order at the end — what the services share that sorts before them, the services' parts,
-# then the rest — into the same bytes as writing the whole graph at once.
+# A national graph is written batch by batch: each batch of services writes its run of each dump
+# (Turtle without the prefix lines, N-Triples, JSON-LD nodes), and the build appends the runs to
+# the dumps as the batches finish, in order, then what the services share. Every subject's
+# triples are together: a service's (with its fragments') are all in its batch, and the batches
+# add to what the services share only triples about it (the dataset's dct:hasPart), which are
+# written with it at the end. The same order for a whole graph (`dump_order`) gives the same bytes.
 
 DUMP_PARTS = ("ttl", "nt", "jsonld")
+
+
+def dump_order(triples: list[ox.Triple], services: set[str]) -> list[ox.Triple]:
+    """A graph's triples (sorted by subject) in the dumps' order: the services' descriptions
+    (with their fragments), then the rest."""
+    own = [t for t in triples if document_of(t) in services]
+    rest = [t for t in triples if document_of(t) not in services]
+    return own + rest
 
 
 def split_turtle(ttl: bytes) -> tuple[bytes, bytes]:
@@ -356,27 +367,52 @@ def write_dump_part(
         f.write(",\n  ".join(jsonld.nodes(triples) if nodes is None else nodes))
 
 
-def join_dump_parts(
-    stems: list[Path], prefixes: dict[str, str], context_url: str, data: Path
-) -> list[Path]:
-    """data/dataset.{ttl,nt,jsonld} from the parts, in order; the parts are removed."""
-    ttl, nt, jsonld = (data / f"dataset.{ext}" for ext in DUMP_PARTS)
-    with ttl.open("wb") as t, nt.open("wb") as n, jsonld.open("wb") as j:
-        if any(stem.with_suffix(".ttl").stat().st_size for stem in stems):
-            t.write(turtle_header(prefixes))
-        j.write(('{"@context": ' + json.dumps(context_url) + ',\n "@graph": [').encode())
-        first = True
-        for stem in stems:
-            for target, ext in ((t, ".ttl"), (n, ".nt")):
-                with stem.with_suffix(ext).open("rb") as part:
-                    shutil.copyfileobj(part, target)
-            part_path = stem.with_suffix(".jsonld")
-            if part_path.stat().st_size:
-                j.write(b"\n  " if first else b",\n  ")
-                first = False
-                with part_path.open("rb") as part:
-                    shutil.copyfileobj(part, j)
-            for ext in DUMP_PARTS:
-                stem.with_suffix("." + ext).unlink()
-        j.write(b"\n]}\n")
-    return [ttl, nt, jsonld]
+class Dumps:
+    """data/dataset.{ttl,nt,jsonld}, written a run at a time (`append`), then closed."""
+
+    def __init__(self, prefixes: dict[str, str], context_url: str, data: Path) -> None:
+        data.mkdir(parents=True, exist_ok=True)
+        self.paths = [data / f"dataset.{ext}" for ext in DUMP_PARTS]
+        self.header = turtle_header(prefixes)
+        self.ttl, self.nt, self.jsonld = (path.open("wb") for path in self.paths)
+        self.jsonld.write(('{"@context": ' + json.dumps(context_url) + ',\n "@graph": [').encode())
+        self.turtle_started = False
+        self.nodes = False
+
+    def append(self, stem: Path) -> None:
+        """Add a run (stem.ttl, stem.nt, stem.jsonld, as write_dump_part writes it), and remove
+        its files."""
+        ttl, nt, jsonld = (stem.with_suffix("." + ext) for ext in DUMP_PARTS)
+        if ttl.stat().st_size:
+            if not self.turtle_started:  # (the prefixes, unless the dump is empty)
+                self.ttl.write(self.header)
+                self.turtle_started = True
+            copy(ttl, self.ttl)
+        copy(nt, self.nt)
+        if jsonld.stat().st_size:
+            self.jsonld.write(b",\n  " if self.nodes else b"\n  ")
+            self.nodes = True
+            copy(jsonld, self.jsonld)
+        for path in (ttl, nt, jsonld):
+            path.unlink()
+
+    def close(self) -> list[Path]:
+        """Finish the dumps: their paths."""
+        self.jsonld.write(b"\n]}\n")
+        self.release()
+        return self.paths
+
+    def release(self) -> None:
+        for f in (self.ttl, self.nt, self.jsonld):
+            f.close()
+
+    def __enter__(self) -> Dumps:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.release()  # (closed already, or a failed build's, which is removed)
+
+
+def copy(path: Path, target: BinaryIO) -> None:
+    with path.open("rb") as part:
+        shutil.copyfileobj(part, target, 1 << 20)
