@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
@@ -75,6 +76,21 @@ def fold(text: str) -> str:
     return ascii_fold(text.replace("I", "ı").replace("İ", "i")).lower()
 
 
+class SiteEnvironment(Environment):
+    """Jinja with `row.title` read as the dict's key first. Jinja tries an attribute first and
+    the key only when that fails, which costs an exception; the site's views are dicts, and a
+    national inventory's pages read some thirty million of their keys. (A key named like a dict
+    method, `items` say, is the key here; the templates use no dict method.)"""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
+
+
 class Strings:
     """The site's interface strings in one language, as templates use them: `s.key`, or `s[key]`
     for a key held in a variable. Escaped once here, not on each of the hundreds of thousands of
@@ -111,13 +127,24 @@ class Site:
         self.interface = {
             lang: Strings({key: text[lang] for key, text in strings.items()}) for lang in LANGS
         }
-        self.env = Environment(
+        self.env = SiteEnvironment(
             loader=FileSystemLoader(templates),
             autoescape=True,
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
             auto_reload=False,  # compiled once per build: no file checks per page
+        )
+        # What pages say of the resources they link to, as filters (`x|label`, `x|link`): a
+        # template calls a filter directly, a function through the context (three times the
+        # cost, and a service's page has a hundred such calls).
+        self.env.filters.update(
+            label=pass_context(lambda c, iri: self.data.label(iri, c["lang"])),
+            link=pass_context(lambda c, iri: self.link(c, iri)),
+            fragment=lambda iri: iri.partition("#")[2],
+            doc=pass_context(
+                lambda c, iri, ext: f"{c['root']}{document_path(iri, self.base)}.{ext}"
+            ),
         )
         self.jsonld_writer = JsonLd(prefixes)
         self.compact = self.jsonld_writer.compact
@@ -157,6 +184,11 @@ class Site:
             self.pages[iri] = f"{rel}.html{hash_}{fragment}" if rel else None
         return self.pages[iri]
 
+    def link(self, context: Context, iri: str) -> str:
+        """The page of a minted URI, relative to the page being written; any other URI as it is."""
+        page = self.page_of(iri)
+        return f"{context['home']}{page}" if page else iri
+
     def write(self, path: str, template: str, lang: str, **context: Any) -> None:
         full = path if lang == "tr" else f"en/{path}"
         # Links are relative, so the site works from any folder or host; the 404 page is served
@@ -164,10 +196,6 @@ class Site:
         root = (
             urlsplit(self.base).path if context.pop("absolute", False) else "../" * full.count("/")
         )
-
-        def link(iri: str) -> str:
-            page = self.page_of(iri)
-            return f"{root}{'en/' if lang == 'en' else ''}{page}" if page else iri
 
         html = self.env.get_template(template).render(
             lang=lang,
@@ -180,10 +208,6 @@ class Site:
             tr_href=f"{self.base}{path}",
             en_href=f"{self.base}en/{path}",
             canonical=f"{self.base}{full}",
-            label=lambda iri: self.data.label(iri, lang),
-            link=link,
-            fragment=lambda iri: iri.partition("#")[2],
-            doc=lambda iri, ext: f"{root}{document_path(iri, self.base)}.{ext}",
             **context,
         )
         target = self.out / full
