@@ -13,7 +13,7 @@ nothing about services: everything the graph says is in mappings/ and ontology/.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -124,7 +124,6 @@ class Mapper:
         self.params = params
         self.curies: dict[str, ox.NamedNode] = {}
         self.templates: dict[tuple[str, bool], Template] = {}
-        self.iri_kinds: dict[str, tuple[str, Template]] = {}
 
     def curie(self, name: str) -> ox.NamedNode:
         node = self.curies.get(name)
@@ -143,73 +142,106 @@ class Mapper:
             t = self.templates[(text, encode)] = Template(text, self.params, encode)
         return t
 
-    def fill(self, template: str, row: Row, encode: bool) -> str | None:
-        """The template with the row's values; None when a value it needs is empty."""
-        return self.template(template, encode).fill(row)
+    def iri_maker(self, template: str) -> Callable[[Row], ox.NamedNode | None]:
+        """A function of a row: the URI the template makes of it, or None (a value it needs is
+        empty)."""
+        if template.startswith("{") and template.endswith("}") and template.count("{") == 1:
+            namespace, filler = "", self.template(template, False)  # a column holding a URL
+        elif re.match(r"^[a-z][\w-]*:", template) and not template.startswith("http"):
+            prefix, _, rest = template.partition(":")
+            self.curie(f"{prefix}:")  # an unknown prefix is an error even with no rows
+            namespace, filler = self.prefixes[prefix], self.template(rest, True)
+        else:
+            namespace, filler = self.base, self.template(template, True)
+        fill, named = filler.fill, ox.NamedNode
 
-    def iri(self, template: str, row: Row) -> ox.NamedNode | None:
-        kind = self.iri_kinds.get(template)
-        if kind is None:
-            if template.startswith("{") and template.endswith("}") and template.count("{") == 1:
-                kind = ("", self.template(template, False))  # a column holding a whole URL
-            elif re.match(r"^[a-z][\w-]*:", template) and not template.startswith("http"):
-                prefix, _, rest = template.partition(":")
-                self.curie(f"{prefix}:")  # an unknown prefix is an error even with no rows
-                kind = (self.prefixes[prefix], self.template(rest, True))
-            else:
-                kind = (self.base, self.template(template, True))
-            self.iri_kinds[template] = kind
-        namespace, filler = kind
-        filled = filler.fill(row)
-        return ox.NamedNode(namespace + filled) if filled else None
+        def make(row: Row) -> ox.NamedNode | None:
+            filled = fill(row)
+            return named(namespace + filled) if filled else None
 
-    def matches(self, spec: dict[str, Any], row: Row) -> bool:
+        return make
+
+    def condition(self, spec: dict[str, Any]) -> Callable[[Row], bool] | None:
+        """A spec's `when` as a test of a row (None: every row)."""
         when = spec.get("when")
         if not when:
-            return True
-        return all(str(row.get(k)).lower() == str(v).lower() for k, v in when.items())
+            return None
+        wanted = [(k, str(v).lower()) for k, v in when.items()]
+        return lambda row: all(str(row.get(k)).lower() == v for k, v in wanted)
 
-    def obj(self, spec: dict[str, Any], row: Row) -> ox.NamedNode | ox.Literal | None:
+    def object_maker(
+        self, spec: dict[str, Any]
+    ) -> Callable[[Row], ox.NamedNode | ox.Literal | None]:
+        """A function of a row: the object the spec makes of it, or None."""
         if "iri" in spec:
-            return self.iri(spec["iri"], row)
+            return self.iri_maker(spec["iri"])
         if "value" in spec:
             value = spec["value"]
+            constant: ox.NamedNode | ox.Literal
             if isinstance(value, str) and re.match(r"^[a-z][\w-]*:\w", value):
-                return self.curie(value)
-            return ox.Literal(str(value))
+                constant = self.curie(value)
+            else:
+                constant = ox.Literal(str(value))
+            return lambda row: constant
         if "column" in spec:
-            text = row.get(spec["column"])
-            if text is None or text == "":
-                return None
-            text = str(text).lower() if isinstance(text, bool) else str(text)
+            column = spec["column"]
+
+            def text_of(row: Row) -> str | None:
+                text = row.get(column)
+                if text is None or text == "":
+                    return None
+                return str(text).lower() if isinstance(text, bool) else str(text)
+
         elif "template" in spec:
-            text = self.fill(spec["template"], row, encode=False)
-            if text is None:
-                return None
+            text_of = self.template(spec["template"], False).fill
         else:
             raise ConfigError(f"an object needs column, template, iri or value: {spec}")
+        literal = ox.Literal
         if "datatype" in spec:
-            return ox.Literal(text, datatype=self.curie(spec["datatype"]))
+            datatype = self.curie(spec["datatype"])
+
+            def typed(row: Row) -> ox.Literal | None:
+                text = text_of(row)
+                return None if text is None else literal(text, datatype=datatype)
+
+            return typed
         if "lang" in spec:
-            return ox.Literal(text, language=spec["lang"])
-        return ox.Literal(text)
+            language = spec["lang"]
+
+            def tagged(row: Row) -> ox.Literal | None:
+                text = text_of(row)
+                return None if text is None else literal(text, language=language)
+
+            return tagged
+
+        def plain(row: Row) -> ox.Literal | None:
+            text = text_of(row)
+            return None if text is None else literal(text)
+
+        return plain
 
     def triples(self, mapping: Mapping_, rows: list[Row]) -> Iterator[ox.Triple]:
-        types = [(spec, self.curie(spec["type"])) for spec in mapping.types]
-        properties = [(self.curie(prop), spec) for prop, spec in mapping.properties]
+        # Each spec made into a function once per mapping, not interpreted for every row.
+        subject_of = self.iri_maker(mapping.subject)
+        types = [(self.condition(spec), self.curie(spec["type"])) for spec in mapping.types]
+        properties = [
+            (self.curie(prop), self.condition(spec), self.object_maker(spec))
+            for prop, spec in mapping.properties
+        ]
+        triple = ox.Triple
         for row in rows:
-            subject = self.iri(mapping.subject, row)
+            subject = subject_of(row)
             if subject is None:
                 continue
-            for spec, cls in types:
-                if self.matches(spec, row):
-                    yield ox.Triple(subject, RDF_TYPE, cls)
-            for prop, spec in properties:
-                if not self.matches(spec, row):
+            for when, cls in types:
+                if when is None or when(row):
+                    yield triple(subject, RDF_TYPE, cls)
+            for prop, when, make in properties:
+                if when is not None and not when(row):
                     continue
-                o = self.obj(spec, row)
+                o = make(row)
                 if o is not None:
-                    yield ox.Triple(subject, prop, o)
+                    yield triple(subject, prop, o)
 
 
 @dataclass
