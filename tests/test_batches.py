@@ -205,3 +205,27 @@ def test_two_builds_in_processes_with_other_hash_seeds_are_byte_identical(
     assert files == files_under(outs[1])
     _, mismatch, errors = filecmp.cmpfiles(outs[0], outs[1], sorted(files), shallow=False)
     assert not mismatch and not errors, mismatch[:10]
+
+
+def test_every_row_goes_to_its_services_batch_and_survives_packing(whole: Prepared) -> None:
+    from envanter.graph import in_batches_of_services, pack_rows, service_key, unpack_rows
+
+    shared, names, batches = in_batches_of_services(whole.tables, lambda n: batch_size(n, 2))
+    assert len(batches) == 4
+    per_service = {t.name: t for t in whole.tables if service_key(t) is not None}
+    assert sorted(names) == sorted(per_service)
+    assert sorted(shared) == sorted(t.name for t in whole.tables if t.name not in per_service)
+    ids = [[str(row["id"]) for row in batch["services"]] for batch in batches]
+    flat = [i for batch in ids for i in sorted(batch)]
+    assert flat == sorted(flat) and len(flat) == SERVICES  # in the order of the ids, once each
+    columns = {t.name: [c.name for c in t.columns] for t in whole.tables}
+    for name, table in per_service.items():
+        key = service_key(table)
+        assert key is not None
+        placed = 0
+        for batch, own in zip(batches, ids, strict=True):
+            assert all(str(row[key]) in own for row in batch[name])
+            placed += len(batch[name])
+        assert placed == len(table.rows)
+    for batch in batches:
+        assert unpack_rows(pack_rows(batch, columns)) == batch

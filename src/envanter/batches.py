@@ -18,7 +18,6 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import pickle
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,7 +29,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .catalog import GraphStats
-from .graph import GraphMaker, in_order
+from .graph import GraphMaker, in_order, unpack_rows
 from .serialize import LABELS, Documents, describe, write_dump_part
 from .site import Site
 from .sitedata import SiteData, empty_site_data, site_data, store_of
@@ -60,7 +59,7 @@ class Context:
     site: Site
     queries: Path  # queries/site/
     parts: Path  # the folder of the dumps' parts
-    batches: list[Path]  # each batch's rows (graph.rows_of), pickled
+    batches: list[Path]  # each batch's rows (graph.in_batches_of_services, pack_rows)
     shared_objects: set[object] = field(default_factory=set)  # what shared triples point at
 
     def part(self, index: int) -> Path:
@@ -98,7 +97,7 @@ def run_batch(index: int) -> BatchResult:
         seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
 
     with stage("graph"):
-        rows = pickle.loads(context.batches[index].read_bytes())
+        rows = unpack_rows(context.batches[index].read_bytes())
         context.batches[index].unlink()
         made = list(context.maker.batch(rows))
         del rows

@@ -48,9 +48,9 @@ from .graph import (
     RdfGraph,
     Rows,
     build_graph,
+    in_batches_of_services,
     in_order,
-    rows_of,
-    split_tables,
+    pack_rows,
 )
 from .linking import Linked, Pins, check_links, link, load_pins, load_reference
 from .ontodoc import write_ontology_docs
@@ -311,21 +311,23 @@ def pack(t: Tables, folder: Path, workers: int) -> tuple[Rows, list[str], int, l
     """Each batch's rows in a file of its own, and the summary of the records that the build's
     result needs: (the shared tables' rows, the names of the per-service tables, the number of
     services, the batches' files, the summary's file)."""
-    shared_rows, by_service = split_tables(t.tables)
-    ids = sorted(by_service.get("services", {}))
-    size = batch_size(len(ids), workers)
+    shared_rows, service_tables, rows = in_batches_of_services(
+        t.tables, lambda services: batch_size(services, workers)
+    )
     packed = folder / ".parts"
     packed.mkdir(exist_ok=True)
     batches = []
-    for k in range(0, len(ids), size):
-        path = packed / f"rows-{k // size + 1:06d}.pickle"
-        path.write_bytes(pickle.dumps(rows_of(by_service, ids[k : k + size]), protocol=5))
+    columns = {table.name: [c.name for c in table.columns] for table in t.tables}
+    for k, batch in enumerate(rows, start=1):
+        path = packed / f"rows-{k:06d}.pickle"
+        path.write_bytes(pack_rows(batch, columns))
         batches.append(path)
     # The records themselves stay here: the build's result needs only this of them.
     records = packed / "records.pickle"
     summary = (len(t.services), t.linked.slugs, t.pins, applied_corrections(t.services))
     records.write_bytes(pickle.dumps(summary, protocol=5))
-    return shared_rows, list(by_service), len(ids), batches, records
+    services = sum(len(batch.get("services", ())) for batch in rows)
+    return shared_rows, service_tables, services, batches, records
 
 
 def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
@@ -380,6 +382,10 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
         stats = GraphStats(base + "id/")
         batch_seconds: dict[str, float] = {}
         iris: list[str] = []
+        # The labels of the services that what they share points at (the dataset's hasPart),
+        # learnt once the batches are done: the workers, forked from this process, need none of
+        # them, and looking them up would copy them into every worker.
+        labels: list[bytes] = []
         progress(
             f"mapping, validating and writing {r.services} services in {len(r.batches)} "
             + ("batch" if len(r.batches) == 1 else "batches")
@@ -393,7 +399,7 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
                     dumps.append(context.part(result.index + 1))
                 findings.update(result.findings)
                 spill += parse_ntriples(result.spill)
-                documents.learn(parse_ntriples(result.labels))
+                labels.append(result.labels)
                 views += result.views
                 merge_site_data(site_data, result.site)
                 stats.merge(result.stats)
@@ -407,6 +413,8 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
                 gc.freeze()
                 if len(r.batches) > 1:
                     progress(f"services: {len(iris)} of {r.services}")
+        for found in labels:
+            documents.learn(parse_ntriples(found))
         services, slugs, pins, corrections = pickle.loads(r.records.read_bytes())
         r.records.unlink()
         with stage("validate"):
