@@ -9,10 +9,11 @@ For each size N (services):
    written as CSV beside its .meta.yaml, with an English reference; built without corrections)
    built --runs times. The input is written by a separate process first, not timed. The child
    reports the stage times the pipeline records (`BuildResult.stages`), services, triples and
-   files. Memory: every 0.1 s the parent sums Pss (/proc/PID/smaps_rollup; VmRSS where that is
-   missing) over the child's whole process tree (the build forks workers): the peak of that sum
-   is "peak memory"; the child's own rusage (os.wait4) gives the largest single process's RSS.
-   (Sampling costs the parent about 1-2% of one core.)
+   files. Memory: every second the parent sums Pss (/proc/PID/smaps_rollup; VmRSS where that
+   is missing) over the child's whole process tree (the build forks workers): the peak of that
+   sum is "peak memory"; the child's own rusage (os.wait4) gives the largest single process's
+   RSS. (Reading smaps_rollup walks the process's page tables, some 20 ms for a process of 2 GB:
+   sampled ten times a second, it took most of a core from a national build's two workers.)
 
 2. Bare tools on the same N, each in a fresh process, timed inside it around the work only
    (imports and input preparation excluded; the process's wall time and peak memory are
@@ -69,7 +70,7 @@ MORPH_VENV = BENCH / ".venv-morph"
 MORPH_REQUIREMENTS = BENCH / "requirements-morph.txt"
 SEED_SERVICES = 54  # as bench/common.py (not imported here: it needs envanter)
 RESULT = "BENCH-RESULT "  # the prefix of a child's one result line on stdout
-SAMPLE_S = 0.1
+SAMPLE_S = 1.0
 HEARTBEAT_S = 30.0
 BARE = ("morph-kgc", "pySHACL", "pyoxigraph", "Jinja2")
 STARTED = time.perf_counter()
@@ -424,7 +425,7 @@ def child_jinja(n: int, workdir: Path) -> None:
     site.env = recorder  # type: ignore[assignment]
 
     # Site shares resource pages out among forked processes; the recorder must see them all.
-    def sequential(jobs: list[Any], work: Callable[[Any], None]) -> None:
+    def sequential(jobs: list[Any], work: Callable[[Any], None], cost: Any = None) -> None:
         for job in jobs:
             work(job)
 

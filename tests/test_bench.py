@@ -87,3 +87,24 @@ def test_bench_run_builds_the_seed_in_a_fresh_process(
     assert e2e["wall_s"] > sum(e2e["stages"].values())  # the whole process, start to exit
     assert e2e["peak_pss_mib"] > 0
     assert "End to end" in done.stdout and "records" in done.stdout
+
+
+def test_the_bare_jinja_stage_renders_the_builds_pages(tmp_path: Path) -> None:
+    """The bench's Jinja2 figure renders the build's own pages (same templates, same contexts)
+    and nothing else: its pages are the build's, to the byte."""
+    script = str(ROOT / "bench" / "run.py")
+    common = ["--workdir", str(tmp_path), "--size", "54"]
+    for child in ("build", "jinja"):
+        done = subprocess.run(
+            [sys.executable, script, "--child", child, *common],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.rsplit("\n", 2)[-2].split(" ", 1)[1])
+    built, bare = tmp_path / "dist-54", tmp_path / "bare-54" / "jinja"
+    pages = sorted(p.relative_to(bare) for p in bare.rglob("*.html"))
+    assert result["pages"] == len(pages) > 700
+    assert all((bare / p).read_bytes() == (built / p).read_bytes() for p in pages)

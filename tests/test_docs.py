@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from click.testing import CliRunner
 
 from envanter.cli import main
@@ -55,3 +57,28 @@ def test_every_shape_rule_is_documented() -> None:
     assert len(ids) == 25
     for rule in ids:
         assert f"| `{rule}` |" in text, rule
+
+
+def test_the_site_doc_lists_the_filters_templates_have(tmp_path: Path) -> None:
+    import re
+
+    from jinja2.defaults import DEFAULT_FILTERS
+
+    from envanter.site import Site
+    from envanter.sitedata import empty_site_data
+    from envanter.validate import Report
+
+    site = Site(
+        empty_site_data("https://envanter.example/"),
+        {},
+        Report(),
+        ROOT / "site",
+        tmp_path,
+        [],
+        [],
+        "https://creativecommons.org/licenses/by/4.0/",
+    )
+    ours = set(site.env.filters) - set(DEFAULT_FILTERS)
+    text = (ROOT / "docs" / "site.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"\| `iri\\\|(\w+)", text))
+    assert documented == ours
