@@ -141,6 +141,7 @@ class Site:
         self.env.filters.update(
             label=pass_context(lambda c, iri: self.data.label(iri, c["lang"])),
             link=pass_context(lambda c, iri: self.link(c, iri)),
+            link_items=pass_context(lambda c, iris: self.link_items(c, iris)),
             fragment=lambda iri: iri.partition("#")[2],
             doc=pass_context(
                 lambda c, iri, ext: f"{c['root']}{document_path(iri, self.base)}.{ext}"
@@ -160,6 +161,7 @@ class Site:
         each batch's services with the batch's data, then the rest with what it kept)."""
         self.data = data
         self.sort_keys: dict[str, tuple[tuple[str, str], str]] = {}
+        self.items: dict[tuple[str, str], str] = {}  # (IRI, home) → its link_items line
         self.findings: dict[str, list[Finding]] = defaultdict(list)
         for f in findings:
             self.findings[f.focus].append(f)
@@ -188,6 +190,24 @@ class Site:
         """The page of a minted URI, relative to the page being written; any other URI as it is."""
         page = self.page_of(iri)
         return f"{context['home']}{page}" if page else iri
+
+    def link_items(self, context: Context, iris: Iterable[str]) -> Markup:
+        """`<li><a href="{page}">{label}</a></li>` a resource, a line each, for `entity_list`.
+        Written here rather than in a template loop, and each item remembered for the pages at
+        the same depth in the same language: an entity used by every service of a national
+        inventory lists 100,000 of them, and each service is listed on some twenty pages."""
+        home, lang, items = context["home"], context["lang"], self.items
+        out = []
+        for iri in iris:
+            item = items.get((iri, home))
+            if item is None:
+                page = self.page_of(iri)
+                href = escape(f"{home}{page}" if page else iri)
+                item = f'<li><a href="{href}">{escape(self.data.label(iri, lang))}</a></li>\n'
+                if len(items) < 1_000_000:
+                    items[(iri, home)] = item
+            out.append(item)
+        return Markup("".join(out))
 
     def write(self, path: str, template: str, lang: str, **context: Any) -> None:
         full = path if lang == "tr" else f"en/{path}"
