@@ -446,6 +446,8 @@ def child_jinja(n: int, workdir: Path) -> None:
     gc.freeze()
     start = time.perf_counter()
     for template, context, target in pages:
+        # (The site's filters read the page being written, as Site.write sets it.)
+        site.page = site_module.Page(context["lang"], context["root"], context["home"])
         html = template.render(**context)
         if target.parent not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,7 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
-from jinja2.runtime import Context
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
@@ -91,6 +91,16 @@ class SiteEnvironment(Environment):
         return super().getattr(obj, attribute)
 
 
+@dataclass(frozen=True, slots=True)
+class Page:
+    """The page being written: its language, the way to the site's root and to its language's
+    home page (`../../`, `../../en/`)."""
+
+    lang: str
+    root: str
+    home: str
+
+
 class Strings:
     """The site's interface strings in one language, as templates use them: `s.key`, or `s[key]`
     for a key held in a variable. Escaped once here, not on each of the hundreds of thousands of
@@ -137,15 +147,17 @@ class Site:
         )
         # What pages say of the resources they link to, as filters (`x|label`, `x|link`): a
         # template calls a filter directly, a function through the context (three times the
-        # cost, and a service's page has a hundred such calls).
+        # cost, and a service's page has a hundred such calls). They read the page being
+        # written from `self.page` (pages are written one at a time in a process).
+        self.page = Page("tr", "", "")
         self.env.filters.update(
-            label=pass_context(lambda c, iri: self.data.label(iri, c["lang"])),
-            link=pass_context(lambda c, iri: self.link(c, iri)),
-            link_items=pass_context(lambda c, iris: self.link_items(c, iris)),
+            label=lambda iri: self.data.label(iri, self.page.lang),
+            link=self.link,
+            link_items=self.link_items,
             fragment=lambda iri: iri.partition("#")[2],
-            doc=pass_context(
-                lambda c, iri, ext: f"{c['root']}{document_path(iri, self.base)}.{ext}"
-            ),
+            # (Jinja's join escapes each item; the result of this one is escaped once.)
+            words=lambda iris: " ".join(iris),
+            doc=lambda iri, ext: f"{self.page.root}{document_path(iri, self.base)}.{ext}",
         )
         self.jsonld_writer = JsonLd(prefixes)
         self.compact = self.jsonld_writer.compact
@@ -162,6 +174,7 @@ class Site:
         self.data = data
         self.sort_keys: dict[str, tuple[tuple[str, str], str]] = {}
         self.items: dict[tuple[str, str], str] = {}  # (IRI, home) → its link_items line
+        self.ranks: dict[str, int] | None = None  # see rank()
         self.findings: dict[str, list[Finding]] = defaultdict(list)
         for f in findings:
             self.findings[f.focus].append(f)
@@ -186,17 +199,17 @@ class Site:
             self.pages[iri] = f"{rel}.html{hash_}{fragment}" if rel else None
         return self.pages[iri]
 
-    def link(self, context: Context, iri: str) -> str:
+    def link(self, iri: str) -> str:
         """The page of a minted URI, relative to the page being written; any other URI as it is."""
         page = self.page_of(iri)
-        return f"{context['home']}{page}" if page else iri
+        return f"{self.page.home}{page}" if page else iri
 
-    def link_items(self, context: Context, iris: Iterable[str]) -> Markup:
+    def link_items(self, iris: Iterable[str]) -> Markup:
         """`<li><a href="{page}">{label}</a></li>` a resource, a line each, for `entity_list`.
         Written here rather than in a template loop, and each item remembered for the pages at
         the same depth in the same language: an entity used by every service of a national
         inventory lists 100,000 of them, and each service is listed on some twenty pages."""
-        home, lang, items = context["home"], context["lang"], self.items
+        home, lang, items = self.page.home, self.page.lang, self.items
         out = []
         for iri in iris:
             item = items.get((iri, home))
@@ -217,11 +230,12 @@ class Site:
             urlsplit(self.base).path if context.pop("absolute", False) else "../" * full.count("/")
         )
 
+        self.page = Page(lang, root, f"{root}{'en/' if lang == 'en' else ''}")
         html = self.env.get_template(template).render(
             lang=lang,
             s=self.interface[lang],
             root=root,
-            home=f"{root}{'en/' if lang == 'en' else ''}",
+            home=self.page.home,
             path=path,
             other_lang="en" if lang == "tr" else "tr",
             other_href=f"{root}{'en/' if lang == 'tr' else ''}{path}",
@@ -298,6 +312,7 @@ class Site:
                 pages.append(page)
         for lang in LANGS:
             jobs.append((1 + len(services), partial(self.front_pages, services, triples, lang)))
+        self.rank_users()  # (here, once, not in each process)
         before = len(self.written)
         if parallel:
             in_processes(jobs, lambda job: job[1](), cost=lambda job: job[0])
@@ -500,7 +515,7 @@ class Site:
             kind = "concept"
         else:
             kind = "resource"
-        used_by = sorted(self.data.used_by.get(iri, set()), key=self.sort_key)
+        used_by = sorted(self.data.used_by.get(iri, set()), key=self.rank_users().__getitem__)
         articles = sorted(self.inverse["part_of"].get(iri, ()))
         children = sorted(self.inverse["parent"].get(iri, ()))
         concepts = sorted(self.inverse["scheme"].get(iri, ()))
@@ -529,6 +544,15 @@ class Site:
             "props": props,
             "findings": self.findings.get(iri, []),
         }
+
+    def rank_users(self) -> dict[str, int]:
+        """Everything that uses an entity, ranked once in sort_key's order: an entity used by
+        every service of a national inventory lists 100,000 services, on its page in each
+        language."""
+        if self.ranks is None:
+            users = set().union(*self.data.used_by.values())
+            self.ranks = {u: k for k, u in enumerate(sorted(users, key=self.sort_key))}
+        return self.ranks
 
     def sort_key(self, iri: str) -> tuple[tuple[str, str], str]:
         """A resource's place in a list: by its Turkish label, then its URI (a set's order
