@@ -76,13 +76,11 @@ def channels_in(item: str) -> list[Channel]:
     def free(start: int, end: int) -> bool:
         return all(end <= a or start >= b for a, b in taken)
 
-    for m in re.finditer(r"(0\s*\d{3}\s*\d{3}\s*\d{2}\s*\d{2})\s+numaralı\s+WhatsApp[^,]*", item):
+    for m in WHATSAPP_LINE.finditer(item):
         add(m.start(), m.end(), Channel(WHATSAPP, "WhatsApp İletişim Hattı", digits(m.group(1))))
-    for m in re.finditer(r"(\d{3,5})\s+numaralı\s+SMS\s+hattı", item):
+    for m in SMS_LINE.finditer(item):
         add(m.start(), m.end(), Channel(SMS, "SMS hattı", m.group(1)))
-    for m in re.finditer(
-        r"(?:ALO|Alo)\s+(1[58]3)(?:\s+Çözüm Merkezi)?|\b(153) Çözüm Merkezi", item
-    ):
+    for m in SOLUTION_CENTRE.finditer(item):
         if free(m.start(), m.end()):
             number = m.group(1) or m.group(2)
             add(m.start(), m.end(), Channel(PHONE, m.group(0).strip(), number))
@@ -110,7 +108,7 @@ def channels_in(item: str) -> list[Channel]:
         add(lowered.index("internet sitesi"), len(item), Channel(WEB, label))
     if (
         not numbers
-        and re.search(r"[Tt]elefon|[Hh]attı|irtibat numara", item)
+        and PHONE_WORDS.search(item)
         and not any(c.kind in (PHONE, WHATSAPP, SMS) for _, c in found)
     ):
         add(0, 0, Channel(PHONE, _clean(item)))
@@ -119,13 +117,18 @@ def channels_in(item: str) -> list[Channel]:
     return [c for _, c in sorted(found, key=lambda pc: pc[0])]
 
 
+WHATSAPP_LINE = re.compile(r"(0\s*\d{3}\s*\d{3}\s*\d{2}\s*\d{2})\s+numaralı\s+WhatsApp[^,]*")
+SMS_LINE = re.compile(r"(\d{3,5})\s+numaralı\s+SMS\s+hattı")
+SOLUTION_CENTRE = re.compile(r"(?:ALO|Alo)\s+(1[58]3)(?:\s+Çözüm Merkezi)?|\b(153) Çözüm Merkezi")
+PHONE_WORDS = re.compile(r"[Tt]elefon|[Hh]attı|irtibat numara")
+NOT_FACE_WORDS = re.compile(r"[Oo]nline|internet|Telefon|Hattı")
 FACE_WORDS = re.compile(
     r"[Yy]üz yüze|[Mm]erkez|[Bb]üro|[Nn]okta|Birimi\b|[Mm]ola|Hizmetleri aracılığıyla|Online"
 )
 
 
 def _face_to_face(item: str) -> list[str]:
-    if not FACE_WORDS.search(item) or re.search(r"[Oo]nline|internet|Telefon|Hattı", item):
+    if not FACE_WORDS.search(item) or NOT_FACE_WORDS.search(item):
         return []
     if m := re.search(r"ise (.+?) aracılığıyla", item):  # "… ise Mobil Çözüm Noktası, Yerinde …"
         return [p.strip() for p in re.split(r",\s*", m.group(1))]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 NONE_MARKERS = frozenset({"_", "-", "(-)", "—", "–"})
 
@@ -167,13 +168,19 @@ ITEM_MARK = r"(?:(?<=\s)|^)({n})\s*(?:[.)]|-+|\s-)\s*(?=\S)"
 BULLETS = re.compile(r"(?:^|\s)[•*]\s*")
 
 
+@cache
+def item_mark(n: int) -> re.Pattern[str]:
+    """The mark of item n of a numbered list, compiled once."""
+    return re.compile(ITEM_MARK.format(n=n))
+
+
 def split_numbered(text: str) -> list[str] | None:
     """Split '1. a 2. b 3-c' into ['a', 'b', 'c'] following the numbers 1, 2, 3 …; None if unnumbered.
 
     Only the next number in sequence starts an item, so '5216 … Madde 11-21-22' or '%100' inside
     an item never splits it.
     """
-    first = re.match(ITEM_MARK.format(n="1"), text.strip())
+    first = item_mark(1).match(text.strip())
     if not first:
         return None
     s = text.strip()
@@ -181,7 +188,7 @@ def split_numbered(text: str) -> list[str] | None:
     start = first.end()
     n = 2
     while True:
-        m = re.compile(ITEM_MARK.format(n=n)).search(s, start)
+        m = item_mark(n).search(s, start)
         if not m:
             items.append(s[start:].strip())
             return items
@@ -283,6 +290,11 @@ def _documents_in_sentences(s: str) -> list[Document]:
 
 
 QUALIFIERS = {"zorunlu": "zorunlu", "varsa": "varsa"}
+OR_NEXT = re.compile(r"\s+ya da$")
+QUALIFIER_BEFORE = re.compile(r"^\((varsa|zorunlu)\)\s*", re.IGNORECASE)
+QUALIFIER_AFTER = re.compile(r"\s*\((varsa|zorunlu)\)$", re.IGNORECASE)
+IF_ANY = re.compile(r"^Varsa\s+")
+CONDITION = re.compile(r"\s*\(([^()]*(?:İçin|için|Edilirse|edilirse))\)$")
 
 
 def parse_document(item: str) -> Document:
@@ -291,19 +303,19 @@ def parse_document(item: str) -> Document:
     qualifier = None
     condition = None
     alternative = False
-    if re.search(r"\s+ya da$", name):
+    if OR_NEXT.search(name):
         alternative = True
-        name = re.sub(r"\s+ya da$", "", name).rstrip(",")
-    if m := re.match(r"^\((varsa|zorunlu)\)\s*", name, re.IGNORECASE):
+        name = OR_NEXT.sub("", name).rstrip(",")
+    if m := QUALIFIER_BEFORE.match(name):
         qualifier = QUALIFIERS[m.group(1).casefold()]
         name = name[m.end() :]
-    if m := re.search(r"\s*\((varsa|zorunlu)\)$", name, re.IGNORECASE):
+    if m := QUALIFIER_AFTER.search(name):
         qualifier = QUALIFIERS[m.group(1).casefold()]
         name = name[: m.start()]
-    if m := re.match(r"^Varsa\s+", name):
+    if m := IF_ANY.match(name):
         qualifier = "varsa"
         name = name[m.end() :]
-    if m := re.search(r"\s*\(([^()]*(?:İçin|için|Edilirse|edilirse))\)$", name):
+    if m := CONDITION.search(name):
         condition = m.group(1)
         name = name[: m.start()]
     name = name.rstrip(" .,")
@@ -324,6 +336,14 @@ class LegalReference:
 
 
 LAW_NUMBER = re.compile(r"(\d{4})\s+[Ss]ayılı\s+")
+# (Compiled once: the legal-basis cell of every service of a national inventory goes through them.)
+ITEM_NUMBER = re.compile(r"^(?:\d{1,2}\s*[-.)]+\s*)?[-–\s]*")
+TWO_LAWS = re.compile(r"\s+ve\s+(?=\d{4}\s+[Ss]ayılı)")
+ARTICLE_OF = re.compile(r"'nun\s+(\d+)\.\s*[Mm]addesi$")
+ARTICLES = re.compile(r"\s+[Mm]adde\s+([\d\-–, ]+)$")
+ARTICLE_SEPARATOR = re.compile(r"[-–, ]+")
+CLAUSE = re.compile(r"\s+(\d+)\.\s*[Mm]adde\s+([a-zçğıöşü])\s+bendi$")
+SCOPE = re.compile(r"\s+(kapsamında .*)$")
 
 
 def parse_legal_basis(text: str | None) -> list[LegalReference]:
@@ -334,9 +354,9 @@ def parse_legal_basis(text: str | None) -> list[LegalReference]:
     items = split_numbered(text) or [text.strip()]
     refs: list[LegalReference] = []
     for item in items:
-        item = re.sub(r"^(?:\d{1,2}\s*[-.)]+\s*)?[-–\s]*", "", item)
+        item = ITEM_NUMBER.sub("", item)
         # "5216 sayılı … Kanunu ve 6698 sayılı … kanunu kapsamında …": two laws in one item.
-        parts = re.split(r"\s+ve\s+(?=\d{4}\s+[Ss]ayılı)", item)
+        parts = TWO_LAWS.split(item)
         refs.extend(parse_legal_reference(p) for p in parts)
     return refs
 
@@ -353,23 +373,23 @@ def parse_legal_reference(item: str) -> LegalReference:
     note = None
     # "Kanunu'nun 233. Maddesi", "Kanun Madde 11-21-22", "Kanunu Madde 348", "Kanunu 7. madde v bendi"
     title = rest
-    if m := re.search(r"'nun\s+(\d+)\.\s*[Mm]addesi$", rest):
+    if m := ARTICLE_OF.search(rest):
         articles = [m.group(1)]
         title = rest[: m.start()]
-    elif m := re.search(r"\s+[Mm]adde\s+([\d\-–, ]+)$", rest):
-        articles = [a for a in re.split(r"[-–, ]+", m.group(1)) if a]
+    elif m := ARTICLES.search(rest):
+        articles = [a for a in ARTICLE_SEPARATOR.split(m.group(1)) if a]
         title = rest[: m.start()]
-    elif m := re.search(r"\s+(\d+)\.\s*[Mm]adde\s+([a-zçğıöşü])\s+bendi$", rest):
+    elif m := CLAUSE.search(rest):
         articles = [f"{m.group(1)}/{m.group(2)}"]
         title = rest[: m.start()]
-    if m := re.search(r"\s+(kapsamında .*)$", title):
+    if m := SCOPE.search(title):
         note = m.group(1)
         title = title[: m.start()]
     kind = "diger"
     folded = title.casefold()
-    if re.search(r"kanun", folded):
+    if "kanun" in folded:
         kind = "kanun"
-    if re.search(r"yönetmeli", folded):
+    if "yönetmeli" in folded:
         kind = "yonetmelik"
     return LegalReference(s, number, kind, title.strip(), tuple(articles), note)
 
