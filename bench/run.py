@@ -727,7 +727,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--workdir",
         type=Path,
-        help="keep inputs, builds and outputs in DIR (default: a temporary folder, removed)",
+        help="keep inputs, builds and outputs in DIR: gigabytes of small files, so a fast local "
+        "disk (default: a temporary folder under TMPDIR, removed)",
     )
     # A child: one measured step in a fresh process (see the child_* functions).
     parser.add_argument("--child", help=argparse.SUPPRESS)
