@@ -418,8 +418,10 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
         services, slugs, pins, corrections = pickle.loads(r.records.read_bytes())
         r.records.unlink()
         # The end, like reading and mapping, makes many objects and little cyclic garbage (the
-        # report's triples, the shared documents …): the collector stays out of it.
-        with no_cyclic_gc(), stage("validate"):
+        # report's triples, the shared documents, the site's last pages …): the collector stays
+        # out of it to the end of the build.
+        cleanup.enter_context(no_cyclic_gc())
+        with stage("validate"):
             shared = in_order(chain(shared, spill))
             findings.update(validate_shared(shared, split))
             report = Report(sorted(findings, key=finding_order))
@@ -428,11 +430,11 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
             raise ValidationFailed(report, "the graph", options.strict)
         stats.add(shared)
         files = list(r.table_files)
-        with no_cyclic_gc(), stage("dumps"):
+        with stage("dumps"):
             files += write_shared_dumps(dumps, maker.prefixes, shared, context)
             files.append(write_context(maker.prefixes, folder))
         progress(f"wrote the dumps (Turtle, N-Triples, JSON-LD): {stats.triples} triples")
-        with no_cyclic_gc(), stage("documents"):
+        with stage("documents"):
             descriptions = describe(shared)
             jobs = documents.jobs(descriptions)
             in_processes(jobs, documents.write)
@@ -444,7 +446,7 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
             ]
             written_documents = service_documents + documents.paths(jobs)
         progress(f"wrote {len(written_documents)} per-resource documents")
-        with no_cyclic_gc(), stage("ontology and report"):
+        with stage("ontology and report"):
             files += write_ontology_docs(options.ontology, base, options.site, folder / "def")
             files += write_web_configs(folder, base)
             files += write_report(report, shapes, base, options.site, folder / "validation")
@@ -463,7 +465,7 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
             reference_year=year,
             sparql_endpoint=options.sparql_endpoint,
         )
-        with no_cyclic_gc(), stage("site"):  # (a tenth of the pages' time at 100,000 services)
+        with stage("site"):
             merge_site_data(site_data, load_site_data(shared, base, options.queries / "site"))
             site.downloads = download_rows(files_listed, folder)
             site.use(site_data, report.findings)
