@@ -727,6 +727,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--workdir",
         type=Path,
+        metavar="DIR",
         help="keep inputs, builds and outputs in DIR: gigabytes of small files, so a fast local "
         "disk (default: a temporary folder under TMPDIR, removed)",
     )
