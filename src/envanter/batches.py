@@ -86,6 +86,20 @@ _STOP: Any = None  # a shared flag: a batch had a violation, write no more
 
 def run_batch(index: int) -> BatchResult:
     """Map, validate and write one batch (in a worker process, or in the build's own)."""
+    # A batch makes a few hundred thousand objects that live until it ends, and little cyclic
+    # garbage: the cyclic collector would traverse them again and again while they are made
+    # (measured: a twentieth of a batch). It is off for the batch, and run once after it.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return mapped_batch(index)
+    finally:
+        gc.collect()
+        if collecting:
+            gc.enable()
+
+
+def mapped_batch(index: int) -> BatchResult:
     context = _CONTEXT
     assert context is not None, "run_batch runs under in_batches"
     seconds: dict[str, float] = {}
