@@ -41,6 +41,10 @@ For each size N (services):
    end-to-end / bare sum) and the growth of each figure per service between consecutive sizes;
    all figures, with the machine and package versions, go to --json FILE.
 
+Nothing is deleted until everything is measured (see `set_aside`): a run's output that must
+make room for the next is moved aside, and removed at the end with the work folder (when it is
+a temporary one). A run up to 100,000 services keeps some 30 GB there until then.
+
     python bench/run.py --sizes 54,1000,10000,100000 --json FILE [--workdir DIR] [--no-bare]
 """
 
@@ -515,13 +519,27 @@ def run_child(args: argparse.Namespace) -> None:
 # --- the parent ------------------------------------------------------------------------------
 
 
-def end_to_end(n: int, workdir: Path, runs: int) -> Row:
+def set_aside(folder: Path, trash: list[Path]) -> None:
+    """Move a folder out of the way, to be deleted once everything is measured.
+
+    Nothing is deleted while the benchmark runs: on ext4 without a journal (as on the machine
+    measured), creating a file skips every inode deleted in the last minute or more, so for
+    minutes after thousands of files are deleted each new file takes up to ten times longer.
+    (Deleting the seed's output before each of its runs made each run slower than the last.)
+    """
+    if folder.exists():
+        aside = folder.with_name(f".{folder.name}.{time.time_ns()}")
+        folder.rename(aside)
+        trash.append(aside)
+
+
+def end_to_end(n: int, workdir: Path, runs: int, trash: list[Path]) -> Row:
     """The build of size n, `runs` times; the median run's figures, with every run's wall."""
     measured = []
     for k in range(1, runs + 1):
         # A fresh output folder: the build would otherwise rename the old one and delete it in
         # a detached `rm` process, running alongside this run.
-        shutil.rmtree(workdir / f"dist-{n}", ignore_errors=True)
+        set_aside(workdir / f"dist-{n}", trash)
         log(f"[{n}] end to end, run {k}/{runs}")
         row = run_measured(child_argv("build", n, workdir), f"build {n}")
         log(
@@ -729,7 +747,7 @@ def parse_args() -> argparse.Namespace:
         type=Path,
         metavar="DIR",
         help="keep inputs, builds and outputs in DIR: gigabytes of small files, so a fast local "
-        "disk (default: a temporary folder under TMPDIR, removed)",
+        "disk (default: a temporary folder under TMPDIR, removed at the end)",
     )
     # A child: one measured step in a fresh process (see the child_* functions).
     parser.add_argument("--child", help=argparse.SUPPRESS)
@@ -766,16 +784,18 @@ def main() -> None:
         "growth": [],
     }
     results: list[Row] = report["sizes"]
+    trash: list[Path] = []  # what is deleted at the end (see set_aside)
     try:
         for n in sizes:
-            results.append(measure_size(n, workdir, args, morph if bare_wanted(n) else None))
+            measured = measure_size(n, workdir, args, morph if bare_wanted(n) else None, trash)
+            results.append(measured)
             report["growth"] = growth(results)
             if args.json:  # after every size: a long run stopped half-way keeps what it did
                 args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-            if not args.workdir:  # free the disk for the next size
-                for name in (f"dist-{n}", f"bare-{n}", f"input-{n}"):
-                    shutil.rmtree(workdir / name, ignore_errors=True)
     finally:
+        log("removing what the runs set aside" + ("" if args.workdir else " and the work folder"))
+        for folder in trash:
+            shutil.rmtree(folder, ignore_errors=True)
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
     print(table(results, report["growth"]))
@@ -794,14 +814,16 @@ def main() -> None:
         log(f"wrote {args.json}")
 
 
-def measure_size(n: int, workdir: Path, args: argparse.Namespace, morph: str | None) -> Row:
+def measure_size(
+    n: int, workdir: Path, args: argparse.Namespace, morph: str | None, trash: list[Path]
+) -> Row:
     """Everything for size n: input, end to end, and (given morph-kgc's python) bare tools."""
     size: Row = {"size": n, "seed": n == SEED_SERVICES}
     if n != SEED_SERVICES:
         log(f"[{n}] writing the synthetic input (not timed)")
         run_plain(child_argv("input", n, workdir), "writing the synthetic input")
     runs = args.seed_runs if n == SEED_SERVICES else args.runs
-    size["e2e"] = end_to_end(n, workdir, runs)
+    size["e2e"] = end_to_end(n, workdir, runs, trash)
     if morph is None or "error" in size["e2e"]:
         return size
     size["bare"] = bare(n, workdir, morph, args.morph_processes)
