@@ -56,10 +56,10 @@ def test_performance_doc_shows_every_stage(seed_build: BuildResult) -> None:
     assert not missing, f"docs/performance.md has no row for {missing}"
 
 
-def test_bench_run_builds_the_seed_in_a_fresh_process(
+def test_bench_run_builds_the_seed_in_a_fresh_process_and_deletes_at_the_end(
     tmp_path: Path, seed_build: BuildResult
 ) -> None:
-    out = tmp_path / "run.json"
+    out, work = tmp_path / "run.json", tmp_path / "work"
     done = subprocess.run(
         [
             sys.executable,
@@ -67,8 +67,10 @@ def test_bench_run_builds_the_seed_in_a_fresh_process(
             "--sizes",
             "54",
             "--seed-runs",
-            "1",
+            "2",
             "--no-bare",
+            "--workdir",
+            str(work),
             "--json",
             str(out),
         ],
@@ -87,6 +89,10 @@ def test_bench_run_builds_the_seed_in_a_fresh_process(
     assert e2e["wall_s"] > sum(e2e["stages"].values())  # the whole process, start to exit
     assert e2e["peak_pss_mib"] > 0
     assert "End to end" in done.stdout and "records" in done.stdout
+    # The first run's output was set aside for the second, and deleted only at the end.
+    assert e2e["runs"] == 2 and len(e2e["walls_s"]) == 2
+    assert sorted(p.name for p in work.iterdir()) == ["dist-54"]
+    assert "removing what the runs set aside" in done.stderr
 
 
 def test_the_bare_jinja_stage_renders_the_builds_pages(tmp_path: Path) -> None:
