@@ -30,6 +30,7 @@ import pyoxigraph as ox
 
 from .catalog import GraphStats
 from .graph import GraphMaker, in_order, unpack_rows
+from .parallel import no_cyclic_gc
 from .serialize import LABELS, Documents, describe, write_dump_part
 from .site import Site
 from .sitedata import SiteData, empty_site_data, site_data, store_of
@@ -89,14 +90,8 @@ def run_batch(index: int) -> BatchResult:
     # A batch makes a few hundred thousand objects that live until it ends, and little cyclic
     # garbage: the cyclic collector would traverse them again and again while they are made
     # (measured: a twentieth of a batch). It is off for the batch, and run once after it.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with no_cyclic_gc(after=gc.collect):
         return mapped_batch(index)
-    finally:
-        gc.collect()
-        if collecting:
-            gc.enable()
 
 
 def mapped_batch(index: int) -> BatchResult:

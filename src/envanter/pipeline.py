@@ -54,7 +54,7 @@ from .graph import (
 )
 from .linking import Linked, Pins, check_links, link, load_pins, load_reference
 from .ontodoc import write_ontology_docs
-from .parallel import available_cores, in_child, in_processes
+from .parallel import available_cores, in_child, in_processes, no_cyclic_gc
 from .records import AppliedCorrection, Service, build_records, load_corrections
 from .serialize import (
     Documents,
@@ -170,23 +170,6 @@ class Prepared(Tables):
     """The tables and the whole graph (for an inventory that fits in memory: tests, benchmarks)."""
 
     graph: RdfGraph = field(default_factory=lambda: RdfGraph([], {}))
-
-
-@contextmanager
-def no_cyclic_gc() -> Iterator[None]:
-    """Reading and mapping make millions of long-lived objects and almost no cyclic garbage, yet
-    the cyclic collector would traverse them again and again (measured: more than half of the
-    graph stage at 100,000 services). It is off while they are made, and what was made is then
-    frozen out of its sight (build() gives it back): never scanned again, nor its pages copied
-    into the forked workers by the collector touching them."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
 
 
 def prepare_tables(
