@@ -71,6 +71,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     args = parser.parse_args()
     records = synthetic(args.n, args.seed)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     (write_xlsx if args.out.suffix == ".xlsx" else write_csv)(records, args.out)
     args.out.with_name(args.out.stem + ".meta.yaml").write_text(
         "title: Synthetic inventory\npublisher: İstanbul Büyükşehir Belediyesi\n"

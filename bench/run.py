@@ -37,7 +37,11 @@ For each size N (services):
 
    At N = 54 a sanity check compares morph-kgc's triples with what our mappings make.
 
-3. A table per size (stage seconds, wall, peak memory, the bare tools and their sum, the ratio
+3. The host's speed, in a fresh process just before each size's end-to-end runs (child_probe): a
+   fixed piece of pure Python, the first touch of fresh memory, creating small files in the work
+   folder. The same code's figures move with these from day to day.
+
+4. A table per size (stage seconds, wall, peak memory, the bare tools and their sum, the ratio
    end-to-end / bare sum) and the growth of each figure per service between consecutive sizes;
    all figures, with the machine and package versions, go to --json FILE.
 
@@ -76,6 +80,9 @@ SEED_SERVICES = 54  # as bench/common.py (not imported here: it needs envanter)
 RESULT = "BENCH-RESULT "  # the prefix of a child's one result line on stdout
 SAMPLE_S = 1.0
 HEARTBEAT_S = 30.0
+PROBE_LOOP = 1_000_000  # the host probe's dictionary entries
+PROBE_MEMORY = 512 * 1024**2  # … bytes of fresh memory touched
+PROBE_FILES = 2_000  # … small files created
 BARE = ("morph-kgc", "pySHACL", "pyoxigraph", "Jinja2")
 STARTED = time.perf_counter()
 
@@ -253,6 +260,47 @@ def child_options(n: int, workdir: Path) -> Any:
     if n == SEED_SERVICES:
         return build_options(out)
     return synthetic_options(n, workdir / f"input-{n}", out)
+
+
+def child_probe(n: int, workdir: Path) -> None:
+    """How fast the host is just now, at what the build spends its time on: the same code took
+    from 287 s to 499 s on different days (see docs/performance.md), so every size's figures
+    come with these, measured in a fresh process just before its end-to-end runs."""
+    import mmap
+
+    # Pure Python of the build's kind: strings made, hashed into a dict, sorted.
+    start = time.perf_counter()
+    table: dict[str, int] = {}
+    for i in range(PROBE_LOOP):
+        table[f"hizmet-{i * 7919 % PROBE_LOOP}"] = i
+    ordered = sorted(table)
+    python_s = time.perf_counter() - start
+    del table, ordered
+    # Memory touched for the first time: one write a page of fresh anonymous memory.
+    page = mmap.PAGESIZE
+    memory = mmap.mmap(-1, PROBE_MEMORY)
+    start = time.perf_counter()
+    for offset in range(0, PROBE_MEMORY, page):
+        memory[offset] = 1
+    fault_us = (time.perf_counter() - start) / (PROBE_MEMORY // page) * 1e6
+    memory.close()
+    # Small files created in the work folder (kept until the end, as everything: see set_aside).
+    folder = workdir / f".probe-{n}-{time.time_ns()}"
+    folder.mkdir()
+    body = b"x" * 2048
+    start = time.perf_counter()
+    for k in range(PROBE_FILES):
+        with open(folder / f"{k}.html", "wb") as f:
+            f.write(body)
+    file_us = (time.perf_counter() - start) / PROBE_FILES * 1e6
+    emit(
+        {
+            "python_s": round(python_s, 3),
+            "page_fault_us": round(fault_us, 2),
+            "file_create_us": round(file_us, 1),
+            "folder": str(folder),
+        }
+    )
 
 
 def child_input(n: int, workdir: Path) -> None:
@@ -503,6 +551,7 @@ def run_child(args: argparse.Namespace) -> None:
     n, workdir = args.size, args.workdir
     children: dict[str, Callable[[], None]] = {
         "input": lambda: child_input(n, workdir),
+        "probe": lambda: child_probe(n, workdir),
         "build": lambda: child_build(n, workdir),
         "morph-prep": lambda: child_morph_prep(n, workdir),
         "morph": lambda: child_morph(n, workdir, args.morph_processes),
@@ -531,6 +580,19 @@ def set_aside(folder: Path, trash: list[Path]) -> None:
         aside = folder.with_name(f".{folder.name}.{time.time_ns()}")
         folder.rename(aside)
         trash.append(aside)
+
+
+def probe(n: int, workdir: Path, trash: list[Path]) -> Row:
+    """The host's speed just before size n is built (child_probe)."""
+    log(f"[{n}] probing the host's speed")
+    row = run_measured(child_argv("probe", n, workdir), f"probe {n}")
+    if "folder" in row:
+        trash.append(Path(row.pop("folder")))
+        log(
+            f"[{n}] host: Python {row['python_s']:.2f} s, first touch of a page "
+            f"{row['page_fault_us']:.1f} µs, a small file {row['file_create_us']:.0f} µs"
+        )
+    return row
 
 
 def end_to_end(n: int, workdir: Path, runs: int, trash: list[Path]) -> Row:
@@ -677,6 +739,11 @@ def table(sizes: list[Row], grown: list[Row]) -> str:
     row("largest process RSS MiB", [num(e.get("max_rss_mib"), ".0f") for e in e2es])
     for key in ("services", "triples", "files"):
         row(key, [num(e.get(key), ",") for e in e2es])
+    hosts: list[Row] = [s.get("host") or {} for s in sizes]
+    lines.append("  the host just before (a fresh process; see child_probe):")
+    row(f"    Python, {PROBE_LOOP:,} entries s", [num(h.get("python_s")) for h in hosts])
+    row("    first touch of a page µs", [num(h.get("page_fault_us")) for h in hosts])
+    row("    a small file created µs", [num(h.get("file_create_us"), ".0f") for h in hosts])
 
     lines += ["", "Bare tools (a fresh process each; timed around the work), seconds", head]
     labels = {
@@ -823,6 +890,7 @@ def measure_size(
         log(f"[{n}] writing the synthetic input (not timed)")
         run_plain(child_argv("input", n, workdir), "writing the synthetic input")
     runs = args.seed_runs if n == SEED_SERVICES else args.runs
+    size["host"] = probe(n, workdir, trash)
     size["e2e"] = end_to_end(n, workdir, runs, trash)
     if morph is None or "error" in size["e2e"]:
         return size

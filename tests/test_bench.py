@@ -89,7 +89,12 @@ def test_bench_run_builds_the_seed_in_a_fresh_process_and_deletes_at_the_end(
     assert e2e["wall_s"] > sum(e2e["stages"].values())  # the whole process, start to exit
     assert e2e["peak_pss_mib"] > 0
     assert "End to end" in done.stdout and "records" in done.stdout
-    # The first run's output was set aside for the second, and deleted only at the end.
+    # The host's speed, probed just before: positive figures, printed with the rest.
+    host = size["host"]
+    assert host["python_s"] > 0 and host["page_fault_us"] > 0 and host["file_create_us"] > 0
+    assert "first touch of a page" in done.stdout and "a small file created" in done.stdout
+    # The first run's output was set aside for the second, and deleted only at the end (with
+    # the probe's files).
     assert e2e["runs"] == 2 and len(e2e["walls_s"]) == 2
     assert sorted(p.name for p in work.iterdir()) == ["dist-54"]
     assert "removing what the runs set aside" in done.stderr
