@@ -37,9 +37,11 @@ For each size N (services):
 
    At N = 54 a sanity check compares morph-kgc's triples with what our mappings make.
 
-3. The host's speed, in a fresh process just before each size's end-to-end runs (child_probe): a
-   fixed piece of pure Python, the first touch of fresh memory, creating small files in the work
-   folder. The same code's figures move with these from day to day.
+3. The host's speed, in a fresh process before and after each size's end-to-end runs
+   (child_probe): a fixed piece of pure Python, the first touch of fresh memory, creating small
+   files in the work folder. The same code's figures move with these from day to day, and within
+   a run: the growth table is given again over the host's slowing down between the sizes (the
+   ratio of the probe's Python seconds, each size's the mean of before and after).
 
 4. A table per size (stage seconds, wall, peak memory, the bare tools and their sum, the ratio
    end-to-end / bare sum) and the growth of each figure per service between consecutive sizes;
@@ -80,7 +82,8 @@ SEED_SERVICES = 54  # as bench/common.py (not imported here: it needs envanter)
 RESULT = "BENCH-RESULT "  # the prefix of a child's one result line on stdout
 SAMPLE_S = 1.0
 HEARTBEAT_S = 30.0
-PROBE_LOOP = 1_000_000  # the host probe's dictionary entries
+PROBE_LOOP = 300_000  # the host probe's dictionary entries, in …
+PROBE_ROUNDS = 7  # … rounds
 PROBE_MEMORY = 512 * 1024**2  # … bytes of fresh memory touched
 PROBE_FILES = 2_000  # … small files created
 BARE = ("morph-kgc", "pySHACL", "pyoxigraph", "Jinja2")
@@ -268,14 +271,18 @@ def child_probe(n: int, workdir: Path) -> None:
     come with these, measured in a fresh process just before its end-to-end runs."""
     import mmap
 
-    # Pure Python of the build's kind: strings made, hashed into a dict, sorted.
-    start = time.perf_counter()
-    table: dict[str, int] = {}
-    for i in range(PROBE_LOOP):
-        table[f"hizmet-{i * 7919 % PROBE_LOOP}"] = i
-    ordered = sorted(table)
-    python_s = time.perf_counter() - start
-    del table, ordered
+    # Pure Python of the build's kind: strings made, hashed into a dict, sorted; the median of
+    # a few rounds (one round alone moved by a fifth from one second to the next).
+    rounds = []
+    for _ in range(PROBE_ROUNDS):
+        start = time.perf_counter()
+        table: dict[str, int] = {}
+        for i in range(PROBE_LOOP):
+            table[f"hizmet-{i * 7919 % PROBE_LOOP}"] = i
+        ordered = sorted(table)
+        rounds.append(time.perf_counter() - start)
+        del table, ordered
+    python_s = statistics.median(rounds)
     # Memory touched for the first time: one write a page of fresh anonymous memory.
     page = mmap.PAGESIZE
     memory = mmap.mmap(-1, PROBE_MEMORY)
@@ -675,6 +682,14 @@ def figures(size: Row) -> dict[str, float]:
     return out
 
 
+def host_speed(size: Row) -> float | None:
+    """The probe's Python seconds around a size's end-to-end runs: the mean of before and after."""
+    found = [
+        s["python_s"] for s in (size.get("host"), size.get("host_after")) if s and "python_s" in s
+    ]
+    return statistics.mean(found) if found else None
+
+
 def growth(sizes: list[Row]) -> list[Row]:
     """For consecutive sizes a < b: each figure's cost(b) / cost(a), and that over b / a (the
     growth per service: 1.00 is linear)."""
@@ -682,15 +697,25 @@ def growth(sizes: list[Row]) -> list[Row]:
     for a, b in itertools.pairwise(sizes):
         fa, fb = figures(a), figures(b)
         scale = b["size"] / a["size"]
-        rows = {
-            key: {
-                "ratio": round(fb[key] / fa[key], 2),
-                "per_service": round(fb[key] / fa[key] / scale, 2),
+        # The host's own slowing down between the two sizes (its probe's pure Python), by which
+        # every figure is divided once more in "per_service_host".
+        probes = [host_speed(s) for s in (a, b)]
+        host = probes[1] / probes[0] if probes[0] and probes[1] else None
+        rows: dict[str, Row] = {}
+        for key in fa:
+            if key in fb and fa[key] > 0:
+                ratio = fb[key] / fa[key]
+                rows[key] = {"ratio": round(ratio, 2), "per_service": round(ratio / scale, 2)}
+                if host is not None:
+                    rows[key]["per_service_host"] = round(ratio / scale / host, 2)
+        out.append(
+            {
+                "from": a["size"],
+                "to": b["size"],
+                "host_slowdown": round(host, 2) if host else None,
+                "figures": rows,
             }
-            for key in fa
-            if key in fb and fa[key] > 0
-        }
-        out.append({"from": a["size"], "to": b["size"], "figures": rows})
+        )
     return out
 
 
@@ -739,11 +764,17 @@ def table(sizes: list[Row], grown: list[Row]) -> str:
     row("largest process RSS MiB", [num(e.get("max_rss_mib"), ".0f") for e in e2es])
     for key in ("services", "triples", "files"):
         row(key, [num(e.get(key), ",") for e in e2es])
-    hosts: list[Row] = [s.get("host") or {} for s in sizes]
-    lines.append("  the host just before (a fresh process; see child_probe):")
-    row(f"    Python, {PROBE_LOOP:,} entries s", [num(h.get("python_s")) for h in hosts])
-    row("    first touch of a page µs", [num(h.get("page_fault_us")) for h in hosts])
-    row("    a small file created µs", [num(h.get("file_create_us"), ".0f") for h in hosts])
+    lines.append("  the host before and after (a fresh process; see child_probe):")
+
+    def around(key: str, fmt: str) -> list[str]:
+        return [
+            "/".join(num((s.get(when) or {}).get(key), fmt) for when in ("host", "host_after"))
+            for s in sizes
+        ]
+
+    row(f"    Python, {PROBE_LOOP:,} entries s", around("python_s", ".2f"))
+    row("    first touch of a page µs", around("page_fault_us", ".1f"))
+    row("    a small file created µs", around("file_create_us", ".0f"))
 
     lines += ["", "Bare tools (a fresh process each; timed around the work), seconds", head]
     labels = {
@@ -773,6 +804,17 @@ def table(sizes: list[Row], grown: list[Row]) -> str:
             row(f"  {key}", [num(g["figures"].get(key, {}).get("per_service")) for g in grown])
         if sizes[0]["seed"]:
             lines.append("  (the seed is the real inventory, the other sizes synthetic ones)")
+        lines += [
+            "",
+            "… and over the host's slowing down between the sizes (its probe's Python seconds)",
+            f"{'':{width}}" + "".join(f"{g['from']:,}→{g['to']:,}".rjust(column) for g in grown),
+        ]
+        row("  the host's slowdown", [num(g.get("host_slowdown")) for g in grown])
+        for key in keys:
+            row(
+                f"  {key}",
+                [num(g["figures"].get(key, {}).get("per_service_host")) for g in grown],
+            )
     return "\n".join(lines)
 
 
@@ -892,6 +934,7 @@ def measure_size(
     runs = args.seed_runs if n == SEED_SERVICES else args.runs
     size["host"] = probe(n, workdir, trash)
     size["e2e"] = end_to_end(n, workdir, runs, trash)
+    size["host_after"] = probe(n, workdir, trash)
     if morph is None or "error" in size["e2e"]:
         return size
     size["bare"] = bare(n, workdir, morph, args.morph_processes)

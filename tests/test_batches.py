@@ -5,6 +5,7 @@ stops the whole build, with every violation reported."""
 from __future__ import annotations
 
 import filecmp
+import json
 import shutil
 import sys
 from dataclasses import replace
@@ -229,3 +230,46 @@ def test_every_row_goes_to_its_services_batch_and_survives_packing(whole: Prepar
         assert placed == len(table.rows)
     for batch in batches:
         assert unpack_rows(pack_rows(batch, columns)) == batch
+
+
+@pytest.mark.parametrize("sendfile", [True, False], ids=["sendfile", "read-and-write"])
+def test_the_dumps_runs_are_appended_whole_with_or_without_sendfile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sendfile: bool
+) -> None:
+    """The runs are copied in the kernel where the system has sendfile, by reading and writing
+    where not: the same bytes either way, runs larger than one copy's chunk included."""
+    from envanter import serialize
+
+    if not sendfile:
+        monkeypatch.delattr(serialize.os, "sendfile", raising=False)
+    prefixes = {"ex": "http://example.org/"}
+    runs = []
+    for k, count in enumerate((3, 60_000, 0, 2)):  # the second run is some 3 MB a dump
+        triples = [
+            ox.Triple(
+                ox.NamedNode(f"http://example.org/s{k}-{i:06d}"),
+                ox.NamedNode("http://example.org/p"),
+                ox.Literal(f"değer {i}"),
+            )
+            for i in range(count)
+        ]
+        stem = tmp_path / "parts" / f"{k:06d}"
+        stem.parent.mkdir(exist_ok=True)
+        serialize.write_dump_part(triples, prefixes, serialize.JsonLd(prefixes), stem)
+        runs.append(
+            (
+                stem,
+                {ext: stem.with_suffix("." + ext).read_bytes() for ext in ("ttl", "nt", "jsonld")},
+            )
+        )
+    with serialize.Dumps(prefixes, "http://example.org/context.jsonld", tmp_path / "data") as dumps:
+        for stem, _ in runs:
+            dumps.append(stem)
+        ttl, nt, jsonld = dumps.close()
+    assert nt.read_bytes() == b"".join(parts["nt"] for _, parts in runs)
+    assert ttl.read_bytes() == serialize.turtle_header(prefixes) + b"".join(
+        parts["ttl"] for _, parts in runs
+    )
+    document = json.loads(jsonld.read_bytes())
+    assert len(document["@graph"]) == 60_005  # one node a subject, every run's
+    assert not any(stem.with_suffix(".nt").exists() for stem, _ in runs)  # the runs are removed

@@ -92,6 +92,7 @@ def test_bench_run_builds_the_seed_in_a_fresh_process_and_deletes_at_the_end(
     # The host's speed, probed just before: positive figures, printed with the rest.
     host = size["host"]
     assert host["python_s"] > 0 and host["page_fault_us"] > 0 and host["file_create_us"] > 0
+    assert size["host_after"]["python_s"] > 0
     assert "first touch of a page" in done.stdout and "a small file created" in done.stdout
     # The first run's output was set aside for the second, and deleted only at the end (with
     # the probe's files).
@@ -119,3 +120,29 @@ def test_the_bare_jinja_stage_renders_the_builds_pages(tmp_path: Path) -> None:
     pages = sorted(p.relative_to(bare) for p in bare.rglob("*.html"))
     assert result["pages"] == len(pages) > 700
     assert all((bare / p).read_bytes() == (built / p).read_bytes() for p in pages)
+
+
+def test_growth_is_given_over_the_hosts_slowing_down_too() -> None:
+    """A stage that took twice as long per service while the host itself ran at half speed
+    grew linearly for the code: 2.0 per service, 1.0 over the host."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import run
+
+    def size(n: int, seconds: float, before: float, after: float) -> dict[str, object]:
+        return {
+            "size": n,
+            "seed": False,
+            "host": {"python_s": before},
+            "host_after": {"python_s": after},
+            "e2e": {"stages": {"read": seconds}, "wall_s": seconds + 1, "peak_pss_mib": 50},
+        }
+
+    [step] = run.growth([size(10, 1.0, 0.9, 1.1), size(100, 20.0, 1.8, 2.2)])
+    assert step["host_slowdown"] == 2.0
+    assert step["figures"]["stage: read"] == {
+        "ratio": 20.0,
+        "per_service": 2.0,
+        "per_service_host": 1.0,
+    }
+    table = run.table([size(10, 1.0, 0.9, 1.1), size(100, 20.0, 1.8, 2.2)], [step])
+    assert "over the host's slowing down" in table and "0.90/1.10" in table

@@ -9,6 +9,7 @@ only expanded JSON-LD). The same triples always give the same bytes.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterable, Iterator
 from itertools import chain, groupby
@@ -374,8 +375,12 @@ class Dumps:
         data.mkdir(parents=True, exist_ok=True)
         self.paths = [data / f"dataset.{ext}" for ext in DUMP_PARTS]
         self.header = turtle_header(prefixes)
-        self.ttl, self.nt, self.jsonld = (path.open("wb") for path in self.paths)
-        self.jsonld.write(('{"@context": ' + json.dumps(context_url) + ',\n "@graph": [').encode())
+        # Unbuffered: the runs are copied in the kernel (`copy`), the few bytes between them
+        # written straight to the file.
+        self.ttl, self.nt, self.jsonld = (path.open("wb", buffering=0) for path in self.paths)
+        write_all(
+            self.jsonld, ('{"@context": ' + json.dumps(context_url) + ',\n "@graph": [').encode()
+        )
         self.turtle_started = False
         self.nodes = False
 
@@ -385,12 +390,12 @@ class Dumps:
         ttl, nt, jsonld = (stem.with_suffix("." + ext) for ext in DUMP_PARTS)
         if ttl.stat().st_size:
             if not self.turtle_started:  # (the prefixes, unless the dump is empty)
-                self.ttl.write(self.header)
+                write_all(self.ttl, self.header)
                 self.turtle_started = True
             copy(ttl, self.ttl)
         copy(nt, self.nt)
         if jsonld.stat().st_size:
-            self.jsonld.write(b",\n  " if self.nodes else b"\n  ")
+            write_all(self.jsonld, b",\n  " if self.nodes else b"\n  ")
             self.nodes = True
             copy(jsonld, self.jsonld)
         for path in (ttl, nt, jsonld):
@@ -398,7 +403,7 @@ class Dumps:
 
     def close(self) -> list[Path]:
         """Finish the dumps: their paths."""
-        self.jsonld.write(b"\n]}\n")
+        write_all(self.jsonld, b"\n]}\n")
         self.release()
         return self.paths
 
@@ -413,6 +418,24 @@ class Dumps:
         self.release()  # (closed already, or a failed build's, which is removed)
 
 
+def write_all(target: BinaryIO, data: bytes) -> None:
+    """Write all of it to an unbuffered file (whose write may take only a part)."""
+    view = memoryview(data)
+    while view:
+        view = view[target.write(view) or 0 :]
+
+
 def copy(path: Path, target: BinaryIO) -> None:
+    """Append a file to an unbuffered one: by sendfile, which copies in the kernel (at a
+    national scale the runs add up to gigabytes, copied while the workers need the cores); by
+    reading and writing where the system has no sendfile."""
     with path.open("rb") as part:
-        shutil.copyfileobj(part, target, 1 << 20)
+        if hasattr(os, "sendfile"):
+            size, out, done = os.fstat(part.fileno()).st_size, target.fileno(), 0
+            while done < size:
+                sent = os.sendfile(out, part.fileno(), done, size - done)
+                if sent == 0:  # (the file shrank: nothing more to copy)
+                    break
+                done += sent
+        else:
+            shutil.copyfileobj(part, target, 1 << 20)
