@@ -115,9 +115,13 @@ class JsonLd:
             return f'{{"@id": {json_string("_:" + o.value)}}}'
         raise TypeError("RDF-star quoted triples are not written")
 
-    def nodes(self, triples: Iterable[ox.Triple]) -> Iterator[str]:
-        """Each subject's node as JSON text, in order. One loop with local names: at a national
-        scale it runs for every triple."""
+    def nodes(
+        self, triples: Iterable[ox.Triple], objects: list[ox.NamedNode] | None = None
+    ) -> Iterator[str]:
+        """Each subject's node as JSON text, in order; into `objects`, where given, the IRIs the
+        triples point at, met on the way. One loop with local names: at a national scale it runs
+        for every triple (and pyoxigraph makes a new Python object each time a triple's term is
+        read: some 0.8 µs)."""
         keys, ids, short, compact = self.keys, self.ids, self.short, self.compact
         named, literal = ox.NamedNode, ox.Literal
         subject: object = None
@@ -149,9 +153,13 @@ class JsonLd:
                 )
             if typed:
                 values.append(short(term_value(o)))
+                if objects is not None and type(o) is named:
+                    objects.append(o)
             elif type(o) is named:
                 text = ids.get(o.value)
                 values.append(text if text is not None else self.value(o))
+                if objects is not None:
+                    objects.append(o)
             elif type(o) is literal and not o.language and o.datatype.value == XSD_STRING:
                 values.append(json_string(o.value))
             else:
@@ -221,18 +229,25 @@ class Description:
     directly follow it), and their JSON-LD nodes, made once: the dump, the URI's document and
     its page all show them."""
 
-    __slots__ = ("_nodes", "iri", "triples")
+    __slots__ = ("_nodes", "_objects", "iri", "triples")
 
     def __init__(self, iri: str, triples: list[ox.Triple]) -> None:
         self.iri = iri
         self.triples = triples
         self._nodes: list[str] | None = None
+        self._objects: list[ox.NamedNode] = []
 
     def nodes(self, jsonld: JsonLd) -> list[str]:
         """The JSON-LD nodes' text (every JsonLd of the publication's prefixes makes the same)."""
         if self._nodes is None:
-            self._nodes = list(jsonld.nodes(self.triples))
+            self._objects = []
+            self._nodes = list(jsonld.nodes(self.triples, self._objects))
         return self._nodes
+
+    def objects(self, jsonld: JsonLd) -> list[ox.NamedNode]:
+        """The IRIs its triples point at (found with its nodes)."""
+        self.nodes(jsonld)
+        return self._objects
 
 
 def describe(triples: Iterable[ox.Triple]) -> list[Description]:
@@ -258,8 +273,12 @@ class Documents:
         self.labels: dict[object, list[ox.Triple]] = {}
         self.jsonld = JsonLd(prefixes)
         self.folders: set[Path] = set()
+        # A linked resource's labels as N-Triples and as its JSON-LD node, made once: the same
+        # laws, units and documents are linked from thousands of services' documents.
+        self.label_runs: dict[object, tuple[bytes, str]] = {}
 
     def learn(self, triples: Iterable[ox.Triple]) -> None:
+        self.label_runs.clear()
         for t in triples:
             if t.predicate.value in LABELS:
                 known = self.labels.setdefault(t.subject, [])
@@ -285,22 +304,37 @@ class Documents:
         d, rel = job
         labels = self.labels
         thing = d.iri
-        targets = {o for t in d.triples if type(o := t.object) is ox.NamedNode and o in labels}
-        linked = [
-            lt
-            for o in sorted(targets, key=lambda o: o.value)
+        targets = [
+            o
+            for o in sorted(
+                {o for o in d.objects(self.jsonld) if o in labels}, key=lambda o: o.value
+            )
             if o.value.partition("#")[0] != thing  # (its own fragments are described already)
-            for lt in labels[o]
         ]
-        triples = d.triples + linked
+        runs = [self.label_run(o) for o in targets]
         stem = str(self.out / rel)
         with open(stem + ".ttl", "wb") as f:
-            f.write(turtle_document(triples, self.prefixes))
+            linked = [lt for o in targets for lt in labels[o]]
+            f.write(turtle_document(d.triples + linked, self.prefixes))
+        # N-Triples, a line a triple: the description's lines, then each linked resource's.
         with open(stem + ".nt", "wb") as f:  # (to a path, pyoxigraph writes N-Triples unbuffered)
-            ox.serialize(triples, output=f, format=ox.RdfFormat.N_TRIPLES)
-        nodes = chain(d.nodes(self.jsonld), self.jsonld.nodes(linked))
+            ox.serialize(d.triples, output=f, format=ox.RdfFormat.N_TRIPLES)
+            f.write(b"".join(nt for nt, _ in runs))
+        # In JSON-LD each linked resource's labels are a node of their own (one subject each).
+        nodes = chain(d.nodes(self.jsonld), (node for _, node in runs))
         with open(stem + ".jsonld", "w", encoding="utf-8") as f:
             f.write(jsonld_document(self.context_url, nodes))
+
+    def label_run(self, target: object) -> tuple[bytes, str]:
+        """A linked resource's labels: as N-Triples, and as its JSON-LD node."""
+        run = self.label_runs.get(target)
+        if run is None:
+            triples = self.labels[target]
+            [node] = self.jsonld.nodes(triples)
+            run = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", node)
+            if len(self.label_runs) < 200_000:  # bounded: the resources linked most come first
+                self.label_runs[target] = run
+        return run
 
     def paths(self, jobs: list[tuple[Description, str]]) -> list[Path]:
         return [self.out / f"{rel}.{ext}" for _, rel in jobs for ext in ("ttl", "nt", "jsonld")]
