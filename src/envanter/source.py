@@ -22,11 +22,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-import openpyxl
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from . import pdftext
 from .errors import ConfigError, InputError, Problem
 from .inventory import CELL_KEYS, COLUMNS, Cell, Column, RawRecord
@@ -317,6 +312,11 @@ def csv_rows(text: str, delimiter: str, name: str) -> list[Row]:
 
 def read_xlsx(path: Path, display_name: str | None = None) -> list[RawRecord]:
     """Read the sheet "Envanter" of an XLSX workbook, or its first sheet; header row first."""
+    # (openpyxl is imported where it is used: it takes some half a second, and only an XLSX
+    # source or template needs it.)
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
     name = str(path) if display_name is None else display_name
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -408,20 +408,24 @@ def write_template(path: Path) -> None:
 
 COLUMN_WIDTHS = {"number": 8, "institution_code": 12, "sdp_codes": 14, "annual_count": 18}
 DEFAULT_WIDTH = 32
-HEADER_FONT = Font(bold=True)
-WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def inventory_workbook(records: Iterable[RawRecord]) -> Any:
     """A workbook with the records on a sheet "Envanter": bold wrapped headings, frozen header."""
+    import openpyxl
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = SHEET_NAME
     sheet.append([c.header for c in COLUMNS])
     for k, col in enumerate(COLUMNS, start=1):
         heading = sheet.cell(row=1, column=k)
-        heading.font = HEADER_FONT
-        heading.alignment = WRAP
+        heading.font = bold
+        heading.alignment = wrap
         sheet.column_dimensions[get_column_letter(k)].width = COLUMN_WIDTHS.get(
             col.key, DEFAULT_WIDTH
         )
@@ -444,7 +448,7 @@ def inventory_workbook(records: Iterable[RawRecord]) -> Any:
                 continue
             cell = sheet.cell(row=n, column=k, value=text)
             cell.data_type = "s"  # text, even when it starts with '=' (not a formula)
-            cell.alignment = WRAP
+            cell.alignment = wrap
     if problems:
         raise InputError(problems)
     return workbook
@@ -452,13 +456,16 @@ def inventory_workbook(records: Iterable[RawRecord]) -> Any:
 
 def add_legend(workbook: Any) -> None:
     """A sheet "Sütunlar" listing each column's key, Turkish heading and English label."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     sheet = workbook.create_sheet(LEGEND_SHEET_NAME)
     table = [("key", "Sütun başlığı", "English label")]
     table += [(c.key, c.header, c.label_en) for c in COLUMNS]
     for row in table:
         sheet.append(list(row))
     for cell in sheet[1]:
-        cell.font = HEADER_FONT
+        cell.font = Font(bold=True)
     for k in range(3):
         width = max(len(row[k]) for row in table) + 2
         sheet.column_dimensions[get_column_letter(k + 1)].width = width
