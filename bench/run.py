@@ -267,8 +267,8 @@ def child_options(n: int, workdir: Path) -> Any:
 
 def child_probe(n: int, workdir: Path) -> None:
     """How fast the host is just now, at what the build spends its time on: the same code took
-    from 287 s to 499 s on different days (see docs/performance.md), so every size's figures
-    come with these, measured in a fresh process just before its end-to-end runs."""
+    from 287 s to 779 s on different days (see docs/performance.md), so every size's figures
+    come with these, measured in a fresh process before and after its end-to-end runs."""
     import mmap
 
     # Pure Python of the build's kind: strings made, hashed into a dict, sorted; the median of
@@ -590,7 +590,7 @@ def set_aside(folder: Path, trash: list[Path]) -> None:
 
 
 def probe(n: int, workdir: Path, trash: list[Path]) -> Row:
-    """The host's speed just before size n is built (child_probe)."""
+    """The host's speed, measured in a fresh process (child_probe)."""
     log(f"[{n}] probing the host's speed")
     row = run_measured(child_argv("probe", n, workdir), f"probe {n}")
     if "folder" in row:

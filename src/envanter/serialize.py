@@ -121,7 +121,7 @@ class JsonLd:
         """Each subject's node as JSON text, in order; into `objects`, where given, the IRIs the
         triples point at, met on the way. One loop with local names: at a national scale it runs
         for every triple (and pyoxigraph makes a new Python object each time a triple's term is
-        read: some 0.8 µs)."""
+        read: 0.2 µs)."""
         keys, ids, short, compact = self.keys, self.ids, self.short, self.compact
         named, literal = ox.NamedNode, ox.Literal
         subject: object = None
@@ -409,12 +409,8 @@ class Dumps:
         data.mkdir(parents=True, exist_ok=True)
         self.paths = [data / f"dataset.{ext}" for ext in DUMP_PARTS]
         self.header = turtle_header(prefixes)
-        # Unbuffered: the runs are copied in the kernel (`copy`), the few bytes between them
-        # written straight to the file.
-        self.ttl, self.nt, self.jsonld = (path.open("wb", buffering=0) for path in self.paths)
-        write_all(
-            self.jsonld, ('{"@context": ' + json.dumps(context_url) + ',\n "@graph": [').encode()
-        )
+        self.ttl, self.nt, self.jsonld = (path.open("wb") for path in self.paths)
+        self.jsonld.write(('{"@context": ' + json.dumps(context_url) + ',\n "@graph": [').encode())
         self.turtle_started = False
         self.nodes = False
 
@@ -424,12 +420,12 @@ class Dumps:
         ttl, nt, jsonld = (stem.with_suffix("." + ext) for ext in DUMP_PARTS)
         if ttl.stat().st_size:
             if not self.turtle_started:  # (the prefixes, unless the dump is empty)
-                write_all(self.ttl, self.header)
+                self.ttl.write(self.header)
                 self.turtle_started = True
             copy(ttl, self.ttl)
         copy(nt, self.nt)
         if jsonld.stat().st_size:
-            write_all(self.jsonld, b",\n  " if self.nodes else b"\n  ")
+            self.jsonld.write(b",\n  " if self.nodes else b"\n  ")
             self.nodes = True
             copy(jsonld, self.jsonld)
         for path in (ttl, nt, jsonld):
@@ -437,7 +433,7 @@ class Dumps:
 
     def close(self) -> list[Path]:
         """Finish the dumps: their paths."""
-        write_all(self.jsonld, b"\n]}\n")
+        self.jsonld.write(b"\n]}\n")
         self.release()
         return self.paths
 
@@ -452,22 +448,17 @@ class Dumps:
         self.release()  # (closed already, or a failed build's, which is removed)
 
 
-def write_all(target: BinaryIO, data: bytes) -> None:
-    """Write all of it to an unbuffered file (whose write may take only a part)."""
-    view = memoryview(data)
-    while view:
-        view = view[target.write(view) or 0 :]
-
-
 def copy(path: Path, target: BinaryIO) -> None:
-    """Append a file to an unbuffered one: by sendfile, which copies in the kernel (at a
-    national scale the runs add up to gigabytes, copied while the workers need the cores); by
-    reading and writing where the system has no sendfile."""
+    """Append a file to an open one: by sendfile, which copies in the kernel (at a national
+    scale the runs add up to gigabytes, copied while the workers need the cores), once what is
+    buffered is written; by reading and writing where the system has no sendfile."""
     with path.open("rb") as part:
         if hasattr(os, "sendfile"):
-            size, out, done = os.fstat(part.fileno()).st_size, target.fileno(), 0
+            target.flush()  # (sendfile writes at the file's offset: the buffer goes first)
+            source, out, done = part.fileno(), target.fileno(), 0
+            size = os.fstat(source).st_size
             while done < size:
-                sent = os.sendfile(out, part.fileno(), done, size - done)
+                sent = os.sendfile(out, source, done, size - done)
                 if sent == 0:  # (the file shrank: nothing more to copy)
                     break
                 done += sent
