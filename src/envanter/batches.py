@@ -22,7 +22,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ import pyoxigraph as ox
 from .catalog import GraphStats
 from .graph import GraphMaker, in_order, unpack_rows
 from .parallel import no_cyclic_gc
-from .serialize import LABELS, Documents, describe, write_dump_part
+from .serialize import LABELS, Documents, describe, write_descriptions_part
 from .site import Site
 from .sitedata import SiteData, empty_site_data, site_data, store_of
 from .validate import Finding, Kinds, ShardShapes, services_in, validate_services
@@ -139,22 +138,25 @@ def mapped_batch(index: int) -> BatchResult:
     views: list[dict[str, Any]] = []
     if write:
         with stage("dumps"):
-            jsonld = context.documents.jsonld
-            write_dump_part(
-                own,
+            # One pyoxigraph call a dump for the whole batch, cut into each description's
+            # Turtle and N-Triples for its documents (a call per document cost twice as much).
+            ntriples_run = write_descriptions_part(
+                descriptions,
                 context.maker.prefixes,
-                jsonld,
+                context.documents.jsonld,
                 context.part(index + 1),
-                chain.from_iterable(d.nodes(jsonld) for d in descriptions),
             )
         with stage("documents"):
             for job in context.documents.jobs(descriptions):
                 context.documents.write(job)
+            for d in descriptions:
+                d.turtle = d.ntriples = None
         with stage("site data"):
             # The batch's own triples as its run of the N-Triples dump has them (parsed in Rust,
             # not written again), with what the services share.
             store = store_of(context.shared)
-            store.load(path=str(context.part(index + 1).with_suffix(".nt")), format=NT)
+            store.load(ntriples_run, format=NT)
+            del ntriples_run
             data = site_data(store, context.maker.base, context.queries)
         with stage("pages"):
             context.site.use(data, findings)

@@ -197,15 +197,30 @@ def html_safe(json_text: str) -> str:
 
 def turtle_document(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
     """A small Turtle document, written by pyoxigraph, with the prefix lines of only the prefixes
-    its body may use (a prefix whose `name:` does not occur in the body cannot be used by it)."""
-    head, body = split_turtle(
+    its body may use."""
+    return with_prefix_lines(turtle_body(triples, prefixes), prefix_lines(prefixes))
+
+
+def turtle_body(triples: list[ox.Triple], prefixes: dict[str, str]) -> bytes:
+    """These triples as pyoxigraph writes them in Turtle with these prefixes, without the prefix
+    lines."""
+    return split_turtle(
         ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
-    )
-    kept = b"".join(
-        line
-        for line in head.splitlines(keepends=True)
-        if line[8 : line.index(b":", 8) + 1] in body  # b"@prefix dct: <…> .\n" → b"dct:"
-    )
+    )[1]
+
+
+def prefix_lines(prefixes: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    """(b"dct:", b"@prefix dct: <…> .\n") for each of the prefix lines pyoxigraph writes."""
+    return [
+        (line[8 : line.index(b":", 8) + 1], line)
+        for line in turtle_header(prefixes).splitlines(keepends=True)
+    ]
+
+
+def with_prefix_lines(body: bytes, lines: list[tuple[bytes, bytes]]) -> bytes:
+    """A Turtle body with the prefix lines of only the prefixes it may use (a prefix whose
+    `name:` does not occur in the body cannot be used by it)."""
+    kept = b"".join(line for name, line in lines if name in body)
     return kept + (b"\n" if kept else b"") + body
 
 
@@ -229,13 +244,17 @@ class Description:
     directly follow it), and their JSON-LD nodes, made once: the dump, the URI's document and
     its page all show them."""
 
-    __slots__ = ("_nodes", "_objects", "iri", "triples")
+    __slots__ = ("_nodes", "_objects", "iri", "ntriples", "triples", "turtle")
 
     def __init__(self, iri: str, triples: list[ox.Triple]) -> None:
         self.iri = iri
         self.triples = triples
         self._nodes: list[str] | None = None
         self._objects: list[ox.NamedNode] = []
+        # Its Turtle (with the publication's prefixes, without their lines) and N-Triples, where
+        # cut from its batch's runs of the dumps (`write_descriptions_part`).
+        self.turtle: bytes | None = None
+        self.ntriples: bytes | None = None
 
     def nodes(self, jsonld: JsonLd) -> list[str]:
         """The JSON-LD nodes' text (every JsonLd of the publication's prefixes makes the same)."""
@@ -273,9 +292,10 @@ class Documents:
         self.labels: dict[object, list[ox.Triple]] = {}
         self.jsonld = JsonLd(prefixes)
         self.folders: set[Path] = set()
-        # A linked resource's labels as N-Triples and as its JSON-LD node, made once: the same
-        # laws, units and documents are linked from thousands of services' documents.
-        self.label_runs: dict[object, tuple[bytes, str]] = {}
+        # A linked resource's labels as Turtle, as N-Triples and as its JSON-LD node, made once:
+        # the same laws, units and documents are linked from thousands of services' documents.
+        self.label_runs: dict[object, tuple[bytes, bytes, str]] = {}
+        self.prefix_lines = prefix_lines(prefixes)
 
     def learn(self, triples: Iterable[ox.Triple]) -> None:
         self.label_runs.clear()
@@ -312,26 +332,37 @@ class Documents:
             if o.value.partition("#")[0] != thing  # (its own fragments are described already)
         ]
         runs = [self.label_run(o) for o in targets]
+        # Turtle writes each subject's triples as one statement, on lines of their own: the
+        # document's body is the description's, then each linked resource's labels'.
+        turtle = d.turtle if d.turtle is not None else turtle_body(d.triples, self.prefixes)
+        body = turtle + b"".join(ttl for ttl, _, _ in runs)
         stem = str(self.out / rel)
         with open(stem + ".ttl", "wb") as f:
-            linked = [lt for o in targets for lt in labels[o]]
-            f.write(turtle_document(d.triples + linked, self.prefixes))
+            f.write(with_prefix_lines(body, self.prefix_lines))
         # N-Triples, a line a triple: the description's lines, then each linked resource's.
-        with open(stem + ".nt", "wb") as f:  # (to a path, pyoxigraph writes N-Triples unbuffered)
-            ox.serialize(d.triples, output=f, format=ox.RdfFormat.N_TRIPLES)
-            f.write(b"".join(nt for nt, _ in runs))
+        with open(stem + ".nt", "wb") as f:
+            if d.ntriples is not None:
+                f.write(d.ntriples)
+            else:  # (to a path, pyoxigraph writes N-Triples unbuffered)
+                ox.serialize(d.triples, output=f, format=ox.RdfFormat.N_TRIPLES)
+            f.write(b"".join(nt for _, nt, _ in runs))
         # In JSON-LD each linked resource's labels are a node of their own (one subject each).
-        nodes = chain(d.nodes(self.jsonld), (node for _, node in runs))
+        nodes = chain(d.nodes(self.jsonld), (node for _, _, node in runs))
         with open(stem + ".jsonld", "w", encoding="utf-8") as f:
             f.write(jsonld_document(self.context_url, nodes))
 
-    def label_run(self, target: object) -> tuple[bytes, str]:
-        """A linked resource's labels: as N-Triples, and as its JSON-LD node."""
+    def label_run(self, target: object) -> tuple[bytes, bytes, str]:
+        """A linked resource's labels: as Turtle (without the prefix lines), as N-Triples, and
+        as its JSON-LD node."""
         run = self.label_runs.get(target)
         if run is None:
             triples = self.labels[target]
             [node] = self.jsonld.nodes(triples)
-            run = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", node)
+            run = (
+                turtle_body(triples, self.prefixes),
+                ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"",
+                node,
+            )
             if len(self.label_runs) < 200_000:  # bounded: the resources linked most come first
                 self.label_runs[target] = run
         return run
@@ -400,6 +431,41 @@ def write_dump_part(
         ox.serialize(triples, output=f, format=ox.RdfFormat.N_TRIPLES)
     with stem.with_suffix(".jsonld").open("w", encoding="utf-8") as f:
         f.write(",\n  ".join(jsonld.nodes(triples) if nodes is None else nodes))
+
+
+# Put after each description's triples, this triple marks where its Turtle and N-Triples end
+# in the batch's runs of the dumps: pyoxigraph writes it on a line of its own (a new subject
+# starts a statement; literals' line breaks are escaped), and it is cut out again.
+CUT = ox.Triple(*(ox.NamedNode("urn:envanter:cut"),) * 3)
+CUT_LINE = b"<urn:envanter:cut> <urn:envanter:cut> <urn:envanter:cut> .\n"
+
+
+def write_descriptions_part(
+    descriptions: list[Description], prefixes: dict[str, str], jsonld: JsonLd, stem: Path
+) -> bytes:
+    """stem.ttl, stem.nt and stem.jsonld, as `write_dump_part` writes them, of these descriptions
+    (sorted, and holding every triple of the run); each description keeps its own Turtle and
+    N-Triples, cut from the runs, for its documents. Returns the N-Triples run."""
+    marked = [t for d in descriptions for t in chain(d.triples, (CUT,))]
+    runs = []
+    for form, found in (
+        (ox.RdfFormat.TURTLE, split_turtle),
+        (ox.RdfFormat.N_TRIPLES, lambda text: (b"", text)),
+    ):
+        text = found(ox.serialize(marked, format=form, prefixes=prefixes) or b"")[1]
+        pieces = text.split(CUT_LINE)
+        # (one piece a description, and what follows the last cut: nothing)
+        if len(pieces) != len(descriptions) + 1 or pieces[-1]:
+            raise AssertionError(f"{stem}: {len(pieces)} pieces for {len(descriptions)} cuts")
+        runs.append(pieces[:-1])
+    for d, ttl, nt in zip(descriptions, *runs, strict=True):
+        d.turtle, d.ntriples = ttl, nt
+    turtle, ntriples = (b"".join(pieces) for pieces in runs)
+    stem.with_suffix(".ttl").write_bytes(turtle)
+    stem.with_suffix(".nt").write_bytes(ntriples)
+    with stem.with_suffix(".jsonld").open("w", encoding="utf-8") as f:
+        f.write(",\n  ".join(chain.from_iterable(d.nodes(jsonld) for d in descriptions)))
+    return ntriples
 
 
 class Dumps:
