@@ -273,3 +273,36 @@ def test_the_dumps_runs_are_appended_whole_with_or_without_sendfile(
     document = json.loads(jsonld.read_bytes())
     assert len(document["@graph"]) == 60_005  # one node a subject, every run's
     assert not any(stem.with_suffix(".nt").exists() for stem, _ in runs)  # the runs are removed
+
+
+def test_each_description_is_cut_whole_from_the_batchs_runs(tmp_path: Path) -> None:
+    """A batch's documents take their Turtle and N-Triples from its runs of the dumps, cut
+    after each description: every piece is what pyoxigraph writes of that description alone,
+    and the runs are what they are without the cuts, even where the source text holds the
+    marker's own line."""
+    from envanter import serialize
+
+    prefixes = {"ex": "http://example.org/", "dct": "http://purl.org/dc/terms/"}
+    title = ox.NamedNode("http://purl.org/dc/terms/title")
+    hostile = "a\n" + serialize.CUT_LINE.decode() + '"""\n<urn:envanter:cut> .'
+    descriptions = []
+    for k in range(5):
+        s = ox.NamedNode(f"http://example.org/s{k}")
+        triples = [ox.Triple(s, title, ox.Literal(f"{hostile} {k}", language="tr"))]
+        triples += [
+            ox.Triple(ox.NamedNode(f"http://example.org/s{k}#f{i}"), title, ox.Literal(f"{i}"))
+            for i in range(k)
+        ]
+        descriptions.append(serialize.Description(s.value, triples))
+    stem = tmp_path / "000001"
+    jsonld = serialize.JsonLd(prefixes)
+    run = serialize.write_descriptions_part(descriptions, prefixes, jsonld, stem)
+    triples = [t for d in descriptions for t in d.triples]
+    plain = tmp_path / "plain"
+    serialize.write_dump_part(triples, prefixes, jsonld, plain)
+    for ext in ("ttl", "nt", "jsonld"):
+        assert stem.with_suffix("." + ext).read_bytes() == plain.with_suffix("." + ext).read_bytes()
+    assert run == plain.with_suffix(".nt").read_bytes()
+    for d in descriptions:
+        assert d.turtle == serialize.turtle_body(d.triples, prefixes)
+        assert d.ntriples == ox.serialize(d.triples, format=ox.RdfFormat.N_TRIPLES)

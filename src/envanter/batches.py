@@ -22,18 +22,26 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import chain, groupby
 from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
 from .catalog import GraphStats
-from .graph import GraphMaker, in_order, unpack_rows
+from .graph import GraphMaker, SubjectGroup, subject_groups, unpack_rows
 from .parallel import no_cyclic_gc
-from .serialize import LABELS, Documents, describe, write_descriptions_part
+from .serialize import LABELS, Description, Documents, write_descriptions_part
 from .site import Site
 from .sitedata import SiteData, empty_site_data, site_data, store_of
-from .validate import Finding, Kinds, ShardShapes, services_in, validate_services
+from .validate import (
+    Finding,
+    Kinds,
+    ShardShapes,
+    finding_order,
+    is_service,
+    validate_services,
+)
 
 NT = ox.RdfFormat.N_TRIPLES
 WORKER_BATCHES = 4  # batches a worker process does before it is replaced by a fresh fork
@@ -107,23 +115,32 @@ def mapped_batch(index: int) -> BatchResult:
     with stage("graph"):
         rows = unpack_rows(context.batches[index].read_bytes())
         context.batches[index].unlink()
-        made = list(context.maker.batch(rows))
+        groups = subject_groups(context.maker.batch(rows))
         del rows
-        services = set(services_in(made))
-        own_list: list[ox.Triple] = []
-        spill: list[ox.Triple] = []
-        for t in made:
-            owner = t.subject.value.partition("#")[0] if type(t.subject) is ox.NamedNode else None
-            (own_list if owner in services else spill).append(t)
-        del made
-        own = in_order(own_list)
-        del own_list
-        # Every triple kept is a service's or its fragments': the services' descriptions hold
-        # them all, and make each service's JSON-LD once for its run of the dump, its document
-        # and its page.
-        descriptions = describe(own)
+        # What follows reads each subject once, not each triple: a batch has some 250,000.
+        services = {key for key, triples in groups if is_service(triples)}
+        own: list[SubjectGroup] = []
+        spill: list[ox.Triple] = []  # (about what the services share: the dataset's dct:hasPart)
+        for group in groups:
+            key, triples = group
+            if key.partition("#")[0] in services and type(triples[0].subject) is ox.NamedNode:
+                own.append(group)
+            else:
+                spill += triples
+        del groups
+        # Every triple kept is a service's or its fragments' (…/hizmet/x#paraf-3, whose
+        # subjects directly follow the service's): the services' descriptions hold them all,
+        # and make each service's JSON-LD once for its run of the dump, its document and its
+        # page.
+        descriptions = [
+            Description(iri, [t for _, triples in run for t in triples])
+            for iri, run in groupby(own, key=lambda group: group[0].partition("#")[0])
+        ]
     with stage("validate"):
-        findings = validate_services(own, context.shapes, context.kinds, context.shard_size)
+        findings = validate_services(
+            [d.triples for d in descriptions], context.shapes, context.kinds, context.shard_size
+        )
+        findings.sort(key=finding_order)  # (here, in parallel: the end merges the batches')
     failed = any(
         f.severity == "violation" or (context.strict and f.severity == "warning") for f in findings
     )
@@ -131,9 +148,15 @@ def mapped_batch(index: int) -> BatchResult:
         _STOP.value = 1
     write = not failed and not _STOP.value
     stats = GraphStats(context.maker.base + "id/")
-    stats.add(own)
-    wanted = context.shared_objects | {t.object for t in spill}
-    labels = [t for t in own if t.subject in wanted and t.predicate.value in LABELS]
+    stats.add_groups(own)
+    wanted = {
+        o.value
+        for o in chain(context.shared_objects, (t.object for t in spill))
+        if type(o) is ox.NamedNode
+    }
+    labels = [
+        t for key, triples in own if key in wanted for t in triples if t.predicate.value in LABELS
+    ]
     site = empty_site_data(context.maker.base)
     views: list[dict[str, Any]] = []
     if write:
@@ -155,7 +178,7 @@ def mapped_batch(index: int) -> BatchResult:
             # The batch's own triples as its run of the N-Triples dump has them (parsed in Rust,
             # not written again), with what the services share.
             store = store_of(context.shared)
-            store.load(ntriples_run, format=NT)
+            store.load(ntriples_run, format=NT, lenient=True)  # (ours: written by pyoxigraph)
             del ntriples_run
             data = site_data(store, context.maker.base, context.queries)
         with stage("pages"):

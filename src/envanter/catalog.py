@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .graph import RDF_TYPE, in_order, term_value
+from .graph import RDF_TYPE, SubjectGroup, in_order, term_value
 from .serialize import write_turtle
 
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -171,6 +171,21 @@ class GraphStats:
                 if isinstance(t.object, ox.NamedNode) and t.object.value == CPSV_SERVICE:
                     self.services.append(term_value(t.subject))
         self.services = sorted(self.services)[:3]  # only the first three are ever shown
+
+    def add_groups(self, groups: Iterable[SubjectGroup]) -> None:
+        """Count these subjects' triples, as `add` does, a subject at a time (its rdf:type
+        triples come first: `subject_groups`)."""
+        for key, triples in groups:
+            self.triples += len(triples)
+            if type(triples[0].subject) is ox.NamedNode and key.startswith(self.uri_space):
+                self.entities += 1
+            for t in triples:
+                if t.predicate != RDF_TYPE:
+                    break
+                self.classes.add(term_value(t.object))
+                if type(t.object) is ox.NamedNode and t.object.value == CPSV_SERVICE:
+                    self.services.append(key)
+        self.services = sorted(self.services)[:3]
 
     def merge(self, other: GraphStats) -> None:
         self.triples += other.triples

@@ -358,7 +358,9 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
             batches=r.batches,
             shared_objects={x.object for x in shared if isinstance(x.object, ox.NamedNode)},
         )
-        findings: set[Finding] = set()
+        # Each batch's findings come sorted (the report's order): kept in the batches' order,
+        # the report's sort merges their runs instead of sorting them all anew.
+        findings: dict[Finding, None] = {}
         spill: list[ox.Triple] = []
         views: list[dict[str, Any]] = []
         site_data = empty_site_data(base)
@@ -380,7 +382,7 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
             for result in in_batches(context, workers):
                 if result.written:
                     dumps.append(context.part(result.index + 1))
-                findings.update(result.findings)
+                findings.update(dict.fromkeys(result.findings))
                 spill += parse_ntriples(result.spill)
                 labels.append(result.labels)
                 views += result.views
@@ -406,7 +408,7 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
         cleanup.enter_context(no_cyclic_gc())
         with stage("validate"):
             shared = in_order(chain(shared, spill))
-            findings.update(validate_shared(shared, split))
+            findings.update(dict.fromkeys(validate_shared(shared, split)))
             report = Report(sorted(findings, key=finding_order))
         progress(f"validated the graph: {report.summary()}")
         if report.violations or (options.strict and report.count("warning")):

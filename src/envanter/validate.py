@@ -462,6 +462,16 @@ def services_in(triples: Iterable[ox.Triple]) -> list[str]:
     ]
 
 
+def is_service(triples: Sequence[ox.Triple]) -> bool:
+    """Whether a subject's triples (rdf:type first: `graph.subject_groups`) make it a service."""
+    for t in triples:
+        if t.predicate != OX_TYPE:
+            return False
+        if type(t.object) is ox.NamedNode and t.object.value == CPSV_SERVICE:
+            return type(t.subject) is ox.NamedNode
+    return False
+
+
 def split_by_service(
     triples: Iterable[ox.Triple], size: int, predicates: set[str] | None = None
 ) -> tuple[list[list[ox.Triple]], list[ox.Triple]]:
@@ -536,16 +546,23 @@ class ShardShapes:
 
 
 def validate_services(
-    triples: Iterable[ox.Triple], shapes: ShardShapes, kinds: Kinds, size: int
+    services: Sequence[Sequence[ox.Triple]], shapes: ShardShapes, kinds: Kinds, size: int
 ) -> list[Finding]:
-    """The findings on a batch of services (with their sub-resources), in shards of `size`
-    services, here in this process; `kinds` are the types of what they share."""
-    groups, _ = split_by_service(triples, size, shapes.predicates)
-    return [
-        f
-        for g in groups
-        for f in validate(with_kinds(g, kinds), shapes.local, shapes.engine).findings
-    ]
+    """The findings on a batch of services, each given with the triples of its sub-resources
+    (in the order of their URIs), in shards of `size` services, here in this process; `kinds`
+    are the types of what they share. Only the triples whose predicate the shapes read are
+    validated (see split_by_service)."""
+    predicates = shapes.predicates
+    findings: list[Finding] = []
+    for k in range(0, len(services), size):
+        shard = [
+            t
+            for triples in services[k : k + size]
+            for t in triples
+            if predicates is None or t.predicate.value in predicates
+        ]
+        findings += validate(with_kinds(shard, kinds), shapes.local, shapes.engine).findings
+    return findings
 
 
 def validate_shared(triples: Iterable[ox.Triple], shapes: ShardShapes) -> list[Finding]:
