@@ -1,7 +1,7 @@
 """The services in batches: a national inventory (100,000 services, some 12 million triples) is
 never whole in memory as a graph.
 
-The services are taken in the order of their URIs, at most 2,000 at a time. Each batch is mapped,
+The services are taken in the order of their URIs, at most 1,000 at a time. Each batch is mapped,
 validated and written — its run of each dump, its documents, its pages — in a worker process (one
 per core), and sends back only what the end of the build needs: its findings, its few triples
 about shared resources (the dataset's dct:hasPart), the labels those point at, what the list of
@@ -49,8 +49,11 @@ WORKER_BATCHES = 4  # batches a worker process does before it is replaced by a f
 
 def batch_size(services: int, workers: int) -> int:
     """Services per batch: a few per worker so that both cores stay busy to the end, and at
-    most 2,000 so that a batch's graph, its rdflib shards and its pages stay small."""
-    return max(100, min(2_000, -(-services // (4 * workers))))
+    most 1,000 so that a batch's graph, its rdflib shards and its pages stay small — and the
+    same size for any inventory of 8,000 services or more, so that what a service costs in a
+    batch does not grow with the inventory (in batches of 1,250 services at 10,000 and of 2,000
+    at 100,000, a service's parts cost up to a quarter more in the larger)."""
+    return max(100, min(1_000, -(-services // (4 * workers))))
 
 
 @dataclass
@@ -163,7 +166,7 @@ def mapped_batch(index: int) -> BatchResult:
         with stage("dumps"):
             # One pyoxigraph call a dump for the whole batch, cut into each description's
             # Turtle and N-Triples for its documents (a call per document cost twice as much).
-            ntriples_run = write_descriptions_part(
+            write_descriptions_part(
                 descriptions,
                 context.maker.prefixes,
                 context.documents.jsonld,
@@ -178,8 +181,8 @@ def mapped_batch(index: int) -> BatchResult:
             # The batch's own triples as its run of the N-Triples dump has them (parsed in Rust,
             # not written again), with what the services share.
             store = store_of(context.shared)
-            store.load(ntriples_run, format=NT, lenient=True)  # (ours: written by pyoxigraph)
-            del ntriples_run
+            run = str(context.part(index + 1).with_suffix(".nt"))
+            store.load(path=run, format=NT, lenient=True)  # (written by pyoxigraph just now)
             data = site_data(store, context.maker.base, context.queries)
         with stage("pages"):
             context.site.use(data, findings)

@@ -442,30 +442,27 @@ CUT_LINE = b"<urn:envanter:cut> <urn:envanter:cut> <urn:envanter:cut> .\n"
 
 def write_descriptions_part(
     descriptions: list[Description], prefixes: dict[str, str], jsonld: JsonLd, stem: Path
-) -> bytes:
+) -> None:
     """stem.ttl, stem.nt and stem.jsonld, as `write_dump_part` writes them, of these descriptions
     (sorted, and holding every triple of the run); each description keeps its own Turtle and
-    N-Triples, cut from the runs, for its documents. Returns the N-Triples run."""
+    N-Triples, cut from the runs, for its documents."""
     marked = [t for d in descriptions for t in chain(d.triples, (CUT,))]
-    runs = []
-    for form, found in (
-        (ox.RdfFormat.TURTLE, split_turtle),
-        (ox.RdfFormat.N_TRIPLES, lambda text: (b"", text)),
-    ):
-        text = found(ox.serialize(marked, format=form, prefixes=prefixes) or b"")[1]
-        pieces = text.split(CUT_LINE)
+    for form, ext in ((ox.RdfFormat.TURTLE, "ttl"), (ox.RdfFormat.N_TRIPLES, "nt")):
+        text = ox.serialize(marked, format=form, prefixes=prefixes) or b""
+        pieces = (split_turtle(text)[1] if ext == "ttl" else text).split(CUT_LINE)
+        del text  # (a batch's run is tens of megabytes: the pieces are all that is kept)
         # (one piece a description, and what follows the last cut: nothing)
         if len(pieces) != len(descriptions) + 1 or pieces[-1]:
             raise AssertionError(f"{stem}: {len(pieces)} pieces for {len(descriptions)} cuts")
-        runs.append(pieces[:-1])
-    for d, ttl, nt in zip(descriptions, *runs, strict=True):
-        d.turtle, d.ntriples = ttl, nt
-    turtle, ntriples = (b"".join(pieces) for pieces in runs)
-    stem.with_suffix(".ttl").write_bytes(turtle)
-    stem.with_suffix(".nt").write_bytes(ntriples)
+        with stem.with_suffix("." + ext).open("wb") as f:
+            f.writelines(pieces)
+        for d, piece in zip(descriptions, pieces[:-1], strict=True):
+            if ext == "ttl":
+                d.turtle = piece
+            else:
+                d.ntriples = piece
     with stem.with_suffix(".jsonld").open("w", encoding="utf-8") as f:
         f.write(",\n  ".join(chain.from_iterable(d.nodes(jsonld) for d in descriptions)))
-    return ntriples
 
 
 class Dumps:
