@@ -617,7 +617,13 @@ def end_to_end(n: int, workdir: Path, runs: int, trash: list[Path]) -> Row:
         measured.append(row)
     ok = [r for r in measured if "error" not in r]
     if not ok:
-        return {"error": measured[-1]["error"], "runs": measured}
+        # Every attempt kept (what each run recorded before it failed); the table says "failed".
+        return {
+            "error": measured[-1]["error"],
+            "runs": len(measured),
+            "failed_runs": len(measured),
+            "attempts": measured,
+        }
     walls = [r["wall_s"] for r in ok]
     median = sorted(ok, key=lambda r: r["wall_s"])[len(ok) // 2]
     return {
@@ -747,6 +753,8 @@ def table(sizes: list[Row], grown: list[Row]) -> str:
         lines.append("  of which the services' batches, worker seconds summed over the batches:")
     for name in batch_names:
         row(f"    {name}", [num(e.get("batch_stages", {}).get(name)) for e in e2es])
+    if any("error" in e for e in e2es):
+        row("  the build", ["failed" if "error" in e else "ok" for e in e2es])
     row("process wall (median run)", [num(e.get("median_wall_s")) for e in e2es])
     row(
         "  min–max of the runs",
@@ -758,7 +766,10 @@ def table(sizes: list[Row], grown: list[Row]) -> str:
     row("  runs", [num(e.get("runs"), "d") for e in e2es])
     row(  # interpreter start-up, imports and exit, in the median run
         "  outside the stages",
-        [num(e["wall_s"] - t) if t is not None else "—" for e, t in zip(e2es, totals, strict=True)],
+        [
+            num(e["wall_s"] - t) if t is not None and "wall_s" in e else "—"
+            for e, t in zip(e2es, totals, strict=True)
+        ],
     )
     row("peak memory, tree PSS MiB", [num(e.get("peak_pss_mib"), ".0f") for e in e2es])
     row("largest process RSS MiB", [num(e.get("max_rss_mib"), ".0f") for e in e2es])
@@ -894,9 +905,16 @@ def main() -> None:
     }
     results: list[Row] = report["sizes"]
     trash: list[Path] = []  # what is deleted at the end (see set_aside)
+    per_service = 0.0  # the disk a service took in the last synthetic size, bytes
     try:
         for n in sizes:
+            check_disk(workdir, n, per_service)
+            free_before = shutil.disk_usage(workdir).free
             measured = measure_size(n, workdir, args, morph if bare_wanted(n) else None, trash)
+            # Nothing is deleted until the end (see set_aside): what the size took is the drop.
+            measured["disk_mib"] = round((free_before - shutil.disk_usage(workdir).free) / 2**20)
+            if n != SEED_SERVICES:  # the seed's five runs and fixed pages say little of scale
+                per_service = measured["disk_mib"] * 2**20 / n
             results.append(measured)
             report["growth"] = growth(results)
             if args.json:  # after every size: a long run stopped half-way keeps what it did
@@ -921,6 +939,20 @@ def main() -> None:
             )
     if args.json:
         log(f"wrote {args.json}")
+
+
+def check_disk(workdir: Path, n: int, per_service: float) -> None:
+    """Stop before a size that would fill the disk: its builds and bare outputs are all kept
+    until the end, about as many bytes a service as the last synthetic size took."""
+    need = per_service * n * 1.2
+    free = shutil.disk_usage(workdir).free
+    log(f"[{n}] {free / 2**30:.1f} GiB free in the work folder's file system")
+    if need > free:
+        raise SystemExit(
+            f"[{n}] not enough disk: about {need / 2**30:.1f} GiB needed "
+            f"({per_service / 1024:.0f} KiB a service, as the size before it took), "
+            f"{free / 2**30:.1f} GiB free; free some space or pass fewer --sizes"
+        )
 
 
 def measure_size(

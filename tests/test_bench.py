@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -146,3 +147,33 @@ def test_growth_is_given_over_the_hosts_slowing_down_too() -> None:
     }
     table = run.table([size(10, 1.0, 0.9, 1.1), size(100, 20.0, 1.8, 2.2)], [step])
     assert "over the host's slowing down" in table and "0.90/1.10" in table
+
+
+def test_a_failed_build_is_reported_as_failed_and_the_table_still_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A size whose build fails (a real child process that exits non-zero) keeps what its
+    runs recorded, and the table marks it failed beside a size that built."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import run
+
+    failing = [sys.executable, "-c", "import sys; sys.exit(3)"]
+    monkeypatch.setattr(run, "child_argv", lambda *args, **kwargs: failing)
+    failed = run.end_to_end(100, tmp_path, 2, [])
+    assert failed["runs"] == failed["failed_runs"] == 2
+    assert "exit status 3" in failed["error"] and len(failed["attempts"]) == 2
+    built = {"stages": {"read": 1.0}, "wall_s": 2.0, "median_wall_s": 2.0, "peak_pss_mib": 50}
+    sizes = [{"size": n, "seed": False, "e2e": e} for n, e in ((10, built), (100, failed))]
+    table = run.table(sizes, run.growth(sizes))
+    [line] = [line for line in table.splitlines() if line.strip().startswith("the build")]
+    assert line.split()[-2:] == ["ok", "failed"]
+
+
+def test_a_size_that_would_fill_the_disk_is_not_started(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    import run
+
+    run.check_disk(tmp_path, 100, 0.0)  # nothing known yet: goes on
+    free = shutil.disk_usage(tmp_path).free
+    with pytest.raises(SystemExit, match="not enough disk"):
+        run.check_disk(tmp_path, 100, free / 50)
