@@ -69,7 +69,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -459,6 +459,10 @@ class Recorder:
         def render(self, **context: Any) -> str:
             self.pages.append((self.name, context))
             return ""
+
+        def generate(self, **context: Any) -> Iterator[str]:  # (a large page: see Site.write)
+            self.pages.append((self.name, context))
+            return iter(())
 
 
 def child_jinja(n: int, workdir: Path) -> None:

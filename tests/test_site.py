@@ -8,6 +8,7 @@ corrections, the published N-Triples dump and the SHACL report.
 
 from __future__ import annotations
 
+import filecmp
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -594,3 +595,38 @@ def test_no_inline_event_handlers_or_scripts(pages: dict[str, Page]) -> None:
                 assert attrs.get("src", "").endswith("static/search.js"), (
                     f"{path}: <script {attrs}>"
                 )
+
+
+def test_a_page_written_as_it_renders_is_the_page_rendered_whole(
+    dist: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages listing more than site.LARGE services (a national inventory's list of services,
+    the page of a law every service cites) are written in blocks as they render: with every
+    page written that way, the site is the same to the byte."""
+    import envanter.site
+
+    monkeypatch.setattr(envanter.site, "LARGE", -1)
+    streamed = build_site(tmp_path / "dist")
+    html = sorted(p.relative_to(dist).as_posix() for p in dist.rglob("*.html"))
+    assert "hizmetler.html" in html and len(html) > 700
+    _, mismatch, errors = filecmp.cmpfiles(dist, streamed, html, shallow=False)
+    assert not mismatch and not errors, (mismatch[:5], errors[:5])
+
+
+def test_an_entitys_services_are_listed_in_turkish_order(pages: dict[str, Page]) -> None:
+    """Each entity page lists the services that use it by their Turkish titles, as many as its
+    heading says (the order is found once for all entities: see Site.users_in_order)."""
+    from envanter.iris import turkish_sort_key
+
+    prefix = "Bunu kullanan hizmetler ("
+    lists = 0
+    for path, page in pages.items():
+        headings = {h for h, _ in page.items if h.startswith(prefix)}
+        if not path.startswith("doc/") or not headings:
+            continue
+        [heading] = headings
+        titles = page.items_under(heading)
+        assert len(titles) == int(heading[len(prefix) : -1]), path
+        assert titles == sorted(titles, key=turkish_sort_key), path
+        lists += len(titles) > 10
+    assert lists > 10  # (laws, units and documents that many services use)

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -63,6 +64,8 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 ENV = "def/envanter#"
 # What the list of services shows of each (site/services.html.j2): kept for every service of a
 # national inventory while the rest of a service's view is dropped with its batch.
+# A page listing more services than this is written as it renders (see Site.write).
+LARGE = 5_000
 LIST_KEYS = ("iri", "unit", "laws", "audiences", "channel_kinds", "sdp", "search")
 LIST_ROW_KEYS = ("row", "title_tr", "title_en", "online")
 
@@ -173,8 +176,8 @@ class Site:
         each batch's services with the batch's data, then the rest with what it kept)."""
         self.data = data
         self.sort_keys: dict[str, tuple[tuple[str, str], str]] = {}
-        self.items: dict[tuple[str, str], str] = {}  # (IRI, home) → its link_items line
-        self.ranks: dict[str, int] | None = None  # see rank()
+        self.items: dict[str, dict[str, str]] = {}  # home → IRI → its link_items line
+        self.users: dict[str, list[str]] | None = None  # see users_in_order()
         self.findings: dict[str, list[Finding]] = defaultdict(list)
         for f in findings:
             self.findings[f.focus].append(f)
@@ -209,20 +212,26 @@ class Site:
         Written here rather than in a template loop, and each item remembered for the pages at
         the same depth in the same language: an entity used by every service of a national
         inventory lists 100,000 of them, and each service is listed on some twenty pages."""
-        home, lang, items = self.page.home, self.page.lang, self.items
+        home, lang = self.page.home, self.page.lang
+        items = self.items.setdefault(home, {})  # (a home names its language too)
         out = []
         for iri in iris:
-            item = items.get((iri, home))
+            item = items.get(iri)
             if item is None:
                 page = self.page_of(iri)
                 href = escape(f"{home}{page}" if page else iri)
                 item = f'<li><a href="{href}">{escape(self.data.label(iri, lang))}</a></li>\n'
-                if len(items) < 1_000_000:
-                    items[(iri, home)] = item
+                if len(items) < 500_000:
+                    items[iri] = item
             out.append(item)
         return Markup("".join(out))
 
-    def write(self, path: str, template: str, lang: str, **context: Any) -> None:
+    def write(
+        self, path: str, template: str, lang: str, large: bool = False, **context: Any
+    ) -> None:
+        """Render a page and write it. A `large` page (one that lists every service of a
+        national inventory, some 50 MB) is written as it renders, in blocks: not joined into
+        one string first, whose list of pieces and copy touch that much new memory again."""
         full = path if lang == "tr" else f"en/{path}"
         # Links are relative, so the site works from any folder or host; the 404 page is served
         # at any path, so its links are absolute paths (on whichever host serves it).
@@ -231,7 +240,7 @@ class Site:
         )
 
         self.page = Page(lang, root, f"{root}{'en/' if lang == 'en' else ''}")
-        html = self.env.get_template(template).render(
+        values = dict(
             lang=lang,
             s=self.interface[lang],
             root=root,
@@ -248,7 +257,13 @@ class Site:
         if target.parent not in self.folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(target.parent)
-        target.write_text(html, encoding="utf-8")
+        if large:
+            pieces = self.env.get_template(template).generate(**values)
+            with target.open("w", encoding="utf-8") as out:
+                while block := list(islice(pieces, 4096)):
+                    out.write("".join(block))
+        else:
+            target.write_text(self.env.get_template(template).render(**values), encoding="utf-8")
         self.written.append(target)
 
     def jsonld(self, d: Description) -> Markup:
@@ -312,7 +327,7 @@ class Site:
                 pages.append(page)
         for lang in LANGS:
             jobs.append((1 + len(services), partial(self.front_pages, services, triples, lang)))
-        self.rank_users()  # (here, once, not in each process)
+        self.users_in_order()  # (here, once, not in each process)
         before = len(self.written)
         if parallel:
             in_processes(jobs, lambda job: job[1](), cost=lambda job: job[0])
@@ -353,6 +368,7 @@ class Site:
             "hizmetler.html",
             "services.html.j2",
             lang,
+            large=len(services) > LARGE,
             services=services,
             facets=self.facets(services, lang),
         )
@@ -380,6 +396,7 @@ class Site:
             page,
             "entity.html.j2",
             lang,
+            large=len(self.data.used_by.get(d.iri, ())) > LARGE,
             e=self.entity_view(d.iri, d.triples),
             jsonld=self.jsonld(d),
         )
@@ -515,7 +532,7 @@ class Site:
             kind = "concept"
         else:
             kind = "resource"
-        used_by = sorted(self.data.used_by.get(iri, set()), key=self.rank_users().__getitem__)
+        used_by = self.users_in_order().get(iri, [])
         articles = sorted(self.inverse["part_of"].get(iri, ()))
         children = sorted(self.inverse["parent"].get(iri, ()))
         concepts = sorted(self.inverse["scheme"].get(iri, ()))
@@ -545,14 +562,21 @@ class Site:
             "findings": self.findings.get(iri, []),
         }
 
-    def rank_users(self) -> dict[str, int]:
-        """Everything that uses an entity, ranked once in sort_key's order: an entity used by
-        every service of a national inventory lists 100,000 services, on its page in each
-        language."""
-        if self.ranks is None:
-            users = set().union(*self.data.used_by.values())
-            self.ranks = {u: k for k, u in enumerate(sorted(users, key=self.sort_key))}
-        return self.ranks
+    def users_in_order(self) -> dict[str, list[str]]:
+        """What uses each entity, in sort_key's order: an entity used by every service of a
+        national inventory lists 100,000 services, on its page in each language. Everything
+        that uses an entity is sorted once, and each entity's users found in that order in one
+        pass, rather than each entity's sorted apart for each language (n log n, twice)."""
+        if self.users is None:
+            uses: dict[str, list[str]] = defaultdict(list)  # user → the entities it uses
+            for entity, users in self.data.used_by.items():
+                for user in users:
+                    uses[user].append(entity)
+            self.users = {entity: [] for entity in self.data.used_by}
+            for user in sorted(uses, key=self.sort_key):
+                for entity in uses[user]:
+                    self.users[entity].append(user)
+        return self.users
 
     def sort_key(self, iri: str) -> tuple[tuple[str, str], str]:
         """A resource's place in a list: by its Turkish label, then its URI (a set's order
