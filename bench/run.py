@@ -154,7 +154,8 @@ def run_measured(argv: list[str], label: str) -> Row:
                         f"  … {label}: {last - start:.0f} s, tree PSS {kib / 1024:.0f} MiB "
                         f"(peak {peak[0] / 1024:.0f} MiB)"
                     )
-                done.wait(SAMPLE_S)
+                # (Five a second at first: a build of the seed is over within a second or two.)
+                done.wait(SAMPLE_S if time.perf_counter() - start > 5 else 0.2)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
