@@ -209,7 +209,13 @@ def test_two_builds_in_processes_with_other_hash_seeds_are_byte_identical(
 
 
 def test_every_row_goes_to_its_services_batch_and_survives_packing(whole: Prepared) -> None:
-    from envanter.graph import in_batches_of_services, pack_rows, service_key, unpack_rows
+    from envanter.graph import (
+        in_batches_of_services,
+        pack_rows,
+        packed_batches,
+        service_key,
+        unpack_rows,
+    )
 
     shared, names, batches = in_batches_of_services(whole.tables, lambda n: batch_size(n, 2))
     assert len(batches) == 4
@@ -219,7 +225,6 @@ def test_every_row_goes_to_its_services_batch_and_survives_packing(whole: Prepar
     ids = [[str(row["id"]) for row in batch["services"]] for batch in batches]
     flat = [i for batch in ids for i in sorted(batch)]
     assert flat == sorted(flat) and len(flat) == SERVICES  # in the order of the ids, once each
-    columns = {t.name: [c.name for c in t.columns] for t in whole.tables}
     for name, table in per_service.items():
         key = service_key(table)
         assert key is not None
@@ -228,8 +233,10 @@ def test_every_row_goes_to_its_services_batch_and_survives_packing(whole: Prepar
             assert all(str(row[key]) in own for row in batch[name])
             placed += len(batch[name])
         assert placed == len(table.rows)
-    for batch in batches:
-        assert unpack_rows(pack_rows(batch, columns)) == batch
+    # The batches packed for the workers are the same rows, in the same batches and order.
+    shared_packed, names_packed, packed = packed_batches(whole.tables, lambda n: batch_size(n, 2))
+    assert (shared_packed, names_packed) == (shared, names)
+    assert [unpack_rows(pack_rows(batch)) for batch in packed] == batches
 
 
 @pytest.mark.parametrize("sendfile", [True, False], ids=["sendfile", "read-and-write"])

@@ -48,9 +48,9 @@ from .graph import (
     RdfGraph,
     Rows,
     build_graph,
-    in_batches_of_services,
     in_order,
     pack_rows,
+    packed_batches,
 )
 from .linking import Linked, Pins, check_links, link, load_pins, load_reference
 from .ontodoc import write_ontology_docs
@@ -294,22 +294,21 @@ def pack(t: Tables, folder: Path, workers: int) -> tuple[Rows, list[str], int, l
     """Each batch's rows in a file of its own, and the summary of the records that the build's
     result needs: (the shared tables' rows, the names of the per-service tables, the number of
     services, the batches' files, the summary's file)."""
-    shared_rows, service_tables, rows = in_batches_of_services(
+    shared_rows, service_tables, rows = packed_batches(
         t.tables, lambda services: batch_size(services, workers)
     )
     packed = folder / ".parts"
     packed.mkdir(exist_ok=True)
     batches = []
-    columns = {table.name: [c.name for c in table.columns] for table in t.tables}
     for k, batch in enumerate(rows, start=1):
         path = packed / f"rows-{k:06d}.pickle"
-        path.write_bytes(pack_rows(batch, columns))
+        path.write_bytes(pack_rows(batch))
         batches.append(path)
     # The records themselves stay here: the build's result needs only this of them.
     records = packed / "records.pickle"
     summary = (len(t.services), t.linked.slugs, t.pins, applied_corrections(t.services))
     records.write_bytes(pickle.dumps(summary, protocol=5))
-    services = sum(len(batch.get("services", ())) for batch in rows)
+    services = sum(len(batch["services"][1]) for batch in rows if "services" in batch)
     return shared_rows, service_tables, services, batches, records
 
 
