@@ -230,8 +230,9 @@ class Site:
         self, path: str, template: str, lang: str, large: bool = False, **context: Any
     ) -> None:
         """Render a page and write it. A `large` page (one that lists every service of a
-        national inventory, some 50 MB) is written as it renders, in blocks: not joined into
-        one string first, whose list of pieces and copy touch that much new memory again."""
+        national inventory: the list of services, 130 MB; an entity every service uses, some
+        12 MB) is written as it renders, in blocks: not joined into one string first, whose
+        list of pieces and copy touch that much new memory again."""
         full = path if lang == "tr" else f"en/{path}"
         # Links are relative, so the site works from any folder or host; the 404 page is served
         # at any path, so its links are absolute paths (on whichever host serves it).
