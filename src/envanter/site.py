@@ -62,10 +62,10 @@ ELI = "http://data.europa.eu/eli/ontology#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 FOAF = "http://xmlns.com/foaf/0.1/"
 ENV = "def/envanter#"
-# What the list of services shows of each (site/services.html.j2): kept for every service of a
-# national inventory while the rest of a service's view is dropped with its batch.
 # A page listing more services than this is written as it renders (see Site.write).
 LARGE = 5_000
+# What the list of services shows of each (site/services.html.j2): kept for every service of a
+# national inventory while the rest of a service's view is dropped with its batch.
 LIST_KEYS = ("iri", "unit", "laws", "audiences", "channel_kinds", "sdp", "search")
 LIST_ROW_KEYS = ("row", "title_tr", "title_en", "online")
 
@@ -258,13 +258,14 @@ class Site:
         if target.parent not in self.folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(target.parent)
+        page = self.env.get_template(template)
         if large:
-            pieces = self.env.get_template(template).generate(**values)
+            pieces = page.generate(**values)
             with target.open("w", encoding="utf-8") as out:
                 while block := list(islice(pieces, 4096)):
                     out.write("".join(block))
         else:
-            target.write_text(self.env.get_template(template).render(**values), encoding="utf-8")
+            target.write_text(page.render(**values), encoding="utf-8")
         self.written.append(target)
 
     def jsonld(self, d: Description) -> Markup:
