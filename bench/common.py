@@ -18,9 +18,9 @@ if str(ROOT / "src") not in sys.path:
 
 import yaml  # noqa: E402
 
-from envanter.inventory import RawRecord  # noqa: E402
-from envanter.pipeline import BuildOptions  # noqa: E402
-from envanter.source import write_csv  # noqa: E402
+from envanter.read.inventory import RawRecord  # noqa: E402
+from envanter.read.source import write_csv  # noqa: E402
+from envanter.run.pipeline import BuildOptions  # noqa: E402
 
 SEED_SOURCE = ROOT / "data" / "source" / "ibb-sosyal-hizmetler-2025.txt"
 SEED_CORRECTIONS = ROOT / "data" / "reference" / "corrections.yaml"

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import pyoxigraph as ox  # noqa: E402
 
 from common import write_inventory  # noqa: E402
-from envanter.pipeline import BuildOptions, prepare, write_dumps  # noqa: E402
+from envanter.run.pipeline import BuildOptions, prepare, write_dumps  # noqa: E402
 from generate import synthetic  # noqa: E402
 
 

@@ -19,10 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from envanter.inventory import CELL_KEYS, Cell, RawRecord  # noqa: E402
-from envanter.pdftext import read_pdf_text  # noqa: E402
-from envanter.records import apply_corrections, load_corrections  # noqa: E402
-from envanter.source import write_csv, write_xlsx  # noqa: E402
+from envanter.read.inventory import CELL_KEYS, Cell, RawRecord  # noqa: E402
+from envanter.read.pdftext import read_pdf_text  # noqa: E402
+from envanter.read.records import apply_corrections, load_corrections  # noqa: E402
+from envanter.read.source import write_csv, write_xlsx  # noqa: E402
 
 SEED = ROOT / "data" / "source" / "ibb-sosyal-hizmetler-2025.txt"
 

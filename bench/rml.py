@@ -1,8 +1,8 @@
 """Our YAML mappings (mappings/*.yaml) as an RML mapping (Turtle), for morph-kgc to materialise.
 
-The mappings are read with envanter's own parser (`envanter.graph.load_mappings`), and each one
+The mappings are read with envanter's own parser (`envanter.rdf.graph.load_mappings`), and each one
 becomes RML over the tidy tables a build writes as CSV (`<dist>/data/tables/<table>.csv`), so
-that an RML engine makes the same triples from the same rows as `envanter.graph.Mapper`:
+that an RML engine makes the same triples from the same rows as `envanter.rdf.graph.Mapper`:
 
 - Templates relative to the base URI get the base in front; `wd:{x}` gets its namespace; a whole
   column (`iri: "{url}"`) is an `rml:reference` with `rml:termType rml:IRI`, not percent-encoded,
@@ -42,8 +42,8 @@ if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
 
 from envanter.config import DEFAULT_BASE_URI, load_source_metadata  # noqa: E402
-from envanter.graph import PLACEHOLDER, Mapper, Mapping_, load_mappings  # noqa: E402
-from envanter.pipeline import build_parameters  # noqa: E402
+from envanter.rdf.graph import PLACEHOLDER, Mapper, Mapping_, load_mappings  # noqa: E402
+from envanter.run.pipeline import build_parameters  # noqa: E402
 
 RML = "http://w3id.org/rml/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -115,7 +115,7 @@ class Translator:
         return "".join(out), None if columns else "".join(plain)
 
     def iri(self, template: str) -> Term | None:
-        """An IRI term map for one of our IRI templates (see `envanter.graph.Mapper.iri`)."""
+        """An IRI term map for one of our IRI templates (see `envanter.rdf.graph.Mapper.iri`)."""
         if template.startswith("{") and template.endswith("}") and template.count("{") == 1:
             key = template[1:-1]
             if key.startswith("@"):  # a parameter holding a whole IRI

@@ -2,7 +2,7 @@
 
 For each size N (services):
 
-1. End to end: the whole build (`envanter.pipeline.build`) of an inventory of N services, in a
+1. End to end: the whole build (`envanter.run.pipeline.build`) of an inventory of N services, in a
    fresh Python process, timed from interpreter start to exit. N = 54 is the real seed
    (data/source/ibb-sosyal-hizmetler-2025.txt with its corrections), built --seed-runs times
    (median reported, with min and max); any other N is a synthetic inventory (bench/generate.py,
@@ -322,7 +322,7 @@ def child_input(n: int, workdir: Path) -> None:
 def child_build(n: int, workdir: Path) -> None:
     """The whole build, as `envanter build` runs it."""
     options = child_options(n, workdir)
-    from envanter.pipeline import build
+    from envanter.run.pipeline import build
 
     start = time.perf_counter()
 
@@ -345,7 +345,7 @@ def child_morph_prep(n: int, workdir: Path) -> None:
     """Translate mappings/*.yaml into RML over dist-n's tables (not timed)."""
     options = child_options(n, workdir)
     from envanter.config import load_source_metadata
-    from envanter.pipeline import build_parameters
+    from envanter.run.pipeline import build_parameters
     from rml import translate
 
     metadata = load_source_metadata(options.source)
@@ -393,7 +393,7 @@ def child_shacl(n: int, workdir: Path) -> None:
     import pyshacl
     from rdflib import RDF, SH, Graph
 
-    from envanter.validate import load_shapes
+    from envanter.check.validate import load_shapes
 
     shapes = load_shapes([options.shapes / "profile.ttl"], options.base_uri)
     start = time.perf_counter()
@@ -421,7 +421,7 @@ def child_oxigraph(n: int, workdir: Path) -> None:
     options = child_options(n, workdir)
     import pyoxigraph as ox
 
-    from envanter.graph import Mapper, load_mappings
+    from envanter.rdf.graph import Mapper, load_mappings
 
     prefixes = Mapper(options.base_uri, load_mappings(options.mappings)[0], {}).prefixes
     out = workdir / f"bare-{n}" / "oxigraph"
@@ -469,10 +469,10 @@ class Recorder:
 def child_jinja(n: int, workdir: Path) -> None:
     """Jinja2: every page of the site rendered and written, one process, contexts precomputed."""
     options = child_options(n, workdir)
-    from envanter import site as site_module
-    from envanter.catalog import downloads
-    from envanter.pipeline import download_rows, make_site, prepare
-    from envanter.validate import load_shapes, validate_sharded
+    from envanter.check.validate import load_shapes, validate_sharded
+    from envanter.publication import site as site_module
+    from envanter.publication.catalog import downloads
+    from envanter.run.pipeline import download_rows, make_site, prepare
 
     # What write_site is given, as the build makes it (the graph, its validation report, the
     # downloads with their sizes and digests from the end-to-end build's dist).
@@ -526,8 +526,8 @@ def child_check(n: int, workdir: Path) -> None:
     options = child_options(n, workdir)
     import pyoxigraph as ox
 
-    from envanter.graph import build_graph, stable_blank_nodes
-    from envanter.pipeline import prepare
+    from envanter.rdf.graph import build_graph, stable_blank_nodes
+    from envanter.run.pipeline import prepare
 
     prepared = prepare(options)
     graph = set(prepared.graph.triples)

@@ -33,7 +33,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from envanter.pipeline import BuildOptions, build  # noqa: E402
+from envanter.run.pipeline import BuildOptions, build  # noqa: E402
 from envanter.sparql import adapt_query, dataset_base, example_queries  # noqa: E402
 
 ACCEPTS = [

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from envanter.inventory import RawRecord
-from envanter.pdftext import read_pdf_text
-from envanter.records import Service, build_records, load_corrections
+from envanter.read.inventory import RawRecord
+from envanter.read.pdftext import read_pdf_text
+from envanter.read.records import Service, build_records, load_corrections
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "source" / "ibb-sosyal-hizmetler-2025.txt"
@@ -21,7 +21,7 @@ SEED_NAME = "data/source/ibb-sosyal-hizmetler-2025.txt"
 def build_seed(out: Path, base_uri: str | None = None) -> Path:
     """Build the seed into `out` as `envanter build` run in the project folder would (the
     build's default paths, data/, mappings/ …, are relative to it)."""
-    from envanter.pipeline import BuildOptions, build
+    from envanter.run.pipeline import BuildOptions, build
 
     cwd = Path.cwd()
     os.chdir(ROOT)

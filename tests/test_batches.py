@@ -14,9 +14,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from envanter.batches import batch_size
-from envanter.catalog import downloads
-from envanter.pipeline import (
+from envanter.check.validate import ValidationFailed, load_shapes, validate_sharded
+from envanter.publication.catalog import downloads
+from envanter.rdf.serialize import resource_documents
+from envanter.run.batches import batch_size
+from envanter.run.pipeline import (
     BuildOptions,
     BuildResult,
     Prepared,
@@ -27,8 +29,6 @@ from envanter.pipeline import (
     prepare_tables,
     write_dumps,
 )
-from envanter.serialize import resource_documents
-from envanter.validate import ValidationFailed, load_shapes, validate_sharded
 
 from .conftest import ROOT
 
@@ -188,7 +188,7 @@ def test_two_builds_in_processes_with_other_hash_seeds_are_byte_identical(
     folder = options.source.parent
     script = (
         "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
-        "from common import synthetic_options; from envanter.pipeline import build;"
+        "from common import synthetic_options; from envanter.run.pipeline import build;"
         f"build(synthetic_options({SERVICES}, Path(sys.argv[2]), Path(sys.argv[3])))"
     )
     outs = []
@@ -209,7 +209,7 @@ def test_two_builds_in_processes_with_other_hash_seeds_are_byte_identical(
 
 
 def test_every_row_goes_to_its_services_batch_and_survives_packing(whole: Prepared) -> None:
-    from envanter.graph import (
+    from envanter.rdf.graph import (
         in_batches_of_services,
         pack_rows,
         packed_batches,
@@ -245,7 +245,7 @@ def test_the_dumps_runs_are_appended_whole_with_or_without_sendfile(
 ) -> None:
     """The runs are copied in the kernel where the system has sendfile, by reading and writing
     where not: the same bytes either way, runs larger than one copy's chunk included."""
-    from envanter import serialize
+    from envanter.rdf import serialize
 
     if not sendfile:
         monkeypatch.delattr(serialize.os, "sendfile", raising=False)
@@ -287,7 +287,7 @@ def test_each_description_is_cut_whole_from_the_batchs_runs(tmp_path: Path) -> N
     after each description: every piece is what pyoxigraph writes of that description alone,
     and the runs are what they are without the cuts, even where the source text holds the
     marker's own line."""
-    from envanter import serialize
+    from envanter.rdf import serialize
 
     prefixes = {"ex": "http://example.org/", "dct": "http://purl.org/dc/terms/"}
     title = ox.NamedNode("http://purl.org/dc/terms/title")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from envanter.inventory import RawRecord
-from envanter.pipeline import BuildOptions, BuildResult, build
+from envanter.read.inventory import RawRecord
+from envanter.run.pipeline import BuildOptions, BuildResult, build
 
 from .conftest import ROOT
 
@@ -187,8 +187,8 @@ def test_the_generator_is_seeded_draws_every_cell_from_the_seed_and_writes_csv_a
     cell but the numbered name is a cell of the (corrected) seed; the CLI's CSV and XLSX read
     back as the same records."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from envanter.inventory import CELL_KEYS
-    from envanter.source import read_source
+    from envanter.read.inventory import CELL_KEYS
+    from envanter.read.source import read_source
     from generate import synthetic
 
     first, again, other = synthetic(200, seed=3), synthetic(200, seed=3), synthetic(200, seed=4)

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from envanter.cli import main
 from envanter.errors import InputError
-from envanter.pdftext import read_pdf_text
+from envanter.read.pdftext import read_pdf_text
 
 from .conftest import CORRECTIONS, ROOT, SEED
 
@@ -188,7 +188,7 @@ def test_missing_source_is_a_clear_error(tmp_path: Path) -> None:
 def test_failed_swap_leaves_previous_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from envanter import pipeline
+    from envanter.run import pipeline
 
     out = tmp_path / "dist"
     out.mkdir()

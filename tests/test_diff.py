@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from envanter.cli import main
-from envanter.pipeline import BuildOptions, build
+from envanter.run.pipeline import BuildOptions, build
 
 from .conftest import CORRECTIONS, SEED
 

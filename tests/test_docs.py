@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from envanter.cli import main
-from envanter.inventory import COLUMNS
+from envanter.read.inventory import COLUMNS
 
 from .conftest import ROOT
 
@@ -64,9 +64,9 @@ def test_the_site_doc_lists_the_filters_templates_have(tmp_path: Path) -> None:
 
     from jinja2.defaults import DEFAULT_FILTERS
 
-    from envanter.site import Site
-    from envanter.sitedata import empty_site_data
-    from envanter.validate import Report
+    from envanter.check.validate import Report
+    from envanter.publication.site import Site
+    from envanter.publication.sitedata import empty_site_data
 
     site = Site(
         empty_site_data("https://envanter.example/"),

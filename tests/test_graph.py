@@ -8,10 +8,10 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from envanter.linking import same_name
-from envanter.parsing import xsd_duration
-from envanter.pipeline import BuildOptions, BuildResult, build
-from envanter.records import Service
+from envanter.read.linking import same_name
+from envanter.read.parsing import xsd_duration
+from envanter.read.records import Service
+from envanter.run.pipeline import BuildOptions, BuildResult, build
 
 from .conftest import ROOT
 

@@ -22,8 +22,8 @@ from rdflib import Graph, Literal, URIRef
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
-from envanter.inventory import Cell, RawRecord
-from envanter.source import write_csv
+from envanter.read.inventory import Cell, RawRecord
+from envanter.read.source import write_csv
 
 from .conftest import ROOT, SEED
 from .test_browser import chromium, open_dialog, require_browser, search, serve, shown, visit

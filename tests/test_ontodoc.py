@@ -7,7 +7,7 @@ from pathlib import Path
 
 from rdflib import OWL, RDF, Graph
 
-from envanter.ontodoc import load_ontology, write_ontology_docs
+from envanter.publication.ontodoc import load_ontology, write_ontology_docs
 
 from .conftest import ROOT
 

@@ -12,9 +12,9 @@ import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV
 
-from envanter.channels import KINDS
-from envanter.iris import slugify
-from envanter.records import Service
+from envanter.rdf.iris import slugify
+from envanter.read.channels import KINDS
+from envanter.read.records import Service
 
 from .conftest import ROOT
 

@@ -1,4 +1,4 @@
-"""Work shared out among forked processes (envanter.parallel)."""
+"""Work shared out among forked processes (envanter.run.parallel)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from envanter.parallel import deal, in_processes
+from envanter.run.parallel import deal, in_processes
 
 
 def test_pages_are_shared_out_among_processes_once_each(tmp_path: Path) -> None:

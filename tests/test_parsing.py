@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from envanter import parsing
-from envanter.channels import parse_channels
-from envanter.iris import ascii_fold, slugify
+from envanter.rdf.iris import ascii_fold, slugify
+from envanter.read import parsing
+from envanter.read.channels import parse_channels
 
 
 @given(st.integers(min_value=0, max_value=10**12))

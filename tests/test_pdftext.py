@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from envanter import pdftext
-from envanter.inventory import CELL_KEYS, RawRecord
+from envanter.read import pdftext
+from envanter.read.inventory import CELL_KEYS, RawRecord
 
 from .conftest import SEED
 

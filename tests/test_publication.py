@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.compare import isomorphic
 
-from envanter import pipeline
-from envanter.pipeline import BuildOptions, build
+from envanter.run import pipeline
+from envanter.run.pipeline import BuildOptions, build
 
 from .conftest import ROOT
 
@@ -183,7 +183,7 @@ def test_sampled_resource_documents_hold_their_description(dist: Path) -> None:
 def test_resource_turtle_escapes_hostile_text_and_declares_only_prefixes_it_uses() -> None:
     import pyoxigraph as ox
 
-    from envanter.serialize import turtle_document
+    from envanter.rdf.serialize import turtle_document
 
     s = ox.NamedNode(BASE + "id/hizmet/x")
     nasty = 'say "hi"\n\\ <script>{{ 7*7 }}</script>\t\r end'
@@ -224,8 +224,8 @@ def test_jsonld_nodes_are_json_of_the_same_triples(texts: list[str], lang: str |
     graph: IRIs, language-tagged, plain and typed literals, blank nodes, one value and several."""
     import pyoxigraph as ox
 
-    from envanter.graph import in_order
-    from envanter.serialize import JsonLd
+    from envanter.rdf.graph import in_order
+    from envanter.rdf.serialize import JsonLd
 
     prefixes = {"dct": "http://purl.org/dc/terms/", "hizmet": BASE + "id/hizmet/"}
     s = ox.NamedNode(BASE + "id/hizmet/x")

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from envanter.cli import main
-from envanter.inventory import RawRecord
-from envanter.records import Service, build_records, load_corrections
-from envanter.source import read_source, write_csv, write_xlsx
+from envanter.read.inventory import RawRecord
+from envanter.read.records import Service, build_records, load_corrections
+from envanter.read.source import read_source, write_csv, write_xlsx
 
 from .conftest import CORRECTIONS
 

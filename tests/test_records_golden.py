@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from envanter.records import Service
+from envanter.read.records import Service
 
 GOLDEN = sorted((Path(__file__).parent / "golden" / "records").glob("*.yaml"))
 

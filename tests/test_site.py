@@ -24,14 +24,14 @@ import pytest
 import yaml
 from rdflib import Graph, Literal, Namespace, URIRef
 
-from envanter.pipeline import BuildOptions, build
+from envanter.run.pipeline import BuildOptions, build
 
 from .conftest import ROOT
 
 BASE = "https://envanter.example/"
 GOLDEN = ROOT / "tests" / "golden" / "records"
 SH = Namespace("http://www.w3.org/ns/shacl#")
-# Pages that are not written twice (tr and en) by envanter.site: bilingual pages of their own.
+# Pages that are not written twice (tr and en) by envanter.publication.site: bilingual pages of their own.
 BILINGUAL = {"def/index.html", "validation/index.html"}
 NOT_FOUND = {"404.html", "en/404.html"}
 
@@ -294,7 +294,7 @@ def pages(dist: Path) -> dict[str, Page]:
 
 @pytest.fixture(scope="module")
 def site_pages(pages: dict[str, Page]) -> dict[str, Page]:
-    """The pages envanter.site writes in two languages (all but the bilingual ones)."""
+    """The pages envanter.publication.site writes in two languages (all but the bilingual ones)."""
     return {p: page for p, page in pages.items() if p not in BILINGUAL}
 
 
@@ -555,7 +555,7 @@ def test_validation_status_box_lists_the_services_findings(
 def test_past_the_protocols_limit_the_sitemap_is_an_index(tmp_path: Path) -> None:
     """A national inventory has more pages than one sitemap may list (50,000): sitemap.xml then
     points to sitemap-1.xml, sitemap-2.xml, … which list every page once, in order."""
-    from envanter.site import write_sitemaps
+    from envanter.publication.site import write_sitemaps
 
     urls = [f"{BASE}doc/id/hizmet/s-{k}.html?a=1&b=2" for k in range(7)]
     files = write_sitemaps(tmp_path, BASE, urls, limit=3)
@@ -603,9 +603,9 @@ def test_a_page_written_as_it_renders_is_the_page_rendered_whole(
     """Pages listing more than site.LARGE services (a national inventory's list of services,
     the page of a law every service cites) are written in blocks as they render: with every
     page written that way, the site is the same to the byte."""
-    import envanter.site
+    import envanter.publication.site
 
-    monkeypatch.setattr(envanter.site, "LARGE", -1)
+    monkeypatch.setattr(envanter.publication.site, "LARGE", -1)
     streamed = build_site(tmp_path / "dist")
     html = sorted(p.relative_to(dist).as_posix() for p in dist.rglob("*.html"))
     assert "hizmetler.html" in html and len(html) > 700
@@ -616,7 +616,7 @@ def test_a_page_written_as_it_renders_is_the_page_rendered_whole(
 def test_an_entitys_services_are_listed_in_turkish_order(pages: dict[str, Page]) -> None:
     """Each entity page lists the services that use it by their Turkish titles, as many as its
     heading says (the order is found once for all entities: see Site.users_in_order)."""
-    from envanter.iris import turkish_sort_key
+    from envanter.rdf.iris import turkish_sort_key
 
     prefix = "Bunu kullanan hizmetler ("
     lists = 0

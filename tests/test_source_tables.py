@@ -1,4 +1,4 @@
-"""The CSV and XLSX readers and writers (envanter.source)."""
+"""The CSV and XLSX readers and writers (envanter.read.source)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from envanter.errors import ConfigError, InputError
-from envanter.inventory import CELL_KEYS, COLUMNS, Cell, RawRecord
-from envanter.source import read_csv, read_source, read_xlsx, write_csv, write_template, write_xlsx
+from envanter.read.inventory import CELL_KEYS, COLUMNS, Cell, RawRecord
+from envanter.read.source import (
+    read_csv,
+    read_source,
+    read_xlsx,
+    write_csv,
+    write_template,
+    write_xlsx,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "source" / "ibb-sosyal-hizmetler-2025.txt"
@@ -386,7 +393,7 @@ def test_a_cells_text_parts_and_lines_follow_its_line_breaks(
 ) -> None:
     """A cell's text is its whitespace collapsed; a cell over several lines keeps each non-blank
     line as a part, and (in CSV) the numbers of the lines holding text."""
-    from envanter.source import make_cell
+    from envanter.read.source import make_cell
 
     value = "".join(text + end for text, end in lines) + last
     segments = [text for text, _ in lines] + [last]

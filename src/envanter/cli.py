@@ -11,11 +11,11 @@ from typing import TypeVar
 import click
 
 from . import __version__
+from .check.validate import DEFAULT_ENGINE, ENGINES, Report
 from .config import SETTINGS
 from .errors import EXIT_INTERNAL, EXIT_VIOLATIONS, EnvanterError
-from .pipeline import BuildOptions, BuildResult, build
-from .records import AppliedCorrection
-from .validate import DEFAULT_ENGINE, ENGINES, Report
+from .read.records import AppliedCorrection
+from .run.pipeline import BuildOptions, BuildResult, build
 
 T = TypeVar("T")
 HELP = {s.name: s.help for s in SETTINGS}
@@ -123,7 +123,7 @@ def build_command(
 def diff_command(old: Path, new: Path, summary: bool) -> None:
     """Compare two builds (output folders) or two dumps (.nt, .ttl): services added, removed
     and changed, with the triples that changed."""
-    from .diff import diff, load, report
+    from .publication.diff import diff, load, report
 
     result = run(lambda: diff(load(old), load(new)))
     click.echo(report(result, triples=not summary), nl=False)
@@ -162,7 +162,7 @@ def validate_command(
     """Validate the built dataset, or any RDF file, against envanter's SHACL shapes.
 
     Exits 1 when there are violations."""
-    from .validate import check_file
+    from .check.validate import check_file
 
     report = run(lambda: check_file(file, which, base_uri, engine=shacl_engine))
     click.echo(f"{file}: {report.summary()}")
@@ -174,7 +174,7 @@ def validate_command(
 
 def report_lines(report: Report, show_all: bool, lang: str) -> list[str]:
     """Violations one by one; warnings and notes counted per rule unless --all."""
-    from .validate import format_finding
+    from .check.validate import format_finding
 
     lines = [format_finding(f, lang) for f in report.violations]
     others = [f for f in report.findings if f.severity != "violation"]
@@ -194,7 +194,7 @@ def report_lines(report: Report, show_all: bool, lang: str) -> list[str]:
 @click.argument("path", type=click.Path(path_type=Path))
 def template_command(path: Path) -> None:
     """Write an empty inventory table (.csv or .xlsx) with the standard columns."""
-    from .source import write_template
+    from .read.source import write_template
 
     run(lambda: write_template(path))
     click.echo(f"wrote {path}", err=True)
@@ -224,7 +224,7 @@ def pin_command(ids: Path) -> None:
     """Pin the URI slugs of everything the default build mints, so they never change."""
     import tempfile
 
-    from .linking import write_pins
+    from .read.linking import write_pins
 
     with tempfile.TemporaryDirectory() as tmp:
         result = run(lambda: build(BuildOptions(out=Path(tmp) / "dist", ids=ids)))

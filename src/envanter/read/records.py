@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import InputError, Problem
 from . import parsing
 from .channels import Channel, parse_channels
-from .errors import InputError, Problem
 from .inventory import CELL_KEYS, Cell, RawRecord
 from .parsing import AnnualCount, Document, LegalReference
 

@@ -21,7 +21,7 @@ from pyshacl_turbo.rdf import Input as TurboInput
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
-from .errors import EXIT_VIOLATIONS, EnvanterError
+from ..errors import EXIT_VIOLATIONS, EnvanterError
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DCT = Namespace("http://purl.org/dc/terms/")
@@ -323,7 +323,7 @@ def write_report(
     """validation/report.ttl and validation/index.html (bilingual, by rule and by resource)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-    from .serialize import write_turtle
+    from ..rdf.serialize import write_turtle
 
     folder.mkdir(parents=True, exist_ok=True)
     ttl = write_turtle(
@@ -359,7 +359,7 @@ def write_report(
     return [ttl, page]
 
 
-SHAPES_DIR = Path(__file__).resolve().parents[2] / "shapes"
+SHAPES_DIR = Path(__file__).resolve().parents[3] / "shapes"
 
 
 def check_file(
@@ -370,8 +370,8 @@ def check_file(
     engine: str = DEFAULT_ENGINE,
 ) -> Report:
     """Validate an RDF file with our shapes (`envanter validate`)."""
-    from .config import DEFAULT_BASE_URI, check_base_uri
-    from .errors import ConfigError
+    from ..config import DEFAULT_BASE_URI, check_base_uri
+    from ..errors import ConfigError
 
     if not path.exists():
         raise ConfigError(f"{path}: not found (build first, or name an RDF file)")

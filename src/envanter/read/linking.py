@@ -13,9 +13,9 @@ from typing import Any
 
 import yaml
 
+from ..errors import InputError, Problem
+from ..rdf.iris import slugify
 from .channels import Channel
-from .errors import InputError, Problem
-from .iris import slugify
 from .parsing import LegalReference
 from .records import Service
 

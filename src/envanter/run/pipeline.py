@@ -27,50 +27,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .batches import Context, batch_size, in_batches, parse_ntriples
-from .catalog import CatalogSettings, Download, GraphStats, downloads, sha256, write_catalog
-from .config import (
-    DEFAULT_BASE_URI,
-    DEFAULT_CORRECTIONS,
-    DEFAULT_LICENSE,
-    DEFAULT_OUT,
-    DEFAULT_SOURCE,
-    SourceMetadata,
-    check_base_uri,
-    load_source_metadata,
-)
-from .diff import diff as release_diff
-from .diff import load, write_changes_page
-from .diff import report as diff_report
-from .errors import ConfigError
-from .graph import (
-    GraphMaker,
-    RdfGraph,
-    Rows,
-    build_graph,
-    in_order,
-    pack_rows,
-    packed_batches,
-)
-from .linking import Linked, Pins, check_links, link, load_pins, load_reference
-from .ontodoc import write_ontology_docs
-from .parallel import available_cores, in_child, in_processes, no_cyclic_gc
-from .records import AppliedCorrection, Service, build_records, load_corrections
-from .serialize import (
-    Documents,
-    Dumps,
-    JsonLd,
-    context_document,
-    describe,
-    document_path,
-    dump_order,
-    write_dump_part,
-)
-from .site import LANGS, Site, example_queries
-from .sitedata import empty_site_data, load_site_data, merge_site_data
-from .source import read_source
-from .tables import Table, build_tables, write_tables
-from .validate import (
+from ..check.validate import (
     DEFAULT_ENGINE,
     Finding,
     Report,
@@ -84,7 +41,57 @@ from .validate import (
     validate_shared,
     write_report,
 )
-from .webconfig import write_web_configs
+from ..config import (
+    DEFAULT_BASE_URI,
+    DEFAULT_CORRECTIONS,
+    DEFAULT_LICENSE,
+    DEFAULT_OUT,
+    DEFAULT_SOURCE,
+    SourceMetadata,
+    check_base_uri,
+    load_source_metadata,
+)
+from ..errors import ConfigError
+from ..publication.catalog import (
+    CatalogSettings,
+    Download,
+    GraphStats,
+    downloads,
+    sha256,
+    write_catalog,
+)
+from ..publication.diff import diff as release_diff
+from ..publication.diff import load, write_changes_page
+from ..publication.diff import report as diff_report
+from ..publication.ontodoc import write_ontology_docs
+from ..publication.site import LANGS, Site, example_queries
+from ..publication.sitedata import empty_site_data, load_site_data, merge_site_data
+from ..rdf.graph import (
+    GraphMaker,
+    RdfGraph,
+    Rows,
+    build_graph,
+    in_order,
+    pack_rows,
+    packed_batches,
+)
+from ..rdf.serialize import (
+    Documents,
+    Dumps,
+    JsonLd,
+    context_document,
+    describe,
+    document_path,
+    dump_order,
+    write_dump_part,
+)
+from ..rdf.tables import Table, build_tables, write_tables
+from ..read.linking import Linked, Pins, check_links, link, load_pins, load_reference
+from ..read.records import AppliedCorrection, Service, build_records, load_corrections
+from ..read.source import read_source
+from ..webconfig import write_web_configs
+from .batches import Context, batch_size, in_batches, parse_ntriples
+from .parallel import available_cores, in_child, in_processes, no_cyclic_gc
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .iris import turkish_sort_key
-from .sparql_rows import rows
+from ..rdf.iris import turkish_sort_key
+from ..sparql_rows import rows
 
 CPSV = "http://purl.org/vocab/cpsv#"
 CV = "http://data.europa.eu/m8g/"

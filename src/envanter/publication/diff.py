@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 CPSV_SERVICE = "http://purl.org/vocab/cpsv#PublicService"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..read.linking import Linked
+from ..read.parsing import xsd_duration
+from ..read.records import Service
 from .iris import slugify
-from .linking import Linked
-from .parsing import xsd_duration
-from .records import Service
 
 Row = dict[str, object]
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .graph import RDF_TYPE, SubjectGroup, in_order, term_value
-from .serialize import write_turtle
+from ..rdf.graph import RDF_TYPE, SubjectGroup, in_order, term_value
+from ..rdf.serialize import write_turtle
 
 DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"

@@ -28,13 +28,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .catalog import GraphStats
-from .graph import GraphMaker, SubjectGroup, subject_groups, unpack_rows
-from .parallel import no_cyclic_gc
-from .serialize import LABELS, Description, Documents, write_descriptions_part
-from .site import Site
-from .sitedata import SiteData, empty_site_data, site_data, store_of
-from .validate import (
+from ..check.validate import (
     Finding,
     Kinds,
     ShardShapes,
@@ -42,6 +36,12 @@ from .validate import (
     is_service,
     validate_services,
 )
+from ..publication.catalog import GraphStats
+from ..publication.site import Site
+from ..publication.sitedata import SiteData, empty_site_data, site_data, store_of
+from ..rdf.graph import GraphMaker, SubjectGroup, subject_groups, unpack_rows
+from ..rdf.serialize import LABELS, Description, Documents, write_descriptions_part
+from .parallel import no_cyclic_gc
 
 NT = ox.RdfFormat.N_TRIPLES
 WORKER_BATCHES = 4  # batches a worker process does before it is replaced by a fresh fork

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import InputError, Problem
+from ..errors import InputError, Problem
 from .inventory import CELL_KEYS, Cell, RawRecord
 
 # --- page furniture ------------------------------------------------------------------------------

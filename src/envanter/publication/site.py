@@ -26,10 +26,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
-from .graph import RDF_TYPE
-from .iris import ascii_fold, turkish_sort_key
-from .parallel import in_processes
-from .serialize import (
+from ..check.validate import Finding, Report
+from ..rdf.graph import RDF_TYPE
+from ..rdf.iris import ascii_fold, turkish_sort_key
+from ..rdf.serialize import (
     Description,
     JsonLd,
     context_document,
@@ -37,8 +37,8 @@ from .serialize import (
     document_path,
     html_safe,
 )
+from ..run.parallel import in_processes
 from .sitedata import CPSV, CV, DCT, SiteData
-from .validate import Finding, Report
 
 LANGS = ("tr", "en")
 FRONT_PAGES = ("index.html", "hizmetler.html", "sorgular.html", "hakkinda.html", "404.html")

@@ -22,8 +22,8 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from ..errors import ConfigError, InputError, Problem
 from . import pdftext
-from .errors import ConfigError, InputError, Problem
 from .inventory import CELL_KEYS, COLUMNS, Cell, Column, RawRecord
 
 SUPPORTED = ".txt (PDF text), .csv or .xlsx"

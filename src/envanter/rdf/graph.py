@@ -24,7 +24,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import yaml
 
-from .errors import ConfigError
+from ..errors import ConfigError
 from .tables import TO_SERVICES, Table
 
 PLACEHOLDER = re.compile(r"\{(@?[\w]+)\}")

@@ -19,8 +19,8 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from ..run.parallel import in_processes
 from .graph import RDF_TYPE, RdfGraph, term_value
-from .parallel import in_processes
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 LABELS = frozenset(

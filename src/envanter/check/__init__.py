@@ -1,0 +1,1 @@
+"""Checking: SHACL validation of the graph and the report people read."""

@@ -1,0 +1,1 @@
+"""The publication: catalog, site, ontology documentation and the changes between releases."""
