@@ -43,6 +43,10 @@ fi
 if ((dev)); then
     apt_install chromium chromium-driver
 fi
+# tests/inventories/make.py writes the corpus's PDF in DejaVu Sans (Turkish letters).
+if ((dev)); then
+    apt_install fonts-dejavu-core
+fi
 
 if [[ ! -x .venv/bin/python ]]; then
     echo "setup: creating .venv" >&2
