@@ -332,7 +332,7 @@ def test_a_windows_1254_csv_with_semicolons(tmp_path: Path) -> None:
     (record,) = reading.records
     assert record.cells["name"].text == "Çocuk Şenliği"
     assert record.cells["beneficiaries"].text == "Öğrenciler"
-    assert reading.notes[:2] == ["read t.csv as CSV", "encoding Windows-1254, semicolon-separated"]
+    assert reading.notes[:2] == ["format: CSV", "encoding: Windows-1254, semicolon-separated"]
 
 
 def test_malformed_and_empty_csv(tmp_path: Path) -> None:

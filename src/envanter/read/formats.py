@@ -80,14 +80,14 @@ def read_inventory(path: Path, file: str) -> Reading:
     be read as a table or holds no service."""
     check_file(path, file)
     kind = kind_of(path, file)
-    notes = [f"read {file} as {NAMES[kind]}"]
+    notes = [f"format: {NAMES[kind]}"]
     if kind == "txt":
         records = pdftext.read_pdf_text(path, file)
         if not records:
             raise refused(file, "the text holds no service; expected the inventory table")
         return Reading(records, notes)
     table = read_as_table(path, kind, file, notes)
-    notes.append("header on " + rows_named(table.header_lines))
+    notes.append("header: " + rows_named(table.header_lines))
     notes += [f"title: {t}" for t in table.titles]
     notes += [f"footer: {t}" for t in table.footers]
     return Reading(table.records, notes, table.warnings)
@@ -106,13 +106,13 @@ def read_as_table(path: Path, kind: str, file: str, notes: list[str]) -> Table:
         except OSError as e:
             raise refused(file, f"cannot read the file: {e.strerror or e}") from e
         delimited = read_delimited(data, file)
-        notes.append(f"encoding {delimited.encoding}, {delimited.delimiter}-separated")
+        notes.append(f"encoding: {delimited.encoding}, {delimited.delimiter}-separated")
         return read_table(delimited.rows, file, lambda i: f"column {i + 1}")
     if kind in ("xlsx", "xls", "ods"):
         from .sheets import column_letters, read_sheet
 
         sheet = read_sheet(path, kind, file)
-        notes.append(f"sheet '{sheet.name}'")
+        notes.append(f"sheet: '{sheet.name}'")
         return read_table(sheet.rows, file, lambda i: f"column {column_letters(i)}")
     if kind == "docx":
         from .wordtable import read_docx
@@ -120,14 +120,14 @@ def read_as_table(path: Path, kind: str, file: str, notes: list[str]) -> Table:
         word = read_docx(path, file)
         if not word.tables:
             raise no_table(file, "no table of the document", word.before)
-        notes.append(f"{word.tables} table(s)")
+        notes.append(f"tables: {word.tables}")
         return read_table(word.rows, file, table_column, word.before, word.after)
     from .pdftables import read_pdf_tables
 
     pdf = read_pdf_tables(path, file)
     if not pdf.rows:
         raise no_table(file, f"no ruled table on the {pdf.pages} page(s) of the PDF", pdf.before)
-    notes.append(f"{pdf.pages} page(s)")
+    notes.append(f"pages: {pdf.pages}")
     return read_table(pdf.rows, file, table_column, pdf.before, pdf.after)
 
 

@@ -72,7 +72,10 @@ def read_sheet(path: Path, kind: str, file: str) -> Sheet:
     """The rows of the inventory's sheet; `kind` is "xlsx", "xls" or "ods"."""
     check_extent(path, kind, file)
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
+        # (From the open file, not the path: calamine would pick the format by the suffix, and
+        # an XLSX saved as ".xls" is common.)
+        with path.open("rb") as f:
+            workbook = CalamineWorkbook.from_filelike(f)
     except (CalamineError, OSError, ValueError) as e:
         raise refused(file, f"cannot read the file: not a valid .{kind} workbook ({e})") from e
     try:
