@@ -43,8 +43,9 @@ fi
 if ((dev)); then
     apt_install chromium chromium-driver
 fi
-# tests/inventories/make.py writes the corpus's PDF in DejaVu Sans (Turkish letters).
-if ((dev)); then
+# tests/test_table_readers.py and tests/inventories/make.py write Turkish text into PDF tables in
+# DejaVu Sans.
+if ((dev)) && [[ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]]; then
     apt_install fonts-dejavu-core
 fi
 
