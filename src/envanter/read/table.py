@@ -199,16 +199,22 @@ def read_table(
     body = [r for r in rows[start + height :] if r.texts()]
     if body and is_column_numbering(body[0]):
         body = body[1:]
-    body = [r for r in body if not is_header(header_columns(r))]  # repeated on every page
     number_at = positions.get("number", [None])[0]
     name_at = positions["name"][0]
 
     def cell(row: Row, at: int | None) -> Cell:
         return row.cells[at] if at is not None and at < len(row.cells) else Cell(None)
 
+    def is_numbered(row: Row) -> bool:
+        text = cell(row, number_at).text
+        return text is not None and ROW_NUMBER.fullmatch(text) is not None
+
+    # The header repeated on every page (a PDF, a long Word table). A numbered row is a service:
+    # only the others are matched against the headings, which costs a pass over every cell.
+    body = [r for r in body if is_numbered(r) or not is_header(header_columns(r))]
+
     def is_service(row: Row) -> bool:
-        number = cell(row, number_at).text
-        if number is not None and ROW_NUMBER.fullmatch(number):
+        if is_numbered(row):
             return True
         return cell(row, name_at).text is not None and len(row.texts()) >= MIN_HEADINGS
 
