@@ -87,6 +87,24 @@ def test_an_xlsx_whose_one_far_cell_would_take_every_cell_before_it(tmp_path: Pa
     )
 
 
+def test_an_xls_whose_one_far_cell_would_take_every_cell_before_it(tmp_path: Path) -> None:
+    import xlwt
+
+    workbook = xlwt.Workbook()
+    sheet = workbook.add_sheet("Envanter")
+    for k, heading in enumerate(HEADERS):
+        sheet.write(0, k, heading)
+    sheet.write(65535, 255, "x")
+    workbook.save(str(tmp_path / "far.xls"))
+    assert build(tmp_path / "far.xls", tmp_path) == (
+        2,
+        [
+            "far.xls: a sheet reaches row 65,536 and column 256 (16,777,216 cells), "
+            "more than the 10,000,000 cells read; delete what is beyond the inventory table"
+        ],
+    )
+
+
 def test_an_xlsx_that_inflates(tmp_path: Path) -> None:
     workbook = openpyxl.Workbook()
     workbook.active.append(HEADERS)
