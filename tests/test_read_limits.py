@@ -193,6 +193,17 @@ def test_a_cell_over_128_kb(tmp_path: Path) -> None:
     )
 
 
+def test_a_csv_of_millions_of_empty_cells(tmp_path: Path) -> None:
+    path = tmp_path / "commas.csv"
+    path.write_bytes(",".join(HEADERS).encode() + b"\n" + b"," * 10_000_000 + b"\n")
+    assert build(path, tmp_path) == (
+        2,
+        [
+            "commas.csv:2: the file holds more than the 10,000,000 cells read; is this the inventory table?"
+        ],
+    )
+
+
 def test_the_empty_template_is_not_published(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "template.csv", [HEADERS])
     assert build(path, tmp_path) == (
