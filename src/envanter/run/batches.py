@@ -2,8 +2,8 @@
 never whole in memory as a graph.
 
 The services are taken in the order of their URIs, at most 1,000 at a time. Each batch is mapped,
-validated and written — its run of each dump, its documents, its pages — in a worker process (one
-per core), and sends back only what the end of the build needs: its findings, its few triples
+validated and written — its run of each dump, its documents, its pages — by `publish_batch`, in
+a worker process (one per core) or in the build's own as its executor decides, and sends back only what the end of the build needs: its findings, its few triples
 about shared resources (the dataset's dct:hasPart), the labels those point at, what the list of
 services shows, what entity pages say of their services, and the VoID counts. What the services
 share (laws, units, documents, the ontology) is small and mapped once, before the workers start.
