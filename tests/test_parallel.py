@@ -102,10 +102,13 @@ def test_a_build_whose_worker_is_killed_fails_and_leaves_the_previous_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from envanter.run import pipeline
+    from envanter.run.output import MARKER, MARKER_TEXT
 
     out = tmp_path / "dist"
     out.mkdir()
+    (out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # (as if a build had written it)
     (out / "previous.txt").write_text("the previous release", encoding="utf-8")
+    beside = sorted(p.name for p in tmp_path.iterdir())
     publish = pipeline.publish_batch
 
     def killed(context: pipeline.Context, k: int, stop: Stop) -> pipeline.BatchResult:
@@ -119,5 +122,6 @@ def test_a_build_whose_worker_is_killed_fails_and_leaves_the_previous_output(
     with pytest.raises(WorkerLost, match="batch 2 of 3; nothing was published"):
         build(BuildOptions(out=out), said.append, SmallBatches(workers=2))
     assert "mapping, validating and writing 54 services in 3 batches" in said
-    assert [p.name for p in tmp_path.iterdir()] == ["dist"]  # no staging folder left behind
-    assert [p.name for p in out.iterdir()] == ["previous.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == beside  # no staging folder left
+    assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, "previous.txt"])
+    assert (out / "previous.txt").read_text(encoding="utf-8") == "the previous release"

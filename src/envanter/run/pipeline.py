@@ -10,11 +10,8 @@ leaves a half-written dist/ and publishes nothing.
 from __future__ import annotations
 
 import json
-import os
 import pickle
 import shutil
-import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -87,6 +84,7 @@ from ..read.source import read_source
 from ..webconfig import write_web_configs
 from .batches import BatchResult, Context, parse_ntriples, publish_batch
 from .executor import Executor, Parallel
+from .output import inputs, staging
 
 
 @dataclass(frozen=True)
@@ -294,7 +292,7 @@ def build(
     runs (by default `Parallel`: one worker process per core); any executor gives the same bytes."""
     run = executor or Parallel()
     stage = Stages()
-    with run.running(), staging(options.out) as folder, ExitStack() as cleanup:
+    with run.running(), staging(options.out, inputs(options)) as folder, ExitStack() as cleanup:
         read = run.read(lambda said: read_and_pack(options, folder, run.batch_size, said), progress)
         stage.seconds.update(read.stages)
         shapes = load_shapes([options.shapes / "profile.ttl"], read.base)
@@ -582,49 +580,6 @@ def write_context(prefixes: dict[str, str], folder: Path) -> Path:
         encoding="utf-8",
     )
     return context
-
-
-class staging:
-    """A fresh folder beside `out`; on success it replaces `out`, on failure it is removed."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-
-    def __enter__(self) -> Path:
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", dir=self.out.parent))
-        return self.folder
-
-    def __exit__(self, kind: object, value: object, traceback: object) -> None:
-        if kind is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
-            return
-        os.chmod(self.folder, 0o755)  # mkdtemp makes it private; dist/ is for publishing
-        old = None
-        if self.out.exists():
-            old = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
-            self.out.rename(old)
-        self.folder.rename(self.out)
-        if old is not None:
-            remove_later(old)
-
-
-def remove_later(folder: Path) -> None:
-    """Delete the replaced output without making the build wait for it.
-
-    Deleting after the swap (writing right after a big delete is slow on some disks), in a
-    detached process: a national build replaces hundreds of thousands of files.
-    """
-    rm = shutil.which("rm")
-    if rm is None:
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    subprocess.Popen(
-        [rm, "-rf", "--", str(folder)],
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def build_parameters(source: Path, metadata: SourceMetadata, year: int) -> dict[str, str]:
