@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from envanter.read.formats import read_inventory  # noqa: E402
 from envanter.read.source import write_csv, write_xlsx  # noqa: E402
-from envanter.run.parallel import no_cyclic_gc  # noqa: E402
+from envanter.run.executor import no_cyclic_gc  # noqa: E402
 from generate import synthetic  # noqa: E402
 
 
