@@ -37,7 +37,7 @@ def source(n: int, suffix: str, workdir: Path) -> Path:
 def seconds_to_read(path: Path) -> float:
     gc.collect()
     start = time.perf_counter()
-    with no_cyclic_gc(after=gc.collect):  # as the build reads (run/pipeline.py)
+    with no_cyclic_gc(after=gc.collect):  # as the build reads (run/executor.py)
         reading = read_inventory(path, path.name)
     elapsed = time.perf_counter() - start
     assert reading.records, path
