@@ -83,9 +83,9 @@ from ..rdf.serialize import (
     write_dump_part,
 )
 from ..rdf.tables import Table, build_tables, write_tables
+from ..read.formats import read_inventory
 from ..read.linking import Linked, Pins, check_links, link, load_pins, load_reference
 from ..read.records import AppliedCorrection, Service, build_records, load_corrections
-from ..read.source import read_source
 from ..resources import resource
 from ..webconfig import write_web_configs
 from .batches import Context, batch_size, in_batches, parse_ntriples
@@ -198,7 +198,12 @@ def prepare_tables(
     with no_cyclic_gc():
         progress(f"reading {display_path(source)}")
         with stage("read"):
-            raw = read_source(source, display_path(source))
+            reading = read_inventory(source, display_path(source))
+        for note in reading.notes:
+            progress(note)
+        for problem in reading.warnings:
+            progress(f"warning: {problem}")
+        raw = reading.records
         with stage("records"):
             corrections = load_corrections(options.corrections) if options.corrections else []
             corrections_name = display_path(options.corrections) if options.corrections else ""
