@@ -25,7 +25,7 @@ import pyoxigraph as ox
 import yaml
 
 from ..errors import ConfigError
-from .tables import TO_SERVICES, Table
+from .table_model import TO_SERVICES, Table
 
 PLACEHOLDER = re.compile(r"\{(@?[\w]+)\}")
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

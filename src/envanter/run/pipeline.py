@@ -66,6 +66,7 @@ from ..publication.diff import report as diff_report
 from ..publication.ontodoc import write_ontology_docs
 from ..publication.site import LANGS, Site, example_queries
 from ..publication.sitedata import empty_site_data, load_site_data, merge_site_data
+from ..rdf.csvw import write_tables
 from ..rdf.graph import (
     GraphMaker,
     RdfGraph,
@@ -85,7 +86,8 @@ from ..rdf.serialize import (
     dump_order,
     write_dump_part,
 )
-from ..rdf.tables import Table, build_tables, write_tables
+from ..rdf.table_model import Table
+from ..rdf.tables import build_tables
 from ..read.linking import Linked, Pins, check_links, link, load_pins, load_reference
 from ..read.records import AppliedCorrection, Service, build_records, load_corrections
 from ..read.source import read_source
