@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..rdf.graph import RDF_TYPE, SubjectGroup, in_order, term_value
+from ..rdf.graph import SubjectGroup, in_order, term_value
 from ..rdf.serialize import write_turtle
+from ..rdf.vocab import RDF_TYPE
 
 DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"

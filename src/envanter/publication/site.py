@@ -27,16 +27,10 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from ..check.validate import Finding, Report
-from ..rdf.graph import RDF_TYPE
 from ..rdf.iris import ascii_fold, turkish_sort_key
-from ..rdf.serialize import (
-    Description,
-    JsonLd,
-    context_document,
-    describe,
-    document_path,
-    html_safe,
-)
+from ..rdf.jsonld import JsonLd, context_document, html_safe
+from ..rdf.serialize import Description, describe, document_path
+from ..rdf.vocab import RDF_TYPE
 from ..run.parallel import in_processes
 from .sitedata import CPSV, CV, DCT, SiteData
 

@@ -26,9 +26,9 @@ import yaml
 
 from ..errors import ConfigError
 from .table_model import TO_SERVICES, Table
+from .vocab import RDF_TYPE
 
 PLACEHOLDER = re.compile(r"\{(@?[\w]+)\}")
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 Row = Mapping[str, object]
 
 

@@ -39,8 +39,9 @@ from ..check.validate import (
 from ..publication.catalog import GraphStats
 from ..publication.site import Site
 from ..publication.sitedata import SiteData, empty_site_data, site_data, store_of
+from ..rdf.dumps import write_descriptions_part
 from ..rdf.graph import GraphMaker, SubjectGroup, subject_groups, unpack_rows
-from ..rdf.serialize import LABELS, Description, Documents, write_descriptions_part
+from ..rdf.serialize import LABELS, Description, Documents
 from .parallel import no_cyclic_gc
 
 NT = ox.RdfFormat.N_TRIPLES

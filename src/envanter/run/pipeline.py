@@ -67,6 +67,7 @@ from ..publication.ontodoc import write_ontology_docs
 from ..publication.site import LANGS, Site, example_queries
 from ..publication.sitedata import empty_site_data, load_site_data, merge_site_data
 from ..rdf.csvw import write_tables
+from ..rdf.dumps import Dumps, write_dump_part
 from ..rdf.graph import (
     GraphMaker,
     RdfGraph,
@@ -76,16 +77,8 @@ from ..rdf.graph import (
     pack_rows,
     packed_batches,
 )
-from ..rdf.serialize import (
-    Documents,
-    Dumps,
-    JsonLd,
-    context_document,
-    describe,
-    document_path,
-    dump_order,
-    write_dump_part,
-)
+from ..rdf.jsonld import JsonLd, context_document
+from ..rdf.serialize import Documents, describe, document_path, dump_order
 from ..rdf.table_model import Table
 from ..rdf.tables import build_tables
 from ..read.linking import Linked, Pins, check_links, link, load_pins, load_reference
