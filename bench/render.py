@@ -26,7 +26,9 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from common import synthetic_input, synthetic_options  # noqa: E402
-from envanter.check.validate import Report, load_shapes, validate_sharded  # noqa: E402
+from envanter.check.report import Report  # noqa: E402
+from envanter.check.shacl import load_shapes  # noqa: E402
+from envanter.check.validate import validate_sharded  # noqa: E402
 from envanter.publication.site import Site, example_queries  # noqa: E402
 from envanter.publication.sitedata import load_site_data  # noqa: E402
 from envanter.run.pipeline import prepare  # noqa: E402

@@ -393,7 +393,7 @@ def child_shacl(n: int, workdir: Path) -> None:
     import pyshacl
     from rdflib import RDF, SH, Graph
 
-    from envanter.check.validate import load_shapes
+    from envanter.check.shacl import load_shapes
 
     shapes = load_shapes([options.shapes / "profile.ttl"], options.base_uri)
     start = time.perf_counter()
@@ -469,7 +469,8 @@ class Recorder:
 def child_jinja(n: int, workdir: Path) -> None:
     """Jinja2: every page of the site rendered and written, one process, contexts precomputed."""
     options = child_options(n, workdir)
-    from envanter.check.validate import load_shapes, validate_sharded
+    from envanter.check.shacl import load_shapes
+    from envanter.check.validate import validate_sharded
     from envanter.publication import site as site_module
     from envanter.publication.catalog import downloads
     from envanter.run.pipeline import download_rows, make_site, prepare

@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import pyshacl  # noqa: E402
 
 from common import write_inventory  # noqa: E402
-from envanter.check.validate import load_shapes, to_rdflib, validate_sharded  # noqa: E402
+from envanter.check.shacl import load_shapes, to_rdflib  # noqa: E402
+from envanter.check.validate import validate_sharded  # noqa: E402
 from envanter.run.pipeline import BuildOptions, prepare  # noqa: E402
 from generate import synthetic  # noqa: E402
 

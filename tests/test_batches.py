@@ -14,7 +14,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from envanter.check.validate import ValidationFailed, load_shapes, validate_sharded
+from envanter.check.report import ValidationFailed
+from envanter.check.shacl import load_shapes
+from envanter.check.validate import validate_sharded
 from envanter.publication.catalog import downloads
 from envanter.rdf.serialize import resource_documents
 from envanter.run.batches import batch_size

@@ -53,7 +53,7 @@ def test_the_site_doc_lists_the_filters_templates_have(tmp_path: Path) -> None:
 
     from jinja2.defaults import DEFAULT_FILTERS
 
-    from envanter.check.validate import Report
+    from envanter.check.report import Report
     from envanter.publication.site import Site
     from envanter.publication.sitedata import empty_site_data
 

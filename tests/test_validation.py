@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 from rdflib import Graph, Namespace, URIRef
 
-from envanter.check.validate import ValidationFailed
+from envanter.check.report import ValidationFailed
 from envanter.cli import main
 from envanter.run.pipeline import BuildOptions, build
 
@@ -131,7 +131,8 @@ def test_the_report_is_published(tmp_path: Path) -> None:
 def test_validation_in_shards_finds_what_the_whole_graph_gives(tmp_path: Path) -> None:
     import sys
 
-    from envanter.check.validate import load_shapes, to_rdflib, validate, validate_sharded
+    from envanter.check.shacl import load_shapes, to_rdflib, validate
+    from envanter.check.validate import validate_sharded
     from envanter.read.source import write_csv
     from envanter.run.pipeline import prepare
 
@@ -156,7 +157,8 @@ def test_validation_in_shards_finds_what_the_whole_graph_gives(tmp_path: Path) -
 
 
 def test_shards_keep_every_triple_when_a_shape_is_closed_or_runs_sparql() -> None:
-    from envanter.check.validate import load_shapes, relevant_predicates
+    from envanter.check.shacl import load_shapes
+    from envanter.check.shards import relevant_predicates
 
     shapes = load_shapes([ROOT / "shapes" / "profile.ttl"], "https://envanter.example/")
     kept = relevant_predicates(shapes)

@@ -10,7 +10,7 @@ from typing import TypeVar
 import click
 
 from . import __version__
-from .check.validate import DEFAULT_ENGINE, ENGINES
+from .check.shacl import DEFAULT_ENGINE, ENGINES
 from .config import SETTINGS
 from .errors import EXIT_INTERNAL, EXIT_VIOLATIONS, EnvanterError
 from .messages import correction_lines, minted_lines, report_lines

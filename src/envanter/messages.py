@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .check.validate import Report, format_finding
+from .check.report import Report, format_finding
 from .read.records import AppliedCorrection
 from .run.pipeline import BuildResult
 

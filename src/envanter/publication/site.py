@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
-from ..check.validate import Finding, Report
+from ..check.report import Finding, Report
 from ..rdf.iris import ascii_fold, turkish_sort_key
 from ..rdf.jsonld import JsonLd, context_document, html_safe
 from ..rdf.serialize import Description, describe, document_path

@@ -28,14 +28,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..check.validate import (
-    Finding,
-    Kinds,
-    ShardShapes,
-    finding_order,
-    is_service,
-    validate_services,
-)
+from ..check.report import Finding, finding_order
+from ..check.shards import Kinds, ShardShapes, is_service, validate_services
 from ..publication.catalog import GraphStats
 from ..publication.site import Site
 from ..publication.sitedata import SiteData, empty_site_data, site_data, store_of

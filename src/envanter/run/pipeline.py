@@ -27,20 +27,9 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..check.validate import (
-    DEFAULT_ENGINE,
-    Finding,
-    Report,
-    ShardShapes,
-    ValidationFailed,
-    finding_order,
-    kinds_of,
-    load_shapes,
-    services_in,
-    validate,
-    validate_shared,
-    write_report,
-)
+from ..check.report import Finding, Report, ValidationFailed, finding_order, write_report
+from ..check.shacl import DEFAULT_ENGINE, load_shapes, validate
+from ..check.shards import ShardShapes, kinds_of, services_in, validate_shared
 from ..config import (
     DEFAULT_BASE_URI,
     DEFAULT_CORRECTIONS,
