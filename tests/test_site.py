@@ -616,7 +616,7 @@ def test_a_page_written_as_it_renders_is_the_page_rendered_whole(
 def test_an_entitys_services_are_listed_in_turkish_order(pages: dict[str, Page]) -> None:
     """Each entity page lists the services that use it by their Turkish titles, as many as its
     heading says (the order is found once for all entities: see Site.users_in_order)."""
-    from envanter.rdf.iris import turkish_sort_key
+    from envanter.turkish import turkish_sort_key
 
     prefix = "Bunu kullanan hizmetler ("
     lists = 0

@@ -27,11 +27,11 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from ..check.report import Finding, Report
-from ..rdf.iris import ascii_fold, turkish_sort_key
 from ..rdf.jsonld import JsonLd, context_document, html_safe
 from ..rdf.serialize import Description, describe, document_path
 from ..rdf.vocab import RDF_TYPE
 from ..run.parallel import in_processes
+from ..turkish import search_fold, turkish_sort_key
 from .sitedata import CPSV, CV, DCT, SiteData
 
 LANGS = ("tr", "en")
@@ -66,11 +66,6 @@ LIST_ROW_KEYS = ("row", "title_tr", "title_en", "online")
 
 def list_row(row: dict[str, Any]) -> dict[str, Any]:
     return {key: row[key] for key in LIST_ROW_KEYS if key in row}
-
-
-def fold(text: str) -> str:
-    """Turkish-aware search folding, as search.js does it: 'İzni' and 'izni', 'süt' and 'sut'."""
-    return ascii_fold(text.replace("I", "ı").replace("İ", "i")).lower()
 
 
 class SiteEnvironment(Environment):
@@ -462,7 +457,7 @@ class Site:
             "volumes": self.data.volumes.get(iri, []),
             "requirements": self.data.requirements.get(iri, []),
             "findings": self.findings.get(iri, []),
-            "search": fold(
+            "search": search_fold(
                 " ".join(
                     [row.get("title_tr", ""), row.get("title_en", ""), row.get("description", "")]
                     + [

@@ -14,8 +14,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..rdf.iris import turkish_sort_key
 from ..sparql_rows import rows
+from ..turkish import turkish_sort_key
 
 CPSV = "http://purl.org/vocab/cpsv#"
 CV = "http://data.europa.eu/m8g/"

@@ -91,10 +91,12 @@ class Piece:
 
     @property
     def is_marker(self) -> bool:
-        return self.text in NONE_MARKERS
+        return self.text in EMPTY_CELL_MARKS
 
 
-NONE_MARKERS = frozenset({"_", "(-)", "-"})
+# The marks the PDF prints as a cell of its own for an empty cell (parsing.NONE_MARKERS are the
+# texts a cell that says "none" may hold).
+EMPTY_CELL_MARKS = frozenset({"_", "(-)", "-"})
 MARKERS_ONLY = re.compile(r"^(?:(?:_|\(-\)|-)\s*)+$")
 LEADING_MARKERS = re.compile(r"^((?:(?:_|\(-\))\s+)+)(\S.*)$")
 TRAILING_MARKERS = re.compile(r"^(.*?\S)((?:\s+(?:_|\(-\)))+)$")
