@@ -3,7 +3,7 @@
 For each size, a synthetic inventory (bench/generate.py) is built up to the graph and validated
 (not timed). Then the site stage of the build is timed as `pipeline.write_site` runs it: reading
 the site data from the graph with the named queries (`load_site_data`), and rendering every page
-in both languages with sitemap.xml (`Site.render`). Rendering should grow linearly: "growth" is
+in both languages with sitemap.xml (`SiteWriter.render`). Rendering should grow linearly: "growth" is
 each size's time per 1,000 services over the smallest size's. Writing some 30 files per service,
 the figures depend on the disk: `--runs 3` reports the median of three.
 
@@ -29,7 +29,8 @@ from common import synthetic_input, synthetic_options  # noqa: E402
 from envanter.check.report import Report  # noqa: E402
 from envanter.check.shacl import load_shapes  # noqa: E402
 from envanter.check.validate import validate_sharded  # noqa: E402
-from envanter.publication.site import Site, example_queries  # noqa: E402
+from envanter.publication.pages import listed_queries  # noqa: E402
+from envanter.publication.site import SiteWriter  # noqa: E402
 from envanter.publication.sitedata import load_site_data  # noqa: E402
 from envanter.run.pipeline import prepare  # noqa: E402
 
@@ -54,14 +55,14 @@ def measure(n: int, folder: Path, validate: bool, runs: int) -> dict[str, float]
         start = time.perf_counter()
         data = load_site_data(graph.triples, base, options.queries / "site")
         loaded = time.perf_counter()
-        site = Site(
+        site = SiteWriter(
             data,
             graph.prefixes,
             report,
             options.site,
             out,
             [],
-            example_queries(options.queries),
+            listed_queries(options.queries),
             options.license,
         )
         pages = len(site.render(graph.triples))

@@ -54,10 +54,10 @@ def test_the_site_doc_lists_the_filters_templates_have(tmp_path: Path) -> None:
     from jinja2.defaults import DEFAULT_FILTERS
 
     from envanter.check.report import Report
-    from envanter.publication.site import Site
+    from envanter.publication.site import SiteWriter
     from envanter.publication.sitedata import empty_site_data
 
-    site = Site(
+    site = SiteWriter(
         empty_site_data("https://envanter.example/"),
         {},
         Report(),

@@ -555,7 +555,7 @@ def test_validation_status_box_lists_the_services_findings(
 def test_past_the_protocols_limit_the_sitemap_is_an_index(tmp_path: Path) -> None:
     """A national inventory has more pages than one sitemap may list (50,000): sitemap.xml then
     points to sitemap-1.xml, sitemap-2.xml, … which list every page once, in order."""
-    from envanter.publication.site import write_sitemaps
+    from envanter.publication.sitemap import write_sitemaps
 
     urls = [f"{BASE}doc/id/hizmet/s-{k}.html?a=1&b=2" for k in range(7)]
     files = write_sitemaps(tmp_path, BASE, urls, limit=3)

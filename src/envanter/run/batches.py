@@ -31,7 +31,8 @@ import pyoxigraph as ox
 from ..check.report import Finding, finding_order
 from ..check.shards import Kinds, ShardShapes, is_service, validate_services
 from ..publication.catalog import GraphStats
-from ..publication.site import Site
+from ..publication.pages import ListedService
+from ..publication.site import SiteWriter
 from ..publication.sitedata import SiteData, empty_site_data, site_data, store_of
 from ..rdf.dumps import write_descriptions_part
 from ..rdf.graph import GraphMaker, SubjectGroup, subject_groups, unpack_rows
@@ -62,7 +63,7 @@ class Context:
     shard_size: int
     strict: bool
     documents: Documents  # knows the labels of the shared resources
-    site: Site
+    site: SiteWriter
     queries: Path  # queries/site/
     parts: Path  # the folder of the dumps' parts
     batches: list[Path]  # each batch's rows (graph.in_batches_of_services, pack_rows)
@@ -81,7 +82,7 @@ class BatchResult:
     spill: bytes  # N-Triples: the batch's triples about shared resources
     labels: bytes  # N-Triples: labels of the batch's resources that shared triples point at
     site: SiteData  # labels and types of its services, what entities they use, totals
-    views: list[dict[str, Any]]  # its services as the list of services shows them
+    views: list[ListedService]  # its services as the list of services shows them
     stats: GraphStats
     seconds: dict[str, float]
 
@@ -156,7 +157,7 @@ def mapped_batch(index: int) -> BatchResult:
         t for key, triples in own if key in wanted for t in triples if t.predicate.value in LABELS
     ]
     site = empty_site_data(context.maker.base)
-    views: list[dict[str, Any]] = []
+    views: list[ListedService] = []
     if write:
         with stage("dumps"):
             # One pyoxigraph call a dump for the whole batch, cut into each description's

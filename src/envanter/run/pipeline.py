@@ -19,7 +19,6 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -50,7 +49,8 @@ from ..publication.diff import diff as release_diff
 from ..publication.diff import load, write_changes_page
 from ..publication.diff import report as diff_report
 from ..publication.ontodoc import write_ontology_docs
-from ..publication.site import LANGS, Site, example_queries
+from ..publication.pages import ListedService, listed_queries
+from ..publication.site import LANGS, SiteWriter
 from ..publication.sitedata import empty_site_data, load_site_data, merge_site_data
 from ..rdf.csvw import write_tables
 from ..rdf.dumps import Dumps, write_dump_part
@@ -321,14 +321,14 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
         documents = Documents(maker.prefixes, base, folder, base + "context.jsonld")
         documents.learn(shared)
         files_listed = downloads(r.table_names, True)
-        site = Site(
+        site = SiteWriter(
             empty_site_data(base),
             maker.prefixes,
             Report(),
             options.site,
             folder,
             [],
-            example_queries(options.queries),
+            listed_queries(options.queries),
             options.license,
         )
         parts = folder / ".parts"
@@ -350,7 +350,7 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
         # the report's sort merges their runs instead of sorting them all anew.
         findings: dict[Finding, None] = {}
         spill: list[ox.Triple] = []
-        views: list[dict[str, Any]] = []
+        views: list[ListedService] = []
         site_data = empty_site_data(base)
         stats = GraphStats(base + "id/")
         batch_seconds: dict[str, float] = {}
@@ -574,16 +574,16 @@ def make_site(
     report: Report,
     out: Path,
     files: list[dict[str, str]],
-) -> Site:
+) -> SiteWriter:
     """The site over a whole graph's data (read with the named queries), ready to render into
     out with `site.render(graph.triples)` (the benchmarks time it so)."""
-    return Site(
+    return SiteWriter(
         load_site_data(graph.triples, base, options.queries / "site"),
         graph.prefixes,
         report,
         options.site,
         out,
         files,
-        example_queries(options.queries),
+        listed_queries(options.queries),
         options.license,
     )
