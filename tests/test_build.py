@@ -121,6 +121,7 @@ def test_a_correction_that_no_longer_matches_is_an_error(tmp_path: Path) -> None
     assert code == 2
     assert output == (
         "reading data/source/ibb-sosyal-hizmetler-2025.txt\n"
+        "format: PDF text\n"
         "error: 1 problem in the input:\n"
         f"  {corrections}: correction stale: service 2 field 'name' does not contain "
         "'Yok Böyle Bir Metin'; the source has changed, so review this correction\n"

@@ -67,9 +67,9 @@ from ..rdf.jsonld import JsonLd, context_document
 from ..rdf.serialize import Documents, describe, document_path, dump_order
 from ..rdf.table_model import Table
 from ..rdf.tables import build_tables
+from ..read.formats import read_inventory
 from ..read.linking import Linked, Pins, check_links, link, load_pins, load_reference
 from ..read.records import AppliedCorrection, Service, build_records, load_corrections
-from ..read.source import read_source
 from ..webconfig import write_web_configs
 from .batches import Context, batch_size, in_batches, parse_ntriples
 from .output import inputs, staging
@@ -181,7 +181,12 @@ def prepare_tables(
     with no_cyclic_gc():
         progress(f"reading {display_path(source)}")
         with stage("read"):
-            raw = read_source(source, display_path(source))
+            reading = read_inventory(source, display_path(source))
+        for note in reading.notes:
+            progress(note)
+        for problem in reading.warnings:
+            progress(f"warning: {problem}")
+        raw = reading.records
         with stage("records"):
             corrections = load_corrections(options.corrections) if options.corrections else []
             corrections_name = display_path(options.corrections) if options.corrections else ""
