@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..check.report import Finding
 
-Row = dict[str, Any]  # one solution of a site query: variable → value, every variable present
+Solution = dict[str, Any]  # one solution of a site query: variable → value, every variable present
 
 # What the list of services shows of a service's row (site/services.html.j2).
 LIST_ROW_KEYS = ("row", "title_tr", "title_en", "online")
@@ -25,7 +25,7 @@ class ServiceView:
     """A service as its page shows it (site/service.html.j2)."""
 
     iri: str
-    row: Row  # queries/site/services.rq
+    row: Solution  # queries/site/services.rq
     slug: str
     laws: list[str]
     articles: list[str]
@@ -35,12 +35,12 @@ class ServiceView:
     audiences: list[str]
     sdp: list[str]
     unit: str | None
-    corrections: list[Row]
-    paraf: list[Row]
-    institutions: list[Row]
-    steps: list[Row]
-    volumes: list[Row]
-    requirements: list[Row]
+    corrections: list[Solution]
+    paraf: list[Solution]
+    institutions: list[Solution]
+    steps: list[Solution]
+    volumes: list[Solution]
+    requirements: list[Solution]
     findings: list[Finding]
     search: str  # the text the list of services' search looks in, folded
 
@@ -64,7 +64,7 @@ class ListedService:
     """A service as the list of services shows it (site/services.html.j2)."""
 
     iri: str
-    row: Row
+    row: Solution
     unit: str | None
     laws: list[str]
     audiences: list[str]

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from ..check.report import Finding
 from ..rdf.vocab import CPSV, CV, DCT, ELI, FOAF, RDF_TYPE, SKOS
 from ..turkish import search_fold, turkish_sort_key
-from .pages import EntityView, Facet, Figures, ListedService, Row, ServiceView
+from .pages import EntityView, Facet, Figures, ListedService, ServiceView, Solution
 from .sitedata import SiteData
 
 ENV = "def/envanter#"
@@ -79,7 +79,7 @@ class Views:
             triples=triples,
         )
 
-    def service_view(self, row: Row) -> ServiceView:
+    def service_view(self, row: Solution) -> ServiceView:
         iri = row["s"]
         links = self.data.links.get(iri, {})
         required = set(links.get(self.base + ENV + "requiredInput", []))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pickle
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -25,11 +25,10 @@ import pyoxigraph as ox
 import yaml
 
 from ..errors import ConfigError
-from .table_model import TO_SERVICES, Table
+from .table_model import TO_SERVICES, Table, TableRow
 from .vocab import RDF_TYPE
 
 PLACEHOLDER = re.compile(r"\{(@?[\w]+)\}")
-Row = Mapping[str, object]
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ class Template:
         self.parts = [p for p in self.parts if p[0] or p[1]]
         self.quoted: dict[str, str] = {}
 
-    def fill(self, row: Row) -> str | None:
+    def fill(self, row: TableRow) -> str | None:
         """The template with the row's values; None when a value it needs is empty."""
         out = []
         for is_column, text in self.parts:
@@ -143,7 +142,7 @@ class Mapper:
             t = self.templates[(text, encode)] = Template(text, self.params, encode)
         return t
 
-    def iri_maker(self, template: str) -> Callable[[Row], ox.NamedNode | None]:
+    def iri_maker(self, template: str) -> Callable[[TableRow], ox.NamedNode | None]:
         """A function of a row: the URI the template makes of it, or None (a value it needs is
         empty)."""
         if template.startswith("{") and template.endswith("}") and template.count("{") == 1:
@@ -156,13 +155,13 @@ class Mapper:
             namespace, filler = self.base, self.template(template, True)
         fill, named = filler.fill, ox.NamedNode
 
-        def make(row: Row) -> ox.NamedNode | None:
+        def make(row: TableRow) -> ox.NamedNode | None:
             filled = fill(row)
             return named(namespace + filled) if filled else None
 
         return make
 
-    def condition(self, spec: dict[str, Any]) -> Callable[[Row], bool] | None:
+    def condition(self, spec: dict[str, Any]) -> Callable[[TableRow], bool] | None:
         """A spec's `when` as a test of a row (None: every row)."""
         when = spec.get("when")
         if not when:
@@ -172,7 +171,7 @@ class Mapper:
 
     def object_maker(
         self, spec: dict[str, Any]
-    ) -> Callable[[Row], ox.NamedNode | ox.Literal | None]:
+    ) -> Callable[[TableRow], ox.NamedNode | ox.Literal | None]:
         """A function of a row: the object the spec makes of it, or None."""
         if "iri" in spec:
             return self.iri_maker(spec["iri"])
@@ -187,7 +186,7 @@ class Mapper:
         if "column" in spec:
             column = spec["column"]
 
-            def text_of(row: Row) -> str | None:
+            def text_of(row: TableRow) -> str | None:
                 text = row.get(column)
                 if text is None or text == "":
                     return None
@@ -201,7 +200,7 @@ class Mapper:
         if "datatype" in spec:
             datatype = self.curie(spec["datatype"])
 
-            def typed(row: Row) -> ox.Literal | None:
+            def typed(row: TableRow) -> ox.Literal | None:
                 text = text_of(row)
                 return None if text is None else literal(text, datatype=datatype)
 
@@ -209,19 +208,19 @@ class Mapper:
         if "lang" in spec:
             language = spec["lang"]
 
-            def tagged(row: Row) -> ox.Literal | None:
+            def tagged(row: TableRow) -> ox.Literal | None:
                 text = text_of(row)
                 return None if text is None else literal(text, language=language)
 
             return tagged
 
-        def plain(row: Row) -> ox.Literal | None:
+        def plain(row: TableRow) -> ox.Literal | None:
             text = text_of(row)
             return None if text is None else literal(text)
 
         return plain
 
-    def triples(self, mapping: Mapping_, rows: list[Row]) -> Iterator[ox.Triple]:
+    def triples(self, mapping: Mapping_, rows: list[TableRow]) -> Iterator[ox.Triple]:
         # Each spec made into a function once per mapping, not interpreted for every row.
         subject_of = self.iri_maker(mapping.subject)
         types = [(self.condition(spec), self.curie(spec["type"])) for spec in mapping.types]
@@ -311,7 +310,7 @@ def service_key(table: Table) -> str | None:
     return "service" if TO_SERVICES in table.foreign_keys else None
 
 
-Rows = dict[str, list[Row]]  # table name → rows
+Rows = dict[str, list[TableRow]]  # table name → rows
 
 
 Packed = dict[str, tuple[list[str], list[tuple[object, ...]]]]  # table → (columns, value tuples)
