@@ -11,6 +11,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 
 from ..errors import EXIT_VIOLATIONS, EnvanterError
 from ..rdf import vocab
+from ..rdf.vocab import RDF_TYPE
 
 SH = Namespace(vocab.SH)
 DCT = Namespace(vocab.DCT)
@@ -81,18 +82,17 @@ def format_finding(f: Finding, lang: str = "en") -> str:
 def report_triples(report: Report, base: str) -> list[ox.Triple]:
     """The report as sh:ValidationReport triples, results as numbered IRIs (stable bytes)."""
     n = ox.NamedNode
-    sh = "http://www.w3.org/ns/shacl#"
-    rdf_type = n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    sh = vocab.SH
     report_iri = n(base + "validation/report")
     severity = {"violation": "Violation", "warning": "Warning", "note": "Info"}
     triples = [
-        ox.Triple(report_iri, rdf_type, n(sh + "ValidationReport")),
+        ox.Triple(report_iri, RDF_TYPE, n(sh + "ValidationReport")),
         ox.Triple(
             report_iri,
             n(sh + "conforms"),
             ox.Literal(
                 "false" if report.violations else "true",
-                datatype=n("http://www.w3.org/2001/XMLSchema#boolean"),
+                datatype=n(vocab.XSD + "boolean"),
             ),
         ),
     ]
@@ -100,7 +100,7 @@ def report_triples(report: Report, base: str) -> list[ox.Triple]:
         r = n(f"{base}validation/report#r{k}")
         triples += [
             ox.Triple(report_iri, n(sh + "result"), r),
-            ox.Triple(r, rdf_type, n(sh + "ValidationResult")),
+            ox.Triple(r, RDF_TYPE, n(sh + "ValidationResult")),
             ox.Triple(r, n(sh + "resultSeverity"), n(sh + severity[f.severity])),
             ox.Triple(r, n(sh + "sourceShape"), n(f"{base}def/sekiller#{f.rule}")),
             ox.Triple(r, n(sh + "resultMessage"), ox.Literal(f.message_en, language="en")),
@@ -163,7 +163,7 @@ def write_report(
     ttl = write_turtle(
         report_triples(report, base),
         {
-            "sh": "http://www.w3.org/ns/shacl#",
+            "sh": vocab.SH,
             "sekil": base + "def/sekiller#",
             "rapor": base + "validation/report#",
         },

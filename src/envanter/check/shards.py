@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, Graph, Namespace, URIRef
 
 from ..rdf import vocab
+from ..rdf.vocab import PUBLIC_SERVICE, RDF_TYPE
 from .report import Finding
 from .shacl import DEFAULT_ENGINE, validate
 
@@ -24,9 +25,7 @@ DCT = Namespace(vocab.DCT)
 # (a national graph would not fit in one rdflib graph) and uses every core; the findings are the
 # same as for the whole graph at once (a test checks it).
 
-CPSV_SERVICE = "http://purl.org/vocab/cpsv#PublicService"
-OX_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-OX_DCT_TYPE = ox.NamedNode("http://purl.org/dc/terms/type")
+DCT_TYPE = ox.NamedNode(vocab.DCT + "type")
 SH_TARGET_CLASS = SH.targetClass
 SH_TARGET_SUBJECTS = SH.targetSubjectsOf
 
@@ -62,7 +61,7 @@ def split_shapes(
 
 
 SERVICE_CLASSES = {
-    CPSV_SERVICE,
+    PUBLIC_SERVICE,
     "http://data.europa.eu/m8g/Participation",
     "http://data.europa.eu/m8g/Requirement",
 }
@@ -83,19 +82,19 @@ def services_in(triples: Iterable[ox.Triple]) -> list[str]:
     return [
         t.subject.value
         for t in triples
-        if t.predicate == OX_TYPE
+        if t.predicate == RDF_TYPE
         and isinstance(t.subject, ox.NamedNode)
         and isinstance(t.object, ox.NamedNode)
-        and t.object.value == CPSV_SERVICE
+        and t.object.value == PUBLIC_SERVICE
     ]
 
 
 def is_service(triples: Sequence[ox.Triple]) -> bool:
     """Whether a subject's triples (rdf:type first: `graph.subject_groups`) make it a service."""
     for t in triples:
-        if t.predicate != OX_TYPE:
+        if t.predicate != RDF_TYPE:
             return False
-        if type(t.object) is ox.NamedNode and t.object.value == CPSV_SERVICE:
+        if type(t.object) is ox.NamedNode and t.object.value == PUBLIC_SERVICE:
             return type(t.subject) is ox.NamedNode
     return False
 
@@ -104,7 +103,7 @@ def kinds_of(shared: Iterable[ox.Triple], predicates: set[str] | None = None) ->
     """The types (rdf:type, dct:type; those of `predicates`) of what the services share."""
     kinds: Kinds = {}
     for t in shared:
-        if t.predicate in (OX_TYPE, OX_DCT_TYPE) and (
+        if t.predicate in (RDF_TYPE, DCT_TYPE) and (
             predicates is None or t.predicate.value in predicates
         ):
             kinds.setdefault(t.subject, []).append(t)

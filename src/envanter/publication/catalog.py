@@ -21,19 +21,22 @@ import pyoxigraph as ox
 
 from ..rdf.graph import SubjectGroup, in_order, term_value
 from ..rdf.serialize import write_turtle
-from ..rdf.vocab import RDF_TYPE
+from ..rdf.vocab import (
+    DCAT,
+    DCT,
+    FILE_TYPE,
+    FOAF,
+    IANA,
+    LANGUAGE,
+    PUBLIC_SERVICE,
+    RDF_TYPE,
+    SKOS,
+    SPDX,
+    THEME,
+    VOID,
+    XSD,
+)
 
-DCAT = "http://www.w3.org/ns/dcat#"
-DCT = "http://purl.org/dc/terms/"
-FOAF = "http://xmlns.com/foaf/0.1/"
-SPDX = "http://spdx.org/rdf/terms#"
-VOID = "http://rdfs.org/ns/void#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-IANA = "http://www.iana.org/assignments/media-types/"
-FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
-LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
-THEME = "http://publications.europa.eu/resource/authority/data-theme/"
 PREFIXES = {
     "dcat": DCAT,
     "dct": DCT,
@@ -53,9 +56,6 @@ class Download:
     title_en: str
     media_type: str  # IANA media type
     file_type: str  # EU file-type authority code
-
-
-CPSV_SERVICE = "http://purl.org/vocab/cpsv#PublicService"
 
 
 def downloads(table_names: list[str], has_report: bool) -> list[Download]:
@@ -169,7 +169,7 @@ class GraphStats:
                     self.entities += 1
             if t.predicate == RDF_TYPE:
                 self.classes.add(term_value(t.object))
-                if isinstance(t.object, ox.NamedNode) and t.object.value == CPSV_SERVICE:
+                if isinstance(t.object, ox.NamedNode) and t.object.value == PUBLIC_SERVICE:
                     self.services.append(term_value(t.subject))
         self.services = sorted(self.services)[:3]  # only the first three are ever shown
 
@@ -184,7 +184,7 @@ class GraphStats:
                 if t.predicate != RDF_TYPE:
                     break
                 self.classes.add(term_value(t.object))
-                if type(t.object) is ox.NamedNode and t.object.value == CPSV_SERVICE:
+                if type(t.object) is ox.NamedNode and t.object.value == PUBLIC_SERVICE:
                     self.services.append(key)
         self.services = sorted(self.services)[:3]
 

@@ -14,14 +14,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..rdf.vocab import CV, FOAF
 from ..sparql_rows import rows
 from ..turkish import turkish_sort_key
 
-CPSV = "http://purl.org/vocab/cpsv#"
-CV = "http://data.europa.eu/m8g/"
-DCT = "http://purl.org/dc/terms/"
-ENV_LOCAL = "def/envanter#"
-ORGANISATIONS = {CV + "PublicOrganisation", "http://xmlns.com/foaf/0.1/Agent"}
+ORGANISATIONS = {CV + "PublicOrganisation", FOAF + "Agent"}
 
 
 @dataclass

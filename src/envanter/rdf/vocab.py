@@ -24,4 +24,5 @@ LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 THEME = "http://publications.europa.eu/resource/authority/data-theme/"
 
 RDF_TYPE = ox.NamedNode(RDF + "type")
+PUBLIC_SERVICE = CPSV + "PublicService"
 XSD_STRING = XSD + "string"

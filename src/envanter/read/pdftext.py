@@ -84,7 +84,6 @@ def load_hints(path: Path, lines: list[str], file: str) -> tuple[dict[int, Hint]
 # --- cutting a row into cells --------------------------------------------------------------------
 
 LOWER_START = re.compile(r"^[a-zçğıöşü]")
-UPPER_START = re.compile(r"^[A-ZÇĞİÖŞÜ]")
 ITEM_NUMBER = re.compile(r"^(\d{1,2})\s*(?:[.)]|-+|\s-)\s*(?=\S)(?![\d-]+$)")
 LAW_START = re.compile(r"^(?:1\s*[-.)]+\s*)?\d{4}\s+[Ss]ayılı")
 LAW_KEYWORD = re.compile(r"[Kk]anun|KANUN|[Yy]önetmeli|YÖNETMEL|[Tt]üzü|[Gg]enelge|[Kk]ararname")
