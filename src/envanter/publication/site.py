@@ -108,8 +108,8 @@ class SiteWriter:
             auto_reload=False,  # compiled once per build: no file checks per page
         )
         # What pages say of the resources they link to, as filters (`x|label`, `x|link`): a
-        # template calls a filter directly, a function through the context (three times the
-        # cost, and a service's page has a hundred such calls). They read the page being
+        # template calls a filter directly, a function through the context (which costs more,
+        # and a service's page has a hundred such calls). They read the page being
         # written from `self.page` (pages are written one at a time in a process).
         self.page = Page("tr", "", "")
         self.env.filters.update(
@@ -157,7 +157,8 @@ class SiteWriter:
         """`<li><a href="{page}">{label}</a></li>` a resource, a line each, for `entity_list`.
         Written here rather than in a template loop, and each item remembered for the pages at
         the same depth in the same language: an entity used by every service of a national
-        inventory lists 100,000 of them, and each service is listed on some twenty pages."""
+        inventory lists them all, and each service is listed on the page of every entity it
+        uses."""
         home, lang = self.page.home, self.page.lang
         items = self.items.setdefault(home, {})  # (a home names its language too)
         out = []
@@ -182,9 +183,9 @@ class SiteWriter:
         absolute: bool = False,
     ) -> None:
         """Render a page and write it. A `large` page (one that lists every service of a
-        national inventory: the list of services, 130 MB; an entity every service uses, some
-        12 MB) is written as it renders, in blocks: not joined into one string first, whose
-        list of pieces and copy touch that much new memory again."""
+        national inventory: the list of services, or an entity every service uses; sizes in
+        docs/performance.md) is written as it renders, in blocks: not joined into one string
+        first, whose list of pieces and copy touch that much new memory again."""
         full = path if lang == "tr" else f"en/{path}"
         # Links are relative, so the site works from any folder or host; the 404 page is served
         # at any path, so its links are absolute paths (on whichever host serves it).

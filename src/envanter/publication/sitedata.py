@@ -51,7 +51,7 @@ def load_site_data(triples: Iterable[ox.Triple], base: str, queries: Path) -> Si
 def store_of(triples: Iterable[ox.Triple]) -> ox.Store:
     """A store holding these triples, to run the site's queries over."""
     store = ox.Store()
-    # Loaded as N-Triples, which pyoxigraph writes and reads in Rust: twice as fast as making a
+    # Loaded as N-Triples, which pyoxigraph writes and reads in Rust: faster than making a
     # Python Quad per triple; in slices, so the text of a national graph is never whole in
     # memory. Each load gives blank nodes new labels, so the few triples with one (the
     # ontology's) are added as terms, in which a label is one node throughout.

@@ -331,11 +331,10 @@ def packed_batches(
     """(the rows of the shared tables, the names of the per-service tables, and their rows in
     batches of services): services taken in the order of their ids, `size(services)` a batch.
     One pass over each table, a row to its service's batch, each batch's tables as their
-    columns and a tuple of values a row, ready for pack_rows (half the time of pickling the
-    rows as dicts, which repeat every key). The tuples are made in the same pass: a batch's
-    rows are scattered among all of a national inventory's 3 GB, and touched in the order they
-    were made, not a batch at a time, they cost a fifth less (packing 100,000 services:
-    4.8 s → 3.7 s)."""
+    columns and a tuple of values a row, ready for pack_rows (dicts would pickle every key
+    again). The tuples are made in the same pass: a batch's rows are scattered among all of a
+    national inventory's rows, and touched in the order they were made they cost less than a
+    batch at a time (figures in docs/performance.md)."""
     services = next((t for t in tables if t.name == "services"), None)
     ids = sorted(str(row["id"]) for row in services.rows) if services else []
     per_batch = size(len(ids))

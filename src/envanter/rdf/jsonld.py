@@ -51,8 +51,8 @@ class Compactor:
 class JsonLd:
     """Compact JSON-LD nodes as JSON text, one per subject, written straight from the triples
     (triples arrive grouped by subject and predicate): the same text `json.dumps` makes of the
-    node (`{"@id": …, "@type": …, "dct:title": …}`), without making the dicts. At a national
-    scale this runs for some twelve million triples; the text of an IRI object is made once."""
+    node (`{"@id": …, "@type": …, "dct:title": …}`), without making the dicts: it runs for
+    every triple of a national graph. The text of an IRI object is made once."""
 
     def __init__(self, prefixes: dict[str, str]) -> None:
         self.compact = Compactor(prefixes)
