@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..media_types import CSVW_METADATA, MEDIA_TYPES
 from ..rdf.graph import SubjectGroup, in_order, term_value
 from ..rdf.serialize import write_turtle
 from ..rdf.vocab import (
@@ -64,33 +65,35 @@ def downloads(table_names: list[str], has_report: bool) -> list[Download]:
             "data/dataset.ttl",
             "Veri kümesi (Turtle)",
             "Dataset (Turtle)",
-            "text/turtle",
+            MEDIA_TYPES["ttl"],
             "RDF_TURTLE",
         ),
         Download(
             "data/dataset.nt",
             "Veri kümesi (N-Triples)",
             "Dataset (N-Triples)",
-            "application/n-triples",
+            MEDIA_TYPES["nt"],
             "RDF_N_TRIPLES",
         ),
         Download(
             "data/dataset.jsonld",
             "Veri kümesi (JSON-LD)",
             "Dataset (JSON-LD)",
-            "application/ld+json",
+            MEDIA_TYPES["jsonld"],
             "JSON_LD",
         ),
         Download(
             "data/tables/csv-metadata.json",
             "Tablo açıklamaları (CSVW)",
             "Table descriptions (CSVW)",
-            "application/csvm+json",
+            CSVW_METADATA,
             "JSON",
         ),
     ]
     out += [
-        Download(f"data/tables/{name}.csv", f"Tablo: {name}", f"Table: {name}", "text/csv", "CSV")
+        Download(
+            f"data/tables/{name}.csv", f"Tablo: {name}", f"Table: {name}", MEDIA_TYPES["csv"], "CSV"
+        )
         for name in table_names
     ]
     if has_report:
@@ -99,7 +102,7 @@ def downloads(table_names: list[str], has_report: bool) -> list[Download]:
                 "validation/report.ttl",
                 "Doğrulama raporu (SHACL)",
                 "Validation report (SHACL)",
-                "text/turtle",
+                MEDIA_TYPES["ttl"],
                 "RDF_TURTLE",
             )
         )
