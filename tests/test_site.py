@@ -281,8 +281,8 @@ def graph_nodes(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(tmp_path_factory.mktemp("site") / "dist")
+def dist(seed_dist: Path) -> Path:
+    return seed_dist
 
 
 @pytest.fixture(scope="module")
@@ -615,7 +615,7 @@ def test_a_page_written_as_it_renders_is_the_page_rendered_whole(
 
 def test_an_entitys_services_are_listed_in_turkish_order(pages: dict[str, Page]) -> None:
     """Each entity page lists the services that use it by their Turkish titles, as many as its
-    heading says (the order is found once for all entities: see Site.users_in_order)."""
+    heading says (the order is found once for all entities: see Views.users_in_order)."""
     from envanter.turkish import turkish_sort_key
 
     prefix = "Bunu kullanan hizmetler ("

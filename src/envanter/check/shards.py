@@ -148,7 +148,8 @@ def validate_services(
     """The findings on a batch of services, each given with the triples of its sub-resources
     (in the order of their URIs), in shards of `size` services, here in this process; `kinds`
     are the types of what they share. Only the triples whose predicate the shapes read are
-    validated (see split_by_service)."""
+    validated: the rest cannot change a finding, and loading them into rdflib is most of the
+    cost of validating."""
     predicates = shapes.predicates
     findings: list[Finding] = []
     for k in range(0, len(services), size):

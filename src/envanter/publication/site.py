@@ -17,7 +17,6 @@ from itertools import islice
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pyoxigraph as ox
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.utils import htmlsafe_json_dumps
@@ -25,8 +24,8 @@ from markupsafe import Markup, escape
 
 from ..check.report import Finding, Report
 from ..rdf.jsonld import JsonLd, context_document, html_safe
-from ..rdf.serialize import Description, describe, document_path
-from ..run.parallel import in_processes
+from ..rdf.serialize import Description, document_path
+from ..run.executor import in_processes
 from .pages import (
     AboutPage,
     EntityPage,
@@ -226,19 +225,6 @@ class SiteWriter:
         return Markup(f'{{"@context": {self.context_json}, "@graph": {nodes}}}')
 
     # --- pages ---
-
-    def render(self, triples: Iterable[ox.Triple]) -> list[Path]:
-        """The whole site of a graph at once (each page shows its thing's triples with its
-        fragments'; sorted, they follow it)."""
-        triples = list(triples)
-        descriptions = {d.iri: d for d in describe(triples)}
-        views = self.service_pages(descriptions)
-        done = {v.iri for v in views}
-        self.entity_and_front_pages(
-            [d for iri, d in descriptions.items() if iri not in done], views, len(triples)
-        )
-        self.write_sitemap()
-        return self.written
 
     def service_pages(
         self, descriptions: dict[str, Description], parallel: bool = True

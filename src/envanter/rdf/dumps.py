@@ -20,7 +20,7 @@ from .serialize import Description, split_turtle, turtle_header
 # the dumps as the batches finish, in order, then what the services share. Every subject's
 # triples are together: a service's (with its fragments') are all in its batch, and the batches
 # add to what the services share only triples about it (the dataset's dct:hasPart), which are
-# written with it at the end. The same order for a whole graph (`dump_order`) gives the same bytes.
+# written with it at the end.
 
 DUMP_PARTS = ("ttl", "nt", "jsonld")
 

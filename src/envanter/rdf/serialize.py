@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..run.parallel import in_processes
-from .graph import RdfGraph
 from .jsonld import JsonLd, jsonld_document
 from .vocab import DCT, RDFS, SKOS
 
@@ -204,15 +202,6 @@ class Documents:
         return [self.out / f"{rel}.{ext}" for _, rel in jobs for ext in ("ttl", "nt", "jsonld")]
 
 
-def resource_documents(graph: RdfGraph, base: str, out: Path, context_url: str) -> list[Path]:
-    """Every minted URI's documents for a whole graph, written by one process per core."""
-    documents = Documents(graph.prefixes, base, out, context_url)
-    documents.learn(graph.triples)
-    jobs = documents.jobs(describe(graph.triples))
-    in_processes(jobs, documents.write)
-    return documents.paths(jobs)
-
-
 def split_turtle(ttl: bytes) -> tuple[bytes, bytes]:
     """(the prefix lines pyoxigraph writes at the top of a Turtle document, the rest)."""
     cut = 0
@@ -227,11 +216,3 @@ def turtle_header(prefixes: dict[str, str]) -> bytes:
     any_triple = ox.Triple(ox.NamedNode("urn:x"), ox.NamedNode("urn:x"), ox.NamedNode("urn:x"))
     ttl = ox.serialize([any_triple], format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
     return split_turtle(ttl)[0]
-
-
-def dump_order(triples: list[ox.Triple], services: set[str]) -> list[ox.Triple]:
-    """A graph's triples (sorted by subject) in the dumps' order: the services' descriptions
-    (with their fragments), then the rest."""
-    own = [t for t in triples if document_of(t) in services]
-    rest = [t for t in triples if document_of(t) not in services]
-    return own + rest
