@@ -14,6 +14,7 @@ from .check.shacl import DEFAULT_ENGINE, ENGINES
 from .config import SETTINGS
 from .errors import EXIT_INTERNAL, EXIT_VIOLATIONS, EnvanterError
 from .messages import correction_lines, minted_lines, report_lines
+from .resources import resource
 from .run.pipeline import BuildOptions, BuildResult, build
 
 T = TypeVar("T")
@@ -335,13 +336,13 @@ def query_command(
 @click.option(
     "--queries",
     type=click.Path(path_type=Path),
-    default=Path("queries"),
+    default=lambda: resource("queries"),
     help="Example queries listed on the query page.  [default: queries]",
 )
 @click.option(
     "--site",
     type=click.Path(path_type=Path),
-    default=Path("site"),
+    default=lambda: resource("site"),
     help="Folder of the page templates (query.html.j2).  [default: site]",
 )
 @click.option("--access-log", is_flag=True, help="Print a line for every request.")

@@ -11,17 +11,16 @@ from pathlib import Path
 from rdflib import RDF, Graph, URIRef
 
 from ..rdf import vocab
+from ..resources import resource
 from .report import Report
 from .shacl import DEFAULT_ENGINE, load_shapes, validate
-
-SHAPES_DIR = Path(__file__).resolve().parents[3] / "shapes"
 
 
 def check_file(
     path: Path,
     which: str = "auto",
     base: str | None = None,
-    shapes_dir: Path = Path("shapes"),
+    shapes_dir: Path | None = None,  # the project's shapes/, else the packaged ones
     engine: str = DEFAULT_ENGINE,
 ) -> Report:
     """Validate an RDF file with our shapes (`envanter validate`)."""
@@ -39,5 +38,5 @@ def check_file(
         catalog = URIRef(vocab.DCAT + "Catalog")
         which = "dcat" if (None, RDF.type, catalog) in data else "profile"
     base = check_base_uri(base or DEFAULT_BASE_URI)
-    folder = shapes_dir if shapes_dir.exists() else SHAPES_DIR
+    folder = shapes_dir or resource("shapes")
     return validate(data, load_shapes([folder / f"{which}.ttl"], base), engine)
