@@ -16,7 +16,7 @@ import yaml
 from ..errors import InputError, Problem
 from ..rdf.iris import slugify
 from .channels import Channel
-from .parsing import LegalReference
+from .laws import LegalReference
 from .records import Service
 
 MEVZUAT_LAW_PAGE = (
