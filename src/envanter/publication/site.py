@@ -154,7 +154,8 @@ class Site:
         # written from `self.page` (pages are written one at a time in a process).
         self.page = Page("tr", "", "")
         self.env.filters.update(
-            label=lambda iri: self.data.label(iri, self.page.lang),
+            label=lambda iri: self.data.shown_label(iri, self.page.lang),
+            plain_label=lambda iri: self.data.label(iri, self.page.lang),
             link=self.link,
             link_items=self.link_items,
             fragment=lambda iri: iri.partition("#")[2],
@@ -220,7 +221,7 @@ class Site:
             if item is None:
                 page = self.page_of(iri)
                 href = escape(f"{home}{page}" if page else iri)
-                item = f'<li><a href="{href}">{escape(self.data.label(iri, lang))}</a></li>\n'
+                item = f'<li><a href="{href}">{self.data.shown_label(iri, lang)}</a></li>\n'
                 if len(items) < 500_000:
                     items[iri] = item
             out.append(item)
@@ -470,7 +471,7 @@ class Site:
             "findings": self.findings.get(iri, []),
             "search": fold(
                 " ".join(
-                    [row.get("title_tr", ""), row.get("title_en", ""), row.get("description", "")]
+                    [row.get("title_tr") or "", row.get("title_en") or "", row.get("description") or ""]
                     + [
                         self.data.label(d, "tr")
                         for d in links.get(CPSV + "hasInput", []) + channels
