@@ -12,7 +12,7 @@ import click
 
 from . import __version__
 from .check.validate import DEFAULT_ENGINE, ENGINES, Report
-from .config import SETTINGS
+from .config import SETTINGS, check_base_uri, check_http_iri, check_license
 from .errors import EXIT_INTERNAL, EXIT_VIOLATIONS, EnvanterError
 from .read.records import AppliedCorrection
 from .run.pipeline import BuildOptions, BuildResult, build
@@ -109,11 +109,20 @@ def build_command(
         shacl_engine=shacl_engine,
     )
     say = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
+    run(lambda: check_options(options))  # before anything is read or written
     result = run(lambda: build(options, progress=say))
     if not quiet:
         report_corrections(result.corrections)
         report_minted(result)
         click.echo(f"built {result.services} services into {result.out}/", err=True)
+
+
+def check_options(options: BuildOptions) -> None:
+    """The options that end up in links and IRIs: http(s) IRIs only, or exit 2."""
+    check_base_uri(options.base_uri)
+    check_license(options.license)
+    if options.sparql_endpoint:
+        check_http_iri("--sparql-endpoint", options.sparql_endpoint, "https://data.example.org/sparql")
 
 
 @main.command("diff")

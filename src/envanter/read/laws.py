@@ -30,7 +30,7 @@ NUMBERED = re.compile(r"(?<![\d.])(\d{1,5})\s*(?:[Ss]ayılı|SAYILI|S\.\s?K\.?|S
 KIND_FIRST = re.compile(r"\b(CBK|KHK)\s*(?:[Nn]o\s*[:.]?\s*)?(\d{1,5})\b")
 ITEM_NUMBER = re.compile(r"^(?:\d{1,2}\s*[-.)]+\s*|[a-zçğıöşü]\)\s*|[-•*–]\s+)?[-–\s]*")
 TWO_LAWS = re.compile(r"\s+(?:ve|ile|,)\s+(?=\d{1,5}\s*(?:[Ss]ayılı|S\.\s?K\.))")
-NUMS = r"\d+(?:\s*/\s*[a-zçğıöşü0-9]+)?(?:\s*(?:[-–,]|ve)\s*\d+(?:\s*/\s*[a-zçğıöşü0-9]+)?)*"
+NUMS = r"\d+(?:\s*/\s*[A-Za-zÇĞİÖŞÜçğıöşü0-9]+)?(?:\s*(?:[-–,]|ve)\s*\d+(?:\s*/\s*[A-Za-zÇĞİÖŞÜçğıöşü0-9]+)?)*"
 CLAUSE = re.compile(r"\s*(\d+)\.\s*[Mm]adde\s+([a-zçğıöşü])\s+bendi\b")
 ARTICLES_AFTER_WORD = re.compile(
     rf"[\s,;'’]*(?<![A-Za-zçğıöşüÇĞİÖŞÜ])(?:[Mm]addeleri|[Mm]addesi|MADDE|[Mm]adde|[Mm]d|[Mm]ad)\s*\.?\s*:?\s*({NUMS})\.?"
@@ -79,11 +79,21 @@ def _items_of_lines(lines: tuple[str, ...]) -> list[str]:
         line = ITEM_NUMBER.sub("", line.strip())
         if not line:
             continue
-        if items and (ARTICLE_ONLY.match(line) or re.match(r"^[a-zçğıöşü(]", line)):
+        if items and (
+            ARTICLE_ONLY.match(line)
+            or re.match(r"^[a-zçğıöşü(]", line)
+            or (_title_unfinished(items[-1]) and not NUMBERED.match(line))
+        ):
             items[-1] += " " + line
         else:
             items.append(line)
     return items
+
+
+def _title_unfinished(item: str) -> bool:
+    """'5216 sayılı Büyükşehir Belediye': a number whose law is not named yet (no 'Kanun',
+    'KHK', 'Kararname', 'Yönetmelik' …): the next line goes on with its title."""
+    return bool(NUMBERED.match(item)) and not any(words.search(item) for _, words in KIND_WORDS)
 
 
 def parse_legal_reference(item: str) -> LegalReference:

@@ -7,7 +7,7 @@ does not say: English labels, the official page of a law, the hierarchy of units
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +187,11 @@ def link_law(ref: LegalReference, reference: Reference) -> Law:
             ),
         )
     folded = ref.title.casefold()
+    if ref.kind == "kanun":
+        # 'Belediye Kanunu', cited without its number: the curated law of that title, if any.
+        for number, law in reference.laws.items():
+            if str(law.get("title", "")).casefold() == folded:
+                return link_law(replace(ref, number=number), reference)
     for regulation in reference.regulations:
         if folded in (t.casefold() for t in regulation.get("cited_as", [])):
             title = str(regulation["title"])
@@ -194,9 +199,12 @@ def link_law(ref: LegalReference, reference: Reference) -> Law:
             return Law(
                 f"yonetmelik-{regulation['key']}", ref.kind, None, title, en, regulation.get("page")
             )
+    # A law whose number is not cited is no numbered law: it is kept as cited, of type 'diger'
+    # (check_links warns), rather than a law without the number a law must have.
+    kind = "diger" if ref.kind in MEVZUAT_TYPES else ref.kind
     return Law(
-        f"{ref.kind}-{slugify(ref.title)}",
-        ref.kind,
+        f"{kind}-{slugify(ref.title)}",
+        kind,
         None,
         ref.title,
         reference.en("law_titles", ref.title),
@@ -260,6 +268,20 @@ def check_links(services: list[Service], reference: Reference, file: str) -> lis
     problems = []
     for s in services:
         for ref in s.legal_basis:
+            if not ref.number and ref.kind in MEVZUAT_TYPES and not any(
+                str(law.get("title", "")).casefold() == ref.title.casefold()
+                for law in reference.laws.values()
+            ):
+                problems.append(
+                    Problem(
+                        s.source_file,
+                        s.first_line,
+                        "legal_basis",
+                        f"service {s.number}: {ref.cited_as!r} names a law without its number; "
+                        "it is published as cited, of type 'diger' (write the number, e.g. "
+                        "'5393 sayılı Belediye Kanunu')",
+                    )
+                )
             if ref.number and ref.kind in ("kanun", "diger") and ref.number not in reference.laws:
                 cell = s.cells.get("legal_basis")
                 line = cell.lines[0] if cell and cell.lines else s.first_line

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -208,6 +208,7 @@ def interpret(
     r: RawRecord, applied: list[AppliedCorrection], reference_year: int
 ) -> tuple[Service | None, list[Problem]]:
     problems: list[Problem] = []
+    r, warnings = without_control_characters(r)
 
     def problem(key: str, message: str) -> None:
         cell = r.cells[key]
@@ -223,8 +224,6 @@ def interpret(
     def text(key: str) -> str | None:
         value = r.cells[key].text
         return None if parsing.is_none(value) else value
-
-    warnings: list[Problem] = []
 
     def warn(key: str, message: str) -> None:
         cell = r.cells[key]
@@ -320,6 +319,35 @@ def interpret(
         warnings=tuple(warnings),
     )
     return service, problems
+
+
+# NUL and the other control characters (but tab and line ends) have no meaning in a cell and
+# break what is made of it: XML (the SPARQL endpoint's results, the site), CSV, N-Triples.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def without_control_characters(r: RawRecord) -> tuple[RawRecord, list[Problem]]:
+    """The record with control characters removed from every cell, and a warning per cell."""
+    if not any(c.text and CONTROL.search(c.text) for c in r.cells.values()):
+        return r, []
+    cells = dict(r.cells)
+    warnings: list[Problem] = []
+    for key, cell in r.cells.items():
+        if cell.text is None or not CONTROL.search(cell.text):
+            continue
+        text = CONTROL.sub("", cell.text)
+        parts = tuple(CONTROL.sub("", p) for p in cell.parts)
+        cells[key] = Cell(text or None, cell.lines, parts, cell.wrapped)
+        line = cell.lines[0] if cell.lines else r.first_line
+        warnings.append(
+            Problem(
+                r.file,
+                line,
+                key,
+                f"service {r.number}: control characters (such as NUL) removed from the cell",
+            )
+        )
+    return replace(r, cells=cells), warnings
 
 
 def _lines(cell: Cell) -> tuple[str, ...]:
