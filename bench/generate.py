@@ -48,7 +48,10 @@ def synthetic(n: int, seed: int = 1) -> list[RawRecord]:
             "unit_other",
         ):
             cells[key] = Cell(
-                unit_donor.cells[key].text, (), unit_donor.cells[key].parts, unit_donor.cells[key].wrapped
+                unit_donor.cells[key].text,
+                (),
+                unit_donor.cells[key].parts,
+                unit_donor.cells[key].wrapped,
             )
         name = cells["name"].text or "Hizmet"
         cells["name"] = Cell(f"{name} {number}", (), ())

@@ -216,7 +216,10 @@ def test_dash_bullets_are_documents_not_glued() -> None:
         ("1.250 dosya", [(1250, None, "dosya")]),
         ("35 araç muayenesi", [(35, None, "araç muayenesi")]),
         ("0", [(0, None, None)]),
-        ("5.977 ziyaret ve program 76.574 kişi", [(5977, "ziyaret ve program", None), (76574, "kişi", None)]),
+        (
+            "5.977 ziyaret ve program 76.574 kişi",
+            [(5977, "ziyaret ve program", None), (76574, "kişi", None)],
+        ),
     ],
 )
 def test_count_wordings(text: str, counts: list[tuple[int, str | None, str | None]]) -> None:
@@ -245,7 +248,11 @@ def d(
 @pytest.mark.parametrize(
     ("text", "reading", "iso"),
     [
-        ("15 iş günü", d(15, unit="is-gunu"), None),  # never P21D: working days are not calendar days
+        (
+            "15 iş günü",
+            d(15, unit="is-gunu"),
+            None,
+        ),  # never P21D: working days are not calendar days
         ("7 işgünü", d(7, unit="is-gunu"), None),
         ("5 gün", d(5, unit="gun"), "P5D"),
         ("7-10 gün", d(low=7, high=10, unit="gun"), None),
@@ -315,11 +322,21 @@ def test_cells_not_understood_are_published_as_text_with_warnings(
     # Each law its own citation, its articles attached to it; 657 linked by its number.
     laws = {
         str(row["o"].value).rsplit("/", 1)[1]
-        for row in store.query(f"SELECT ?o {{ {service} <http://data.europa.eu/m8g/hasLegalResource> ?o }}")
+        for row in store.query(
+            f"SELECT ?o {{ {service} <http://data.europa.eu/m8g/hasLegalResource> ?o }}"
+        )
     }
-    assert laws == {"kanun-657", "kanun-657-madde-4", "kanun-5393", "kanun-5393-madde-14", "kanun-5393-madde-15"}
+    assert laws == {
+        "kanun-657",
+        "kanun-657-madde-4",
+        "kanun-5393",
+        "kanun-5393-madde-14",
+        "kanun-5393-madde-15",
+    }
     # The unit that is no concept is kept as its text.
-    assert store.query(f'ASK {{ ?v <{env}countUnitText> "dosya"@tr ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> 1250 }}')
+    assert store.query(
+        f'ASK {{ ?v <{env}countUnitText> "dosya"@tr ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> 1250 }}'
+    )
 
     report = ox.Store()
     report.load(path=str(out / "validation" / "report.ttl"), format=ox.RdfFormat.TURTLE)

@@ -214,9 +214,7 @@ def test_legal_basis_articles() -> None:
             ("11", "21", "22"),
         ),
     ]
-    (ref,) = laws.parse_legal_basis(
-        "2-5216 Sayılı Büyükşehir Belediyesi Kanunu 7. madde v bendi"
-    )
+    (ref,) = laws.parse_legal_basis("2-5216 Sayılı Büyükşehir Belediyesi Kanunu 7. madde v bendi")
     assert (ref.number, ref.articles) == ("5216", ("7/v",))
 
 
@@ -232,9 +230,7 @@ def test_two_laws_in_one_item_with_a_note() -> None:
 
 
 def test_regulation_without_number() -> None:
-    (ref,) = laws.parse_legal_basis(
-        "3- İstanbul Büyükşehir Belediyesi Eğitim Yardımı Yönetmeliği"
-    )
+    (ref,) = laws.parse_legal_basis("3- İstanbul Büyükşehir Belediyesi Eğitim Yardımı Yönetmeliği")
     assert (ref.number, ref.kind) == (None, "yonetmelik")
 
 

@@ -122,7 +122,9 @@ def check_options(options: BuildOptions) -> None:
     check_base_uri(options.base_uri)
     check_license(options.license)
     if options.sparql_endpoint:
-        check_http_iri("--sparql-endpoint", options.sparql_endpoint, "https://data.example.org/sparql")
+        check_http_iri(
+            "--sparql-endpoint", options.sparql_endpoint, "https://data.example.org/sparql"
+        )
 
 
 @main.command("diff")

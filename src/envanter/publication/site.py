@@ -471,7 +471,11 @@ class Site:
             "findings": self.findings.get(iri, []),
             "search": fold(
                 " ".join(
-                    [row.get("title_tr") or "", row.get("title_en") or "", row.get("description") or ""]
+                    [
+                        row.get("title_tr") or "",
+                        row.get("title_en") or "",
+                        row.get("description") or "",
+                    ]
                     + [
                         self.data.label(d, "tr")
                         for d in links.get(CPSV + "hasInput", []) + channels

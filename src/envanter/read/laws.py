@@ -40,7 +40,9 @@ ARTICLES_BEFORE_WORD = re.compile(
     r"(?:[Mm]addeleri|[Mm]addesi|[Mm]adde|[Mm]d\.?)(?![a-zçğıöşü])"
 )
 SCOPE = re.compile(r"\s+(kapsamında .*)$")
-ARTICLE_ONLY = re.compile(rf"^(?:[Mm]addeleri|[Mm]addesi|MADDE|[Mm]adde|[Mm]d|[Mm]ad)\s*\.?\s*:?\s*{NUMS}")
+ARTICLE_ONLY = re.compile(
+    rf"^(?:[Mm]addeleri|[Mm]addesi|MADDE|[Mm]adde|[Mm]d|[Mm]ad)\s*\.?\s*:?\s*{NUMS}"
+)
 
 KIND_WORDS = (
     ("khk", re.compile(r"\bKHK\b|kanun hükmünde kararname", re.IGNORECASE)),
@@ -135,8 +137,10 @@ def _articles(text: str) -> list[str]:
     articles: list[str] = []
     for part in parts:
         numbers = [n for n in re.split(r"[-–]", part) if n]
-        if len(numbers) == 2 and all(n.isdigit() for n in numbers) and int(numbers[0]) < int(
-            numbers[1]
+        if (
+            len(numbers) == 2
+            and all(n.isdigit() for n in numbers)
+            and int(numbers[0]) < int(numbers[1])
         ):
             articles.append(f"{numbers[0]}-{numbers[1]}")
         else:

@@ -268,9 +268,13 @@ def check_links(services: list[Service], reference: Reference, file: str) -> lis
     problems = []
     for s in services:
         for ref in s.legal_basis:
-            if not ref.number and ref.kind in MEVZUAT_TYPES and not any(
-                str(law.get("title", "")).casefold() == ref.title.casefold()
-                for law in reference.laws.values()
+            if (
+                not ref.number
+                and ref.kind in MEVZUAT_TYPES
+                and not any(
+                    str(law.get("title", "")).casefold() == ref.title.casefold()
+                    for law in reference.laws.values()
+                )
             ):
                 problems.append(
                     Problem(

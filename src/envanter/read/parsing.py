@@ -77,9 +77,7 @@ class AnnualCount:
     unit_text: str | None = None  # a unit noun printed after the figure that is not a known unit
 
 
-COUNT_FIGURE = re.compile(
-    r"(\d{1,3}(?:\.\d{3})+|\d+)(?![\d.,]\d)(?:\s+([^\d()]+?))?\s*(?=\d|$)"
-)
+COUNT_FIGURE = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d+)(?![\d.,]\d)(?:\s+([^\d()]+?))?\s*(?=\d|$)")
 
 
 def parse_annual_count(text: str) -> list[AnnualCount]:

@@ -24,8 +24,8 @@ from typing import Any
 
 from ..errors import ConfigError, InputError, Problem
 from . import pdftext
-from .parsing import join_wrapped
 from .inventory import CELL_KEYS, COLUMNS, Cell, Column, RawRecord
+from .parsing import join_wrapped
 
 SUPPORTED = ".txt (PDF text), .csv or .xlsx"
 SHEET_NAME = "Envanter"  # the sheet read when present, and the one written
