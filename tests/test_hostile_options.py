@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from envanter.cli import main
-from envanter.rdf.tables import inert
+from envanter.rdf.csvw import inert
 from envanter.read.inventory import Cell, RawRecord
 from envanter.read.source import write_csv
 
