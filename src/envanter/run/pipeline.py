@@ -439,7 +439,7 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
         progress(f"wrote {len(written_documents)} per-resource documents")
         with stage("ontology and report"):
             files += write_ontology_docs(options.ontology, base, options.site, folder / "def")
-            files += write_web_configs(folder, base)
+            files += write_web_configs(folder, base, options.site)
             files += write_report(report, shapes, base, options.site, folder / "validation")
         settings = CatalogSettings(
             base=base,

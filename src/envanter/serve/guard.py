@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from functools import lru_cache
 
+from pyoxigraph import Store
 from pyparsing import ParseException, ParseResults
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -48,8 +49,23 @@ def parsed(text: str) -> ParseResults:
         try:
             parseUpdate(text)
         except ParseException:
-            raise Refused(f"the query is not valid SPARQL: {e}") from None
+            raise Refused(syntax_error(text, e)) from None
         raise Refused(UPDATE_REFUSED) from None
+
+
+def syntax_error(text: str, error: ParseException) -> str:
+    """Oxigraph's message for a text it cannot parse either (it says what was expected, and
+    where, better than pyparsing). It is asked on an empty store, whose answer is dropped."""
+    try:
+        Store().query(text)
+    except SyntaxError as e:
+        return f"the query is not valid SPARQL: {e}"
+    except (OSError, ValueError):
+        pass
+    return (
+        f"the query cannot be checked by this endpoint's SPARQL grammar, so it is not run "
+        f"({error})"
+    )
 
 
 def check(
