@@ -118,6 +118,7 @@ class Worker:
 
 def become_worker(worker: Worker, sock: socket.socket, zygote: int, memory: int | None) -> None:
     sandbox.die_with_parent(zygote)
+    os.nice(10)  # files and dereferencing, on the server's threads, go first
     resource.setrlimit(
         resource.RLIMIT_CORE, (0, 0)
     )  # a worker stopped at its ceiling leaves no core
