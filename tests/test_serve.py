@@ -629,3 +629,15 @@ def test_the_example_queries_run_through_the_endpoint(served: Served) -> None:
             assert json.loads(body)["results"]["bindings"], q.name
     finally:
         conn.close()
+
+
+def test_an_answer_xml_cannot_carry_is_406_in_xml_and_200_in_json(served: Served) -> None:
+    query = 'SELECT ?x WHERE { BIND("bell\\u0007here" AS ?x) }'
+    response, body = sparql_get(served, query, "application/sparql-results+xml")
+    assert response.status == 406
+    assert b"U+0007 (row 1, ?x), which XML 1.0 cannot carry" in body
+    response, body = sparql_get(served, query, "application/sparql-results+json")
+    assert response.status == 200
+    assert json.loads(body)["results"]["bindings"] == [
+        {"x": {"type": "literal", "value": "bell\x07here"}}
+    ]

@@ -63,8 +63,7 @@ def syntax_error(text: str, error: ParseException) -> str:
     except (OSError, ValueError):
         pass
     return (
-        f"the query cannot be checked by this endpoint's SPARQL grammar, so it is not run "
-        f"({error})"
+        f"the query cannot be checked by this endpoint's SPARQL grammar, so it is not run ({error})"
     )
 
 

@@ -117,7 +117,13 @@ def make_server(
         for q in (example_queries(queries) if queries.is_dir() else [])
     ]
     pool = Pool(
-        dist, limits.workers, limits.timeout, limits.rows, limits.memory << 20, limits.queue
+        dist,
+        limits.workers,
+        limits.timeout,
+        limits.rows,
+        limits.memory << 20,
+        limits.queue,
+        queries if queries.is_dir() else None,
     )
     try:
         page = render_query_page(

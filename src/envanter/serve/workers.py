@@ -15,12 +15,15 @@ import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
 from .zygote import LENGTH, receive_frame, send_frame
+
+APPROVED = 1024  # queries remembered as checked
 
 
 class Unavailable(Exception):
@@ -61,6 +64,7 @@ class Pool:
         limit: int | None,
         memory: int | None,
         queue_size: int = 32,
+        queries: Path | None = None,
         startup: float = 120.0,
     ) -> None:
         self.size, self.timeout, self.queue_size, self.memory = size, timeout, queue_size, memory
@@ -68,6 +72,8 @@ class Pool:
         self.waiting = 0
         self.lock = threading.Lock()  # guards `waiting` and the zygote's socket
         self.closed = False
+        # Queries a worker checked and ran: the next worker need not parse them again.
+        self.approved: OrderedDict[str, None] = OrderedDict()
         control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         self.control = control
         self.zygote = subprocess.Popen(
@@ -80,6 +86,7 @@ class Pool:
                 f"--dist={dist}",
                 f"--limit={limit or 0}",
                 f"--memory={memory or 0}",
+                *([f"--queries={queries}"] if queries is not None else []),
             ],
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
@@ -117,6 +124,17 @@ class Pool:
 
     def run(self, job: dict[str, Any]) -> Reply:
         """Run one query on a free worker: its reply, or Unavailable."""
+        key = json.dumps([job["query"], job["default"], job["named"]])
+        reply = self.queued({**job, "approved": key in self.approved})
+        if reply.head.get("checked"):
+            with self.lock:
+                self.approved[key] = None
+                self.approved.move_to_end(key)
+                if len(self.approved) > APPROVED:
+                    self.approved.popitem(last=False)
+        return reply
+
+    def queued(self, job: dict[str, Any]) -> Reply:
         with self.lock:
             if self.waiting >= self.queue_size + self.size:
                 raise Unavailable(
