@@ -43,6 +43,10 @@ fi
 if ((dev)); then
     apt_install chromium chromium-driver
 fi
+# tests/test_table_readers.py writes Turkish text into a PDF table in DejaVu Sans.
+if ((dev)) && [[ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]]; then
+    apt_install fonts-dejavu-core
+fi
 
 if [[ ! -x .venv/bin/python ]]; then
     echo "setup: creating .venv" >&2

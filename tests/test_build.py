@@ -121,6 +121,7 @@ def test_a_correction_that_no_longer_matches_is_an_error(tmp_path: Path) -> None
     assert code == 2
     assert output == (
         "reading data/source/ibb-sosyal-hizmetler-2025.txt\n"
+        "format: PDF text\n"
         "error: 1 problem in the input:\n"
         f"  {corrections}: correction stale: service 2 field 'name' does not contain "
         "'Yok Böyle Bir Metin'; the source has changed, so review this correction\n"
@@ -142,6 +143,7 @@ def test_bad_source_lists_every_problem_and_writes_nothing(tmp_path: Path) -> No
     # and service 1's count is not a number.
     path = damaged_seed(tmp_path, {285: "2 93186084 815", 571: "93186084 815", 135: "çok"})
     (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / ".envanter-output").write_text("", encoding="utf-8")
     (tmp_path / "dist" / "keep.txt").write_text("previous build", encoding="utf-8")
     code, output = build(tmp_path, "--source", str(path), "--reference-year", "2025")
     assert code == 2
@@ -192,6 +194,7 @@ def test_failed_swap_leaves_previous_output(
 
     out = tmp_path / "dist"
     out.mkdir()
+    (out / ".envanter-output").write_text("", encoding="utf-8")  # an earlier build's output
     (out / "old.txt").write_text("old", encoding="utf-8")
 
     def explode(*_a: object, **_k: object) -> list[Path]:
@@ -200,7 +203,7 @@ def test_failed_swap_leaves_previous_output(
     monkeypatch.setattr(pipeline, "write_tables", explode)
     with pytest.raises(OSError):
         pipeline.build(pipeline.BuildOptions(source=SEED, out=out, corrections=CORRECTIONS))
-    assert [p.name for p in out.iterdir()] == ["old.txt"]
+    assert sorted(p.name for p in out.iterdir()) == [".envanter-output", "old.txt"]
     assert [p.name for p in tmp_path.iterdir()] == ["dist"]  # no staging folder left behind
 
 

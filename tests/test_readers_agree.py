@@ -47,15 +47,7 @@ def test_bad_csv_fails_the_build_with_every_problem(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     problems = [line for line in result.output.splitlines() if line.startswith("  ")]
-    assert (
-        f"  {path}:1: unknown column 'Renk'; expected one of the standard columns, see data/templates/"
-        in problems
-    )
-    assert (
-        f"  {path}:1: legal_basis: missing column 'Hizmetin Dayanağı Mevzuatın Adı ve Madde Numarası' (legal_basis)"
-        in problems
-    )
-    assert f"  {path}:3: number: expected an integer row number, found 'x'" in problems
+    assert problems == [f"  {path}:3: number: expected an integer row number, found 'x'"]
     assert not out.exists()
 
 

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from envanter.errors import ConfigError, InputError
+from envanter.read.formats import read_inventory
 from envanter.read.inventory import CELL_KEYS, COLUMNS, Cell, RawRecord
 from envanter.read.source import (
     read_csv,
@@ -236,15 +237,31 @@ def test_xlsx_values_and_the_envanter_sheet(tmp_path: Path) -> None:
 # --- errors, each reported in full ---------------------------------------------------------------
 
 
-def test_missing_and_unknown_columns_are_reported_together(tmp_path: Path) -> None:
-    headers = [h for h in HEADERS if h not in {"Hizmetin Adı", "Paraf Listesi"}] + ["Açıklama"]
+def test_missing_and_unknown_columns_are_warnings(tmp_path: Path) -> None:
+    """A table without some standard column, or with one of its own, is still a table."""
+    headers = [h for h in HEADERS if h not in {"Paraf Listesi", "Kurum Kodu"}] + ["Açıklama"]
+    path = write_rows(tmp_path / "t.csv", [headers, ["1", *["_"] * (len(headers) - 1)]])
+    reading = read_inventory(path, "t.csv")
+    assert [str(w) for w in reading.warnings] == [
+        "t.csv:1: column 19 'Açıklama' is not one of the standard columns; ignored",
+        "t.csv:1: institution_code: no column 'Kurum Kodu' in the header; "
+        "its cells are taken as empty",
+        "t.csv:1: paraf: no column 'Paraf Listesi' in the header; its cells are taken as empty",
+    ]
+    (record,) = reading.records
+    assert record.cells["paraf"] == Cell(None)
+    assert record.cells["name"].text == "_"
+
+
+def test_without_the_name_column_there_is_no_header(tmp_path: Path) -> None:
+    headers = [h for h in HEADERS if h != "Hizmetin Adı"]
     path = write_rows(tmp_path / "t.csv", [headers, ["1", *["_"] * (len(headers) - 1)]])
     assert error_text(path, "t.csv") == (
-        "3 problems in the input:\n"
-        "  t.csv:1: unknown column 'Açıklama'; expected one of the standard columns, "
-        "see data/templates/\n"
-        "  t.csv:1: name: missing column 'Hizmetin Adı' (name)\n"
-        "  t.csv:1: paraf: missing column 'Paraf Listesi' (paraf)"
+        "1 problem in the input:\n"
+        "  t.csv: no header row found in the first 2 rows: expected a row naming the standard "
+        "columns ('Sıra No', 'Hizmetin Adı', …, see data/templates/); looked at row 1: "
+        "'Sıra No | Kurum Kodu | Standart Dosya Planı Kodu | Hizmetin…'; "
+        "row 2: '1 | _ | _ | _ | _ | _ | _ | _ | _ | _ | _ | _ | _ | _ | _ |…'"
     )
 
 
@@ -289,9 +306,11 @@ def test_a_long_gap_is_one_problem(tmp_path: Path) -> None:
 
 
 def test_an_unsupported_suffix(tmp_path: Path) -> None:
-    assert error_text(tmp_path / "t.ods", "t.ods") == (
+    (tmp_path / "t.doc").write_text("Sıra No", encoding="utf-8")
+    assert error_text(tmp_path / "t.doc", "t.doc") == (
         "1 problem in the input:\n"
-        "  t.ods: unsupported file type '.ods'; expected .txt (PDF text), .csv or .xlsx"
+        "  t.doc: unsupported file type '.doc'; expected .csv, .tsv, .xlsx, .xls, .ods, .docx, "
+        ".pdf or .txt (the seed's PDF text)"
     )
 
 
@@ -300,18 +319,20 @@ def test_a_corrupt_xlsx(tmp_path: Path) -> None:
     path.write_bytes(random.Random(0).randbytes(2000))
     assert error_text(path, "t.xlsx") == (
         "1 problem in the input:\n"
-        "  t.xlsx: cannot read the file: not a valid .xlsx workbook (File is not a zip file)"
+        "  t.xlsx: cannot read the file: not a valid .xlsx file (File is not a zip file)"
     )
 
 
-def test_an_undecodable_csv(tmp_path: Path) -> None:
+def test_a_windows_1254_csv_with_semicolons(tmp_path: Path) -> None:
+    """Turkish Excel's "CSV (noktalı virgülle ayrılmış)": Windows-1254, `;`, named in the log."""
     path = tmp_path / "t.csv"
-    path.write_bytes(("Sira No,name\n1,Çocuk\n").encode("latin-1"))
-    assert error_text(path, "t.csv") == (
-        "1 problem in the input:\n"
-        "  t.csv:2: cannot read the file: it is not UTF-8 text (found byte 0xC7); "
-        "save it as CSV UTF-8"
-    )
+    text = "Sıra No;Hizmetin Adı;Hizmetten Yararlananlar\n1;Çocuk Şenliği;Öğrenciler\n"
+    path.write_bytes(text.encode("cp1254"))
+    reading = read_inventory(path, "t.csv")
+    (record,) = reading.records
+    assert record.cells["name"].text == "Çocuk Şenliği"
+    assert record.cells["beneficiaries"].text == "Öğrenciler"
+    assert reading.notes[:2] == ["format: CSV", "encoding: Windows-1254, semicolon-separated"]
 
 
 def test_malformed_and_empty_csv(tmp_path: Path) -> None:
@@ -362,8 +383,11 @@ def test_shipped_templates_have_the_standard_headers_and_no_rows() -> None:
     legend = [[c.value for c in r] for r in workbook["Sütunlar"].iter_rows()]
     assert legend[1:] == [[c.key, c.header, c.label_en] for c in COLUMNS]
 
-    assert read_source(csv_template) == []
-    assert read_source(xlsx_template) == []
+    for template in (csv_template, xlsx_template):
+        assert error_text(template, "t") == (
+            "1 problem in the input:\n  t: the table has a header but no services; "
+            "expected one row per service under it"
+        )
 
 
 def test_write_template_matches_the_shipped_ones(tmp_path: Path) -> None:
@@ -371,7 +395,7 @@ def test_write_template_matches_the_shipped_ones(tmp_path: Path) -> None:
     shipped = TEMPLATES / "kamu-hizmet-envanteri.csv"
     assert (tmp_path / "t.csv").read_bytes() == shipped.read_bytes()
     write_template(tmp_path / "t.xlsx")
-    assert read_xlsx(tmp_path / "t.xlsx", "t.xlsx") == []
+    assert "header but no services" in error_text(tmp_path / "t.xlsx", "t.xlsx")
     with pytest.raises(ConfigError, match=r"unsupported template type '\.ods'"):
         write_template(tmp_path / "t.ods")
 

@@ -29,7 +29,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "source",
         DEFAULT_SOURCE,
-        "The inventory table: PDF text (.txt), CSV (.csv) or Excel (.xlsx).",
+        "The inventory table: CSV, XLSX, XLS, ODS, DOCX, a PDF of a ruled table, or the "
+        "seed's PDF text (.txt).",
     ),
     Setting("out", DEFAULT_OUT, "Output directory; replaced as a whole when the build succeeds."),
     Setting(

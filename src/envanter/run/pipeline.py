@@ -11,11 +11,8 @@ from __future__ import annotations
 
 import gc
 import json
-import os
 import pickle
 import shutil
-import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -86,11 +83,12 @@ from ..rdf.serialize import (
     write_dump_part,
 )
 from ..rdf.tables import Table, build_tables, write_tables
+from ..read.formats import read_inventory
 from ..read.linking import Linked, Pins, check_links, link, load_pins, load_reference
 from ..read.records import AppliedCorrection, Service, build_records, load_corrections
-from ..read.source import read_source
 from ..webconfig import write_web_configs
 from .batches import Context, batch_size, in_batches, parse_ntriples
+from .output import inputs, staging
 from .parallel import available_cores, in_child, in_processes, no_cyclic_gc
 
 
@@ -199,7 +197,12 @@ def prepare_tables(
     with no_cyclic_gc():
         progress(f"reading {display_path(source)}")
         with stage("read"):
-            raw = read_source(source, display_path(source))
+            reading = read_inventory(source, display_path(source))
+        for note in reading.notes:
+            progress(note)
+        for problem in reading.warnings:
+            progress(f"warning: {problem}")
+        raw = reading.records
         with stage("records"):
             corrections = load_corrections(options.corrections) if options.corrections else []
             corrections_name = display_path(options.corrections) if options.corrections else ""
@@ -325,7 +328,7 @@ def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
     out = options.out
     # Everything is written into a fresh folder that replaces `out` only when the whole build
     # has succeeded: a violation found in any batch means nothing is published.
-    with staging(out) as folder, ExitStack() as cleanup:
+    with staging(out, inputs(options)) as folder, ExitStack() as cleanup:
         r = in_child(lambda said: read_and_pack(options, folder, workers, said), progress)
         stage.seconds.update(r.stages)
         base, params, metadata, year = r.base, r.params, r.metadata, r.year
@@ -545,49 +548,6 @@ def write_dumps(graph: RdfGraph, base: str, folder: Path) -> list[Path]:
         dumps.append(data / "whole")
         paths = dumps.close()
     return [*paths, write_context(graph.prefixes, folder)]
-
-
-class staging:
-    """A fresh folder beside `out`; on success it replaces `out`, on failure it is removed."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-
-    def __enter__(self) -> Path:
-        self.out.parent.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", dir=self.out.parent))
-        return self.folder
-
-    def __exit__(self, kind: object, value: object, traceback: object) -> None:
-        if kind is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
-            return
-        os.chmod(self.folder, 0o755)  # mkdtemp makes it private; dist/ is for publishing
-        old = None
-        if self.out.exists():
-            old = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
-            self.out.rename(old)
-        self.folder.rename(self.out)
-        if old is not None:
-            remove_later(old)
-
-
-def remove_later(folder: Path) -> None:
-    """Delete the replaced output without making the build wait for it.
-
-    Deleting after the swap (writing right after a big delete is slow on some disks), in a
-    detached process: a national build replaces hundreds of thousands of files.
-    """
-    rm = shutil.which("rm")
-    if rm is None:
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    subprocess.Popen(
-        [rm, "-rf", "--", str(folder)],
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def build_parameters(source: Path, metadata: SourceMetadata, year: int) -> dict[str, str]:
