@@ -63,10 +63,7 @@ def read(fmt: str, data: bytes) -> RdfResult:
 
 
 def rows(result: RdfResult) -> list[dict[str, object]]:
-    return [
-        {str(k): v for k, v in row.items() if v is not None}
-        for row in result.bindings
-    ]
+    return [{str(k): v for k, v in row.items() if v is not None} for row in result.bindings]
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "tsv"])
