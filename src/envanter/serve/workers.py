@@ -103,7 +103,6 @@ class Pool:
             raise ConfigError(str(ready["error"]))
         control.settimeout(None)
         self.triples: int = ready["triples"]
-        self.workers: set[int] = set()
         for _ in range(size):
             self.idle.put(self.spawn())
 
@@ -113,12 +112,10 @@ class Pool:
             data, fds, _, _ = socket.recv_fds(self.control, LENGTH.size, 1)
         (pid,) = LENGTH.unpack(data)
         worker = WorkerProcess(pid, os.pidfd_open(pid), socket.socket(fileno=fds[0]))
-        self.workers.add(pid)
         return worker
 
     def replace(self, worker: WorkerProcess) -> None:
         worker.kill()
-        self.workers.discard(worker.pid)
         if not self.closed:
             self.idle.put(self.spawn())
 

@@ -197,8 +197,12 @@ def main(argv: list[str] | None = None) -> None:
             finally:
                 os._exit(0)
         theirs.close()
-        socket.send_fds(control, [LENGTH.pack(pid)], [ours.fileno()])
-        ours.close()
+        try:
+            socket.send_fds(control, [LENGTH.pack(pid)], [ours.fileno()])
+        except OSError:
+            return  # the server is gone: so are its workers, by their parent-death signal
+        finally:
+            ours.close()
 
 
 if __name__ == "__main__":
