@@ -8,19 +8,24 @@ in English too. Every path is absolute, so a benchmark can run from any folder.
 
 from __future__ import annotations
 
+import re
 import shutil
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
 
+import pyoxigraph as ox  # noqa: E402
 import yaml  # noqa: E402
 
+from envanter.config import check_base_uri  # noqa: E402
 from envanter.read.inventory import RawRecord  # noqa: E402
 from envanter.read.source import write_csv  # noqa: E402
-from envanter.run.pipeline import BuildOptions  # noqa: E402
+from envanter.run.executor import Serial  # noqa: E402
+from envanter.run.pipeline import BuildOptions, BuildResult, build  # noqa: E402
 
 SEED_SOURCE = ROOT / "data" / "source" / "ibb-sosyal-hizmetler-2025.txt"
 SEED_CORRECTIONS = ROOT / "data" / "reference" / "corrections.yaml"
@@ -92,3 +97,30 @@ def synthetic_options(n: int, folder: Path, out: Path) -> BuildOptions:
     return build_options(
         out, source=folder / f"inventory-{n}.csv", corrections=None, reference=folder / "reference"
     )
+
+
+@dataclass
+class Published:
+    """A build through the one pipeline, and the whole graph it published."""
+
+    result: BuildResult
+    triples: list[ox.Triple]  # as the N-Triples dump has them, in its order
+    prefixes: dict[str, str]  # the dumps' prefixes, as the Turtle dump declares them
+    base: str
+
+
+def build_serially(options: BuildOptions) -> Published:
+    """Build through the pipeline in this process and in one batch (the figures of a stage are
+    then those of one process), and read back the graph it published."""
+    result = build(options, executor=Serial(services_per_batch=10_000_000))
+    data = options.out / "data"
+    nt = data / "dataset.nt"
+    triples = [q.triple for q in ox.parse(path=nt, format=ox.RdfFormat.N_TRIPLES)]
+    prefixes: dict[str, str] = {}
+    with (data / "dataset.ttl").open(encoding="utf-8") as ttl:
+        for line in ttl:
+            found = re.fullmatch(r"@prefix (\S*): <([^>]*)> \.\n", line)
+            if found is None:
+                break
+            prefixes[found[1]] = found[2]
+    return Published(result, triples, prefixes, check_base_uri(options.base_uri))

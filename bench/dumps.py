@@ -1,8 +1,9 @@
 """Dump writing against pyoxigraph's own serialization of the same graph.
 
-For each size, a synthetic inventory is built up to the graph (not timed); then the three dumps
-are written twice: by envanter (`write_dumps`: Turtle and N-Triples through pyoxigraph, compact
-JSON-LD of our own) and by pyoxigraph alone (Turtle with the same prefixes, N-Triples, its
+For each size, a synthetic inventory is built (not timed) and its published graph read back;
+then the three dumps are written twice: by envanter's dump writers as the build uses them, the
+whole graph as one run (`write_dump_part` and `Dumps`: Turtle and N-Triples through pyoxigraph,
+compact JSON-LD of our own), and by pyoxigraph alone (Turtle with the same prefixes, N-Triples, its
 expanded JSON-LD). The ratio is envanter's time over pyoxigraph's, median of three runs.
 
     python bench/dumps.py --sizes 1000,10000 [--json FILE]
@@ -24,9 +25,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import pyoxigraph as ox  # noqa: E402
 
-from common import write_inventory  # noqa: E402
-from envanter.run.pipeline import BuildOptions, prepare, write_dumps  # noqa: E402
-from generate import synthetic  # noqa: E402
+from common import build_serially, synthetic_input, synthetic_options  # noqa: E402
+from envanter.rdf.serialize import Dumps, JsonLd, write_dump_part  # noqa: E402
 
 
 def median_time(action: object, runs: int = 3) -> float:
@@ -39,27 +39,32 @@ def median_time(action: object, runs: int = 3) -> float:
 
 
 def measure(n: int, folder: Path) -> dict[str, float]:
-    source = folder / f"inventory-{n}.csv"
-    write_inventory(synthetic(n), source)
-    prepared = prepare(BuildOptions(source=source, out=folder / "unused", corrections=None))
-    graph = prepared.graph
-    ours = median_time(lambda: write_dumps(graph, prepared.base, folder / "ours"))
+    synthetic_input(n, folder)
+    graph = build_serially(synthetic_options(n, folder, folder / "dist"))
+    triples, prefixes = graph.triples, graph.prefixes
+
+    def ours() -> None:
+        data = folder / "ours"
+        data.mkdir(exist_ok=True)
+        with Dumps(prefixes, graph.base + "context.jsonld", data) as dumps:
+            write_dump_part(triples, prefixes, JsonLd(prefixes), data / "whole")
+            dumps.append(data / "whole")
+            dumps.close()
 
     def theirs() -> None:
         out = folder / "theirs"
         out.mkdir(exist_ok=True)
-        ox.serialize(
-            graph.triples, str(out / "dataset.ttl"), ox.RdfFormat.TURTLE, prefixes=graph.prefixes
-        )
-        ox.serialize(graph.triples, str(out / "dataset.nt"), ox.RdfFormat.N_TRIPLES)
-        ox.serialize(graph.triples, str(out / "dataset.jsonld"), ox.RdfFormat.JSON_LD)
+        ox.serialize(triples, str(out / "dataset.ttl"), ox.RdfFormat.TURTLE, prefixes=prefixes)
+        ox.serialize(triples, str(out / "dataset.nt"), ox.RdfFormat.N_TRIPLES)
+        ox.serialize(triples, str(out / "dataset.jsonld"), ox.RdfFormat.JSON_LD)
 
+    ours_s = median_time(ours)
     return {
         "services": n,
-        "triples": len(graph),
-        "envanter_s": round(ours, 3),
+        "triples": len(triples),
+        "envanter_s": round(ours_s, 3),
         "pyoxigraph_s": round(median_time(theirs), 3),
-        "ratio": round(ours / median_time(theirs), 2),
+        "ratio": round(ours_s / median_time(theirs), 2),
     }
 
 

@@ -1,13 +1,15 @@
 """Site rendering at several sizes: seconds per size and per 1,000 services.
 
-For each size, a synthetic inventory (bench/generate.py) is built up to the graph and validated
-(not timed). Then the site stage of the build is timed as `pipeline.write_site` runs it: reading
-the site data from the graph with the named queries (`load_site_data`), and rendering every page
-in both languages with sitemap.xml (`Site.render`). Rendering should grow linearly: "growth" is
-each size's time per 1,000 services over the smallest size's. Writing some 30 files per service,
-the figures depend on the disk: `--runs 3` reports the median of three.
+For each size, a synthetic inventory (bench/generate.py) is built through the pipeline in this
+process and in one batch, and the site's part of it is taken from the build's own timings: the
+site data read from the batch's graph with the named queries (the batch's "site data"), and
+every page rendered in both languages with sitemap.xml (the batch's "pages" and the build's "site"
+stage: the entity and front pages, the site data of what the services share, the static files).
+Rendering should grow linearly: "growth" is each size's time per 1,000 services over the
+smallest size's. Writing some 30 files per service, the figures depend on the disk: `--runs 3`
+reports the median of three builds.
 
-    python bench/render.py --sizes 1000,10000 [--runs 3] [--json FILE] [--no-validate]
+    python bench/render.py --sizes 1000,10000 [--runs 3] [--json FILE]
 """
 
 from __future__ import annotations
@@ -18,59 +20,37 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from common import synthetic_input, synthetic_options  # noqa: E402
-from envanter.check.validate import Report, load_shapes, validate_sharded  # noqa: E402
-from envanter.publication.site import Site, example_queries  # noqa: E402
-from envanter.publication.sitedata import load_site_data  # noqa: E402
-from envanter.run.pipeline import prepare  # noqa: E402
+from common import build_serially, synthetic_input, synthetic_options  # noqa: E402
 
 
-def measure(n: int, folder: Path, validate: bool, runs: int) -> dict[str, float]:
+def measure(n: int, folder: Path, runs: int) -> dict[str, float]:
     synthetic_input(n, folder)
-    options = synthetic_options(n, folder, folder / "unused")
-    prepared = prepare(options)
-    graph, base = prepared.graph, prepared.base
-    report = Report()
-    if validate:
-        shapes = load_shapes([options.shapes / "profile.ttl"], base)
-        report = validate_sharded(graph.triples, shapes, base, shard_size=500)
-        if report.violations:
-            raise SystemExit(f"the synthetic graph does not validate: {report.summary()}")
     out = folder / f"site-{n}"
+    options = synthetic_options(n, folder, out)
     timings: list[tuple[float, float]] = []  # (data, render) of each run
-    pages = 0
+    pages = triples = findings = 0
     for _ in range(runs):
         shutil.rmtree(out, ignore_errors=True)
         os.sync()  # start each run with the previous run's writes on disk, not in flight
-        start = time.perf_counter()
-        data = load_site_data(graph.triples, base, options.queries / "site")
-        loaded = time.perf_counter()
-        site = Site(
-            data,
-            graph.prefixes,
-            report,
-            options.site,
-            out,
-            [],
-            example_queries(options.queries),
-            options.license,
-        )
-        pages = len(site.render(graph.triples))
-        timings.append((loaded - start, time.perf_counter() - loaded))
+        graph = build_serially(options)
+        batch, stages = graph.result.batch_stages, graph.result.stages
+        timings.append((batch["site data"], batch["pages"] + stages["site"]))
+        pages = len(list(out.rglob("*.html")))
+        triples = len(graph.triples)
+        findings = len(graph.result.report.findings) if graph.result.report else 0
     shutil.rmtree(out, ignore_errors=True)
     data_s, render_s = sorted(timings, key=sum)[len(timings) // 2]  # the median run
     total = data_s + render_s
     return {
         "services": n,
-        "triples": len(graph),
-        "findings": len(report.findings),
+        "triples": triples,
+        "findings": findings,
         "pages": pages,
         "runs": runs,
         "data_s": round(data_s, 3),
@@ -87,18 +67,13 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000", help="comma-separated service counts")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument(
-        "--no-validate",
-        action="store_true",
-        help="render with an empty validation report (faster set-up; no findings boxes)",
-    )
-    parser.add_argument(
         "--runs", type=int, default=1, help="render each size this many times; report the median"
     )
     args = parser.parse_args()
     results: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
-            row = measure(n, Path(tmp), not args.no_validate, args.runs)
+            row = measure(n, Path(tmp), args.runs)
             row["growth"] = (
                 round(row["per_1000_s"] / results[0]["per_1000_s"], 2) if results else 1.0
             )

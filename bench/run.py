@@ -29,8 +29,8 @@ For each size N (services):
      Turtle (with the mappings' prefixes), N-Triples and JSON-LD into files.
    - Jinja2: rendering every page our build renders with site/*.j2, and writing it to a file,
      in one process. The pages' contexts are computed first, untimed, by envanter's own Site
-     (from `prepare` and validation, as the build does) with its template environment replaced
-     by a recorder; then each page's compiled template is rendered with its context and written
+     (a build in one process and one batch, into a throwaway folder) with its template
+     environment replaced by a recorder; then each page's compiled template is rendered with its context and written
      (with the recorded contexts frozen out of the cyclic GC's way). The pages come out
      byte-identical to the build's. Not included: sitemap.xml and robots.txt (no template),
      copying static/.
@@ -469,32 +469,27 @@ class Recorder:
 def child_jinja(n: int, workdir: Path) -> None:
     """Jinja2: every page of the site rendered and written, one process, contexts precomputed."""
     options = child_options(n, workdir)
-    from envanter.check.validate import load_shapes, validate_sharded
+    from dataclasses import replace
+
     from envanter.publication import site as site_module
-    from envanter.publication.catalog import downloads
-    from envanter.run.pipeline import download_rows, make_site, prepare
+    from envanter.run.executor import Serial
+    from envanter.run.pipeline import build
 
-    # What write_site is given, as the build makes it (the graph, its validation report, the
-    # downloads with their sizes and digests from the end-to-end build's dist).
-    prepared = prepare(options)
-    shapes = load_shapes([options.shapes / "profile.ttl"], prepared.base)
-    report = validate_sharded(prepared.graph.triples, shapes, prepared.base, shard_size=500)
-    published = downloads([t.name for t in prepared.tables], True)
-    files = download_rows(published, options.out)
+    # The pages' contexts as the build makes them: the build, in this process and one batch (its
+    # pages then all rendered here), into a throwaway folder, its Site's Jinja environment
+    # replaced by the recorder.
+    recorder, sites = Recorder(), []
+    make_site = site_module.Site.__init__
+
+    def recording(self: Any, *args: Any, **kwargs: Any) -> None:
+        make_site(self, *args, **kwargs)
+        sites.append((self, self.env))
+        self.env = recorder
+
+    site_module.Site.__init__ = recording  # type: ignore[method-assign]
     folder = workdir / f"bare-{n}"
-    site = make_site(
-        options, prepared.graph, prepared.base, report, folder / "jinja-capture", files
-    )
-    env, recorder = site.env, Recorder()
-    site.env = recorder  # type: ignore[assignment]
-
-    # Site shares resource pages out among forked processes; the recorder must see them all.
-    def sequential(jobs: list[Any], work: Callable[[Any], None], cost: Any = None) -> None:
-        for job in jobs:
-            work(job)
-
-    site_module.in_processes = sequential  # type: ignore[assignment]
-    site.render(prepared.graph.triples)
+    build(replace(options, out=folder / "jinja-capture"), executor=Serial(10_000_000))
+    [(site, env)] = sites
     templates = {name: env.get_template(name) for name, _ in recorder.pages}  # compiled
     out = folder / "jinja"
 
@@ -523,20 +518,32 @@ def child_jinja(n: int, workdir: Path) -> None:
 
 def child_check(n: int, workdir: Path) -> None:
     """morph-kgc's triples against our graph's: what the mappings make, and the ontology."""
+    from dataclasses import replace
+
     options = child_options(n, workdir)
     import pyoxigraph as ox
 
-    from envanter.rdf.graph import build_graph, stable_blank_nodes
-    from envanter.run.pipeline import prepare
+    from common import build_serially
+    from envanter.rdf.graph import (
+        GraphMaker,
+        pack_rows,
+        packed_batches,
+        stable_blank_nodes,
+        unpack_rows,
+    )
+    from envanter.run.pipeline import prepare_tables
 
-    prepared = prepare(options)
-    graph = set(prepared.graph.triples)
-    with tempfile.TemporaryDirectory() as empty:  # the mappings alone: no ontology folder
-        mapped = set(
-            build_graph(
-                prepared.tables, options.mappings, Path(empty), prepared.base, prepared.params
-            ).triples
+    folder = workdir / f"bare-{n}"
+    graph = set(build_serially(replace(options, out=folder / "check-dist")).triples)
+    prepared = prepare_tables(options)
+    # The mappings alone, over every service's rows at once, with no ontology folder.
+    shared, names, batches = packed_batches(prepared.tables, lambda services: max(1, services))
+    rows = unpack_rows(pack_rows(batches[0])) if batches else {}
+    with tempfile.TemporaryDirectory() as empty:
+        maker = GraphMaker(
+            shared, names, options.mappings, Path(empty), prepared.base, prepared.params
         )
+        mapped = set(maker.shared()) | set(maker.batch(rows))
     ontology: set[Any] = set()
     for path in sorted(options.ontology.glob("*.ttl")):
         parsed = ox.parse(path=path, format=ox.RdfFormat.TURTLE, base_iri=prepared.base + "def/")

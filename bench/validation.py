@@ -1,9 +1,10 @@
 """Validation against a bare pySHACL run with the same shapes on the same graph.
 
-For each size, a synthetic inventory is built up to the graph (not timed). Then envanter's
-validation stage — splitting the graph into shards of 500 services, turning each into rdflib
-terms, pySHACL on each in parallel processes, and merging the findings — is timed against
-`pyshacl.validate` alone on the same whole graph, already in rdflib.
+For each size, a synthetic inventory is built through the pipeline in one process and one batch.
+envanter's validation — each batch's services in shards of 500 turned into rdflib terms and
+validated, then what they share, the findings merged — is the build's own timing of it (the
+batch's "validate" and the build's "validate" stage), against `pyshacl.validate` alone on the
+same whole published graph, already in rdflib.
 
     python bench/validation.py --sizes 1000,10000 [--json FILE]
 """
@@ -23,23 +24,19 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import pyshacl  # noqa: E402
 
-from common import write_inventory  # noqa: E402
-from envanter.check.validate import load_shapes, to_rdflib, validate_sharded  # noqa: E402
-from envanter.run.pipeline import BuildOptions, prepare  # noqa: E402
-from generate import synthetic  # noqa: E402
+from common import build_serially, synthetic_input, synthetic_options  # noqa: E402
+from envanter.check.validate import load_shapes, to_rdflib  # noqa: E402
 
 
 def measure(n: int, folder: Path) -> dict[str, float]:
-    source = folder / f"inventory-{n}.csv"
-    write_inventory(synthetic(n), source)
-    prepared = prepare(BuildOptions(source=source, out=folder / "unused", corrections=None))
-    shapes = load_shapes([ROOT / "shapes" / "profile.ttl"], prepared.base)
+    synthetic_input(n, folder)
+    graph = build_serially(synthetic_options(n, folder, folder / "dist"))
+    shapes = load_shapes([ROOT / "shapes" / "profile.ttl"], graph.base)
+    result = graph.result
+    ours = result.batch_stages["validate"] + result.stages["validate"]
+    assert result.report is not None
 
-    start = time.perf_counter()
-    report = validate_sharded(prepared.graph.triples, shapes, prepared.base, shard_size=500)
-    ours = time.perf_counter() - start
-
-    data = to_rdflib(prepared.graph.triples)
+    data = to_rdflib(graph.triples)
     start = time.perf_counter()
     pyshacl.validate(
         data, shacl_graph=shapes, inference="none", allow_warnings=True, allow_infos=True
@@ -47,8 +44,8 @@ def measure(n: int, folder: Path) -> dict[str, float]:
     bare = time.perf_counter() - start
     return {
         "services": n,
-        "triples": len(prepared.graph),
-        "findings": len(report.findings),
+        "triples": len(graph.triples),
+        "findings": len(result.report.findings),
         "envanter_s": round(ours, 2),
         "pyshacl_s": round(bare, 2),
         "ratio": round(ours / bare, 2),

@@ -1,4 +1,4 @@
-"""Shared fixtures: the seed and its records, read once per test session."""
+"""Shared fixtures: the seed, its records and its build, made once per test session."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ import pytest
 from envanter.read.inventory import RawRecord
 from envanter.read.pdftext import read_pdf_text
 from envanter.read.records import Service, build_records, load_corrections
+from envanter.run.pipeline import BuildResult
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "source" / "ibb-sosyal-hizmetler-2025.txt"
 CORRECTIONS = ROOT / "data" / "reference" / "corrections.yaml"
 SEED_NAME = "data/source/ibb-sosyal-hizmetler-2025.txt"
+# The catalog's dates of the session's seed build (SOURCE_DATE_EPOCH): 2026-01-01T00:00:00Z.
+EPOCH = "1767225600"
 
 
 def build_seed(out: Path, base_uri: str | None = None) -> Path:
@@ -30,6 +33,25 @@ def build_seed(out: Path, base_uri: str | None = None) -> Path:
     finally:
         os.chdir(cwd)
     return out
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The seed built once for the whole session, as `envanter build` in the project folder
+    would, dated EPOCH. Its output (`seed_build.out`) is shared: read it, never change it."""
+    out = tmp_path_factory.mktemp("seed") / "dist"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        patch.chdir(ROOT)
+        from envanter.run.pipeline import BuildOptions, build
+
+        return build(BuildOptions(out=out))
+
+
+@pytest.fixture(scope="session")
+def seed_dist(seed_build: BuildResult) -> Path:
+    """The session's seed build's output folder (read only)."""
+    return seed_build.out
 
 
 def free_port() -> int:

@@ -1,6 +1,6 @@
-"""The build in batches of services publishes what the whole graph at once would: the same dumps,
-documents, pages, validation findings and VoID counts, to the byte; and a violation in any batch
-stops the whole build, with every violation reported."""
+"""The build in batches of services, in worker processes, publishes what one batch in the
+build's own process would: the same dumps, documents, pages, validation findings and VoID counts,
+to the byte; and a violation in any batch stops the whole build, with every violation reported."""
 
 from __future__ import annotations
 
@@ -14,21 +14,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from envanter.check.validate import ValidationFailed, load_shapes, validate_sharded
-from envanter.publication.catalog import downloads
-from envanter.rdf.serialize import resource_documents
-from envanter.run.batches import batch_size
-from envanter.run.pipeline import (
-    BuildOptions,
-    BuildResult,
-    Prepared,
-    build,
-    download_rows,
-    make_site,
-    prepare,
-    prepare_tables,
-    write_dumps,
-)
+from envanter.check.validate import ValidationFailed
+from envanter.run.executor import Parallel, Serial, services_per_batch
+from envanter.run.pipeline import BuildOptions, BuildResult, build, prepare_tables
 
 from .conftest import ROOT
 
@@ -39,80 +27,76 @@ SERVICES = 330  # batches of 100 (the smallest batch): four batches, two workers
 VOID = "http://rdfs.org/ns/void#"
 CPSV_SERVICE = "http://purl.org/vocab/cpsv#PublicService"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+EPOCH = "1700000000"  # the catalog's dates, the same in both builds
+
+Built = tuple[BuildOptions, BuildResult, list[str]]
+
+
+def build_with(options: BuildOptions, executor: Parallel | Serial) -> Built:
+    said: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        return options, build(options, said.append, executor), said
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildOptions, BuildResult, list[str]]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """In batches of 100 services, in two worker processes."""
     folder = tmp_path_factory.mktemp("batches")
     synthetic_input(SERVICES, folder)
-    options = synthetic_options(SERVICES, folder, folder / "dist")
-    said: list[str] = []
-    return options, build(options, said.append), said
+    return build_with(synthetic_options(SERVICES, folder, folder / "dist"), Parallel(workers=2))
 
 
 @pytest.fixture(scope="module")
-def whole(built: tuple[BuildOptions, BuildResult, list[str]]) -> Prepared:
-    options, _, _ = built
-    return prepare(options)
+def whole(built: Built) -> Built:
+    """The same inventory in one batch, in the build's own process."""
+    options = replace(built[0], out=built[0].out.with_name("whole"))
+    return build_with(options, Serial(services_per_batch=1_000_000))
 
 
 def files_under(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
 
 
-def test_a_large_inventory_is_built_in_several_batches(
-    built: tuple[BuildOptions, BuildResult, list[str]],
-) -> None:
+def nt_triples(out: Path) -> list[ox.Triple]:
+    return [q.triple for q in ox.parse(path=out / "data/dataset.nt", format=ox.RdfFormat.N_TRIPLES)]
+
+
+def test_a_large_inventory_is_built_in_several_batches(built: Built, whole: Built) -> None:
     _, result, said = built
-    assert batch_size(SERVICES, 2) == 100
+    assert services_per_batch(SERVICES, 2) == 100
     assert f"mapping, validating and writing {SERVICES} services in 4 batches" in said
     assert f"services: {SERVICES} of {SERVICES}" in said
+    assert f"mapping, validating and writing {SERVICES} services in 1 batch" in whole[2]
     # (tests/test_bench.py checks which parts of a batch are timed)
     assert len(result.batch_stages) == 6 and all(t > 0 for t in result.batch_stages.values())
 
 
-def test_the_dumps_are_those_of_the_whole_graph_to_the_byte(
-    built: tuple[BuildOptions, BuildResult, list[str]], whole: Prepared, tmp_path: Path
+def test_the_parallel_batched_build_is_the_serial_single_batch_build_to_the_byte(
+    built: Built, whole: Built
 ) -> None:
     options, result, _ = built
-    write_dumps(whole.graph, whole.base, tmp_path)
-    for name in ("data/dataset.ttl", "data/dataset.nt", "data/dataset.jsonld", "context.jsonld"):
-        assert (options.out / name).read_bytes() == (tmp_path / name).read_bytes(), name
-    assert result.triples == len(whole.graph) > SERVICES * 50
-    # …and the Turtle is one document: pyoxigraph reads it back as the whole graph.
-    parsed = ox.parse(path=options.out / "data" / "dataset.ttl", format=ox.RdfFormat.TURTLE)
-    assert {q.triple for q in parsed} == set(whole.graph.triples)
-
-
-def test_documents_pages_and_findings_are_those_of_the_whole_graph(
-    built: tuple[BuildOptions, BuildResult, list[str]], whole: Prepared, tmp_path: Path
-) -> None:
-    options, result, _ = built
-    base = whole.base
-    shapes = load_shapes([options.shapes / "profile.ttl"], base)
-    report = validate_sharded(whole.graph.triples, shapes, base, shard_size=500)
-    assert result.report is not None and result.report.findings == report.findings
-    assert report.findings  # (the synthetic services have warnings and notes to show)
-
-    resource_documents(whole.graph, base, tmp_path, base + "context.jsonld")
-    rows = download_rows(downloads([t.name for t in whole.tables], True), options.out)
-    make_site(options, whole.graph, base, report, tmp_path, rows).render(whole.graph.triples)
-    # (The sitemap differs: the build's lists the vocabulary's and the report's pages too.)
-    expected = files_under(tmp_path) - {"sitemap.xml", "robots.txt"}
-    ours = files_under(options.out)
-    assert expected <= ours
-    for folder in ("doc/", "en/doc/"):  # no other document or page of a resource either
-        assert {f for f in ours if f.startswith(folder)} == {
-            f for f in expected if f.startswith(folder)
-        }
-    assert len([f for f in expected if f.startswith("doc/id/hizmet/")]) == SERVICES * 4
-    _, mismatch, errors = filecmp.cmpfiles(options.out, tmp_path, sorted(expected), shallow=False)
+    one = whole[0].out
+    files = files_under(options.out)
+    assert files == files_under(one)
+    assert len([f for f in files if f.startswith("doc/id/hizmet/")]) == SERVICES * 4
+    _, mismatch, errors = filecmp.cmpfiles(options.out, one, sorted(files), shallow=False)
     assert not mismatch and not errors, (mismatch[:5], errors[:5])
+    assert result.files == [options.out / f.relative_to(one) for f in whole[1].files]
+    assert result.report is not None and whole[1].report is not None
+    assert result.report.findings == whole[1].report.findings
+    assert result.report.findings  # (the synthetic services have warnings and notes to show)
 
 
-def test_void_counts_the_whole_graph(
-    built: tuple[BuildOptions, BuildResult, list[str]], whole: Prepared
-) -> None:
+def test_the_dumps_say_the_same_graph_three_ways(built: Built) -> None:
+    options, result, _ = built
+    triples = nt_triples(options.out)
+    assert result.triples == len(triples) == len(set(triples)) > SERVICES * 50
+    parsed = ox.parse(path=options.out / "data" / "dataset.ttl", format=ox.RdfFormat.TURTLE)
+    assert {q.triple for q in parsed} == set(triples)  # the Turtle is one document
+
+
+def test_void_counts_the_whole_graph(built: Built) -> None:
     options, _, _ = built
     catalog = {
         (q.subject.value, q.predicate.value): q.object.value
@@ -120,8 +104,8 @@ def test_void_counts_the_whole_graph(
         if q.predicate.value.startswith(VOID) and q.predicate.value != VOID + "exampleResource"
     }
     void = {p.removeprefix(VOID): v for (_, p), v in catalog.items()}
-    triples = whole.graph.triples
-    space = whole.base + "id/"
+    triples = nt_triples(options.out)
+    space = "https://envanter.example/id/"
     entities = {t.subject.value for t in triples if t.subject.value.startswith(space)}
     classes = {t.object.value for t in triples if t.predicate.value == RDF_TYPE}
     assert void["triples"] == str(len(triples))
@@ -141,7 +125,7 @@ def test_void_counts_the_whole_graph(
 
 
 def test_a_violation_in_any_batch_stops_the_build_and_every_one_is_reported(
-    built: tuple[BuildOptions, BuildResult, list[str]], tmp_path: Path
+    built: Built, tmp_path: Path
 ) -> None:
     options, _, _ = built
     ids = sorted(
@@ -168,7 +152,7 @@ def test_a_violation_in_any_batch_stops_the_build_and_every_one_is_reported(
     out = tmp_path / "out" / "dist"
     failing = replace(options, shapes=shapes, out=out)
     with pytest.raises(ValidationFailed) as failed:
-        build(failing)
+        build(failing, executor=Parallel(workers=2))
     focus = {f.focus for f in failed.value.report.violations}
     base = "https://envanter.example/id/hizmet/"
     assert focus == {base + first, base + last}
@@ -177,7 +161,7 @@ def test_a_violation_in_any_batch_stops_the_build_and_every_one_is_reported(
 
 
 def test_two_builds_in_processes_with_other_hash_seeds_are_byte_identical(
-    built: tuple[BuildOptions, BuildResult, list[str]], tmp_path: Path
+    built: Built, tmp_path: Path
 ) -> None:
     """Sets iterate in another order in every process: nothing published may depend on it
     (say, two services with the same title listed on an entity's page)."""
@@ -208,20 +192,16 @@ def test_two_builds_in_processes_with_other_hash_seeds_are_byte_identical(
     assert not mismatch and not errors, mismatch[:10]
 
 
-def test_every_row_goes_to_its_services_batch_and_survives_packing(whole: Prepared) -> None:
-    from envanter.rdf.graph import (
-        in_batches_of_services,
-        pack_rows,
-        packed_batches,
-        service_key,
-        unpack_rows,
-    )
+def test_every_row_goes_to_its_services_batch_and_survives_packing(built: Built) -> None:
+    from envanter.rdf.graph import pack_rows, packed_batches, service_key, unpack_rows
 
-    shared, names, batches = in_batches_of_services(whole.tables, lambda n: batch_size(n, 2))
+    tables = prepare_tables(built[0]).tables
+    shared, names, packed = packed_batches(tables, lambda n: services_per_batch(n, 2))
+    batches = [unpack_rows(pack_rows(batch)) for batch in packed]
     assert len(batches) == 4
-    per_service = {t.name: t for t in whole.tables if service_key(t) is not None}
+    per_service = {t.name: t for t in tables if service_key(t) is not None}
     assert sorted(names) == sorted(per_service)
-    assert sorted(shared) == sorted(t.name for t in whole.tables if t.name not in per_service)
+    assert sorted(shared) == sorted(t.name for t in tables if t.name not in per_service)
     ids = [[str(row["id"]) for row in batch["services"]] for batch in batches]
     flat = [i for batch in ids for i in sorted(batch)]
     assert flat == sorted(flat) and len(flat) == SERVICES  # in the order of the ids, once each
@@ -233,10 +213,13 @@ def test_every_row_goes_to_its_services_batch_and_survives_packing(whole: Prepar
             assert all(str(row[key]) in own for row in batch[name])
             placed += len(batch[name])
         assert placed == len(table.rows)
-    # The batches packed for the workers are the same rows, in the same batches and order.
-    shared_packed, names_packed, packed = packed_batches(whole.tables, lambda n: batch_size(n, 2))
-    assert (shared_packed, names_packed) == (shared, names)
-    assert [unpack_rows(pack_rows(batch)) for batch in packed] == batches
+        # …the same rows, as dicts again, in the table's order within each batch.
+        batch_of = {i: k for k, own in enumerate(ids) for i in own}
+        columns = [c.name for c in table.columns]
+        assert [batch[name] for batch in batches] == [
+            [{c: row.get(c) for c in columns} for row in table.rows if batch_of[str(row[key])] == k]
+            for k in range(len(batches))
+        ]
 
 
 @pytest.mark.parametrize("sendfile", [True, False], ids=["sendfile", "read-and-write"])

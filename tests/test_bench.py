@@ -11,14 +11,9 @@ from pathlib import Path
 import pytest
 
 from envanter.read.inventory import RawRecord
-from envanter.run.pipeline import BuildOptions, BuildResult, build
+from envanter.run.pipeline import BuildResult
 
 from .conftest import ROOT
-
-
-@pytest.fixture(scope="module")
-def seed_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    return build(BuildOptions(out=tmp_path_factory.mktemp("bench") / "dist"))
 
 
 def test_the_build_records_a_time_for_every_stage(seed_build: BuildResult) -> None:

@@ -27,11 +27,9 @@ ENV = Namespace(BASE + "def/envanter#")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[BuildResult, Graph]:
-    out = tmp_path_factory.mktemp("graph") / "dist"
-    result = build(BuildOptions(out=out))
-    graph = Graph().parse(out / "data" / "dataset.nt", format="nt")
-    return result, graph
+def built(seed_build: BuildResult) -> tuple[BuildResult, Graph]:
+    graph = Graph().parse(seed_build.out / "data" / "dataset.nt", format="nt")
+    return seed_build, graph
 
 
 def service_iri(result: BuildResult, number: int) -> URIRef:

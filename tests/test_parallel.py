@@ -1,13 +1,18 @@
-"""Work shared out among forked processes (envanter.run.parallel)."""
+"""How the build runs: work shared out among forked processes, batches in worker processes,
+and a worker that dies (envanter.run.executor)."""
 
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
 
-from envanter.run.parallel import deal, in_processes
+from envanter.run.executor import Parallel, Serial, Stop, WorkerLost, deal, in_processes
+from envanter.run.pipeline import BuildOptions, build
+
+from .conftest import ROOT
 
 
 def test_pages_are_shared_out_among_processes_once_each(tmp_path: Path) -> None:
@@ -50,3 +55,73 @@ def test_jobs_of_very_different_sizes_are_shared_out_by_size(tmp_path: Path) -> 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     writers = {p.read_text(encoding="utf-8") for p in tmp_path.iterdir()}
     assert len(writers) == min(cores, 2)  # with cost, even a few jobs are shared out
+
+
+def numbered(context: str, k: int, stop: Stop) -> tuple[str, int, int]:
+    return context, k, os.getpid()
+
+
+def test_the_batches_results_come_in_order_from_either_executor() -> None:
+    """Each batch runs once, in a process of its own in parallel (a fresh fork for each)."""
+    serial = list(Serial().batches(numbered, "c", 7))
+    parallel = list(Parallel(workers=2).batches(numbered, "c", 7))
+    assert [(c, k) for c, k, _ in serial] == [(c, k) for c, k, _ in parallel]
+    assert [k for _, k, _ in parallel] == list(range(7))
+    assert {pid for _, _, pid in serial} == {os.getpid()}
+    assert len({pid for _, _, pid in parallel} | {os.getpid()}) == 8
+
+
+def test_a_failing_batch_fails_the_batches_with_its_own_error() -> None:
+    def fail(context: str, k: int, stop: Stop) -> int:
+        if k == 2:
+            raise ValueError(f"batch {k} is wrong")
+        return k
+
+    with pytest.raises(ValueError, match="batch 2 is wrong"):
+        list(Parallel(workers=2).batches(fail, "c", 5))
+
+
+def test_a_worker_killed_mid_batch_fails_the_batches_with_a_clear_message() -> None:
+    def killed(context: str, k: int, stop: Stop) -> int:
+        if k == 1:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return k
+
+    with pytest.raises(WorkerLost, match=r"died \(exit status -9\) while publishing batch 2 of 4"):
+        list(Parallel(workers=2).batches(killed, "c", 4))
+
+
+class SmallBatches(Parallel):
+    """The seed's 54 services in three batches, in two workers."""
+
+    def batch_size(self, services: int) -> int:
+        return 20
+
+
+def test_a_build_whose_worker_is_killed_fails_and_leaves_the_previous_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from envanter.run import pipeline
+    from envanter.run.output import MARKER, MARKER_TEXT
+
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # (as if a build had written it)
+    (out / "previous.txt").write_text("the previous release", encoding="utf-8")
+    beside = sorted(p.name for p in tmp_path.iterdir())
+    publish = pipeline.publish_batch
+
+    def killed(context: pipeline.Context, k: int, stop: Stop) -> pipeline.BatchResult:
+        if k == 1:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return publish(context, k, stop)
+
+    monkeypatch.setattr(pipeline, "publish_batch", killed)
+    monkeypatch.chdir(ROOT)
+    said: list[str] = []
+    with pytest.raises(WorkerLost, match="batch 2 of 3; nothing was published"):
+        build(BuildOptions(out=out), said.append, SmallBatches(workers=2))
+    assert "mapping, validating and writing 54 services in 3 batches" in said
+    assert sorted(p.name for p in tmp_path.iterdir()) == beside  # no staging folder left
+    assert sorted(p.name for p in out.iterdir()) == sorted([MARKER, "previous.txt"])
+    assert (out / "previous.txt").read_text(encoding="utf-8") == "the previous release"

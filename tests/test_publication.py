@@ -27,14 +27,8 @@ EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("pub") / "dist"
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        build(BuildOptions(out=out))
-    finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
-    return out
+def dist(seed_dist: Path) -> Path:
+    return seed_dist
 
 
 def jsonld_graph(path: Path, dist: Path) -> Graph:

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from pyoxigraph import Literal, QuerySolutions, RdfFormat, Store
 
-from .conftest import ROOT, build_seed
+from .conftest import ROOT
 
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
 GOLDEN = ROOT / "tests" / "golden" / "queries"
@@ -19,11 +19,9 @@ NAME = re.compile(r"^\d{2}-[a-z0-9]+(-[a-z0-9]+)*\.rq$")
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    out = tmp_path_factory.mktemp("queries") / "dist"
-    build_seed(out)
+def store(seed_dist: Path) -> Store:
     store = Store()
-    store.load(path=str(out / "data" / "dataset.nt"), format=RdfFormat.N_TRIPLES)
+    store.load(path=str(seed_dist / "data" / "dataset.nt"), format=RdfFormat.N_TRIPLES)
     return store
 
 

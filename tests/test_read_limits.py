@@ -87,6 +87,24 @@ def test_an_xlsx_whose_one_far_cell_would_take_every_cell_before_it(tmp_path: Pa
     )
 
 
+def test_an_xls_whose_one_far_cell_would_take_every_cell_before_it(tmp_path: Path) -> None:
+    import xlwt
+
+    workbook = xlwt.Workbook()
+    sheet = workbook.add_sheet("Envanter")
+    for k, heading in enumerate(HEADERS):
+        sheet.write(0, k, heading)
+    sheet.write(65535, 255, "x")
+    workbook.save(str(tmp_path / "far.xls"))
+    assert build(tmp_path / "far.xls", tmp_path) == (
+        2,
+        [
+            "far.xls: a sheet reaches row 65,536 and column 256 (16,777,216 cells), "
+            "more than the 10,000,000 cells read; delete what is beyond the inventory table"
+        ],
+    )
+
+
 def test_an_xlsx_that_inflates(tmp_path: Path) -> None:
     workbook = openpyxl.Workbook()
     workbook.active.append(HEADERS)
@@ -171,6 +189,17 @@ def test_a_cell_over_128_kb(tmp_path: Path) -> None:
         [
             "c.docx:2: the cell in column 5 holds 140,000 characters, more than the 128 KB a "
             "cell may hold; is this the inventory table?"
+        ],
+    )
+
+
+def test_a_csv_of_millions_of_empty_cells(tmp_path: Path) -> None:
+    path = tmp_path / "commas.csv"
+    path.write_bytes(",".join(HEADERS).encode() + b"\n" + b"," * 10_000_000 + b"\n")
+    assert build(path, tmp_path) == (
+        2,
+        [
+            "commas.csv:2: the file holds more than the 10,000,000 cells read; is this the inventory table?"
         ],
     )
 

@@ -18,10 +18,8 @@ import pytest
 
 from envanter.serve import sandbox
 
-from .conftest import build_seed
 from .serving import Running, answers, descendants, serving, start, stop
 
-BASE = "http://127.0.0.1:8000/"
 THING = "/id/hizmet/halk-sut-destegi"
 CARTESIAN = "SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
 # Counting 9128³ rows: minutes of work in constant memory.
@@ -29,8 +27,8 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_seed(tmp_path_factory.mktemp("limits") / "dist", BASE)
+def dist(seed_dist: Path) -> Path:
+    return seed_dist  # (only read: the servers never write)
 
 
 def sparql(

@@ -281,8 +281,8 @@ def graph_nodes(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(tmp_path_factory.mktemp("site") / "dist")
+def dist(seed_dist: Path) -> Path:
+    return seed_dist
 
 
 @pytest.fixture(scope="module")

@@ -115,6 +115,8 @@ def write_xlsx(path: Path, rows: list[list[str]]) -> Path:
         ("Kurumun Varsa Yapması Gereken İç Yazışmalar", "internal"),
         ("Mevzuatta Belirtilen Hizmetin Tamamlanma Süresi", "legal_time"),
         ("Hizmetin Ortalama Tamamlanma Süresi", "average_time"),
+        ("HİZMETİ ALMAK İÇİN BAŞVURUDA İSTENEN BELGELER", "documents"),
+        ("Hizmetin İlk Başvuru Makamı", "application"),
     ],
 )
 def test_a_heading_in_its_real_spellings(heading: str, key: str) -> None:

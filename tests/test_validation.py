@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -129,30 +130,28 @@ def test_the_report_is_published(tmp_path: Path) -> None:
 
 
 def test_validation_in_shards_finds_what_the_whole_graph_gives(tmp_path: Path) -> None:
+    """The build validates each batch's services in shards, and what they share apart: its
+    findings are those of the reference engine on the whole published graph at once."""
     import sys
 
-    from envanter.check.validate import load_shapes, to_rdflib, validate, validate_sharded
-    from envanter.read.source import write_csv
-    from envanter.run.pipeline import prepare
+    from envanter.check.validate import load_shapes, validate
+    from envanter.run.executor import Serial
 
     sys.path.insert(0, str(ROOT / "bench"))
-    from generate import synthetic
+    from common import synthetic_input, synthetic_options
 
-    source = tmp_path / "inventory.csv"
-    write_csv(synthetic(120, seed=7), source)
-    source.with_name("inventory.meta.yaml").write_text(
-        "publisher_key: ibb\nreference_year: 2025\n", encoding="utf-8"
-    )
-    prepared = prepare(BuildOptions(source=source, out=tmp_path / "x", corrections=None))
-    shapes = load_shapes([ROOT / "shapes" / "profile.ttl"], prepared.base)
-    # The reference engine on the whole graph; the default engine (and the reference) in shards.
-    whole = validate(to_rdflib(prepared.graph.triples), shapes, "pyshacl")
-    assert whole.findings  # the synthetic services do have warnings and notes
-    for size, engine in ((1, "turbo"), (7, "turbo"), (500, "turbo"), (7, "pyshacl")):
-        sharded = validate_sharded(
-            prepared.graph.triples, shapes, prepared.base, shard_size=size, engine=engine
-        )
-        assert sharded.findings == whole.findings, (size, engine)
+    synthetic_input(120, tmp_path)
+    options = synthetic_options(120, tmp_path, tmp_path / "dist")
+    shapes = load_shapes([ROOT / "shapes" / "profile.ttl"], "https://envanter.example/")
+    first = None
+    for per_batch, engine in ((7, "turbo"), (1000, "pyshacl")):
+        result = build(replace(options, shacl_engine=engine), executor=Serial(per_batch))
+        if first is None:  # (the reference engine on the whole graph once: it is slow)
+            graph = Graph().parse(tmp_path / "dist" / "data" / "dataset.nt", format="nt")
+            first = validate(graph, shapes, "pyshacl")
+            assert first.findings  # the synthetic services do have warnings and notes
+        assert result.report is not None
+        assert result.report.findings == first.findings, (per_batch, engine)
 
 
 def test_shards_keep_every_triple_when_a_shape_is_closed_or_runs_sparql() -> None:

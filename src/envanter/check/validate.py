@@ -472,33 +472,6 @@ def is_service(triples: Sequence[ox.Triple]) -> bool:
     return False
 
 
-def split_by_service(
-    triples: Iterable[ox.Triple], size: int, predicates: set[str] | None = None
-) -> tuple[list[list[ox.Triple]], list[ox.Triple]]:
-    """Group the triples: one list per `size` services (with their sub-resources), and the
-    shared rest; only those with one of `predicates` (all when None), since the rest cannot
-    change a finding and loading them into rdflib is most of the cost of validating."""
-    triples = list(triples)
-    services = services_in(triples)
-    owner: dict[str, int] = {s: k // size for k, s in enumerate(sorted(services))}
-    groups: list[list[ox.Triple]] = [[] for _ in range((len(services) + size - 1) // size)]
-    shared: list[ox.Triple] = []
-    for t in triples:
-        if predicates is not None and t.predicate.value not in predicates:
-            continue
-        # A service's sub-resources are fragments of its URI (…/hizmet/x#paraf-3): they go with it.
-        k = (
-            owner.get(t.subject.value.partition("#")[0])
-            if type(t.subject) is ox.NamedNode
-            else None
-        )
-        if k is None:
-            shared.append(t)
-        else:
-            groups[k].append(t)
-    return groups, shared
-
-
 Kinds = dict[object, list[ox.Triple]]
 
 
@@ -551,7 +524,8 @@ def validate_services(
     """The findings on a batch of services, each given with the triples of its sub-resources
     (in the order of their URIs), in shards of `size` services, here in this process; `kinds`
     are the types of what they share. Only the triples whose predicate the shapes read are
-    validated (see split_by_service)."""
+    validated: the rest cannot change a finding, and loading them into rdflib is most of the
+    cost of validating."""
     predicates = shapes.predicates
     findings: list[Finding] = []
     for k in range(0, len(services), size):
@@ -571,44 +545,3 @@ def validate_shared(triples: Iterable[ox.Triple], shapes: ShardShapes) -> list[F
         t for t in triples if shapes.predicates is None or t.predicate.value in shapes.predicates
     ]
     return validate(kept, shapes.shared, shapes.engine).findings
-
-
-# The shards, set before the worker processes are forked: they inherit them, and only an index
-# goes through the pipe (pickling a million triples would cost more than validating them).
-_TASKS: list[tuple[list[ox.Triple], Graph, str]] = []
-
-
-def _validate_shard(index: int) -> list[Finding]:
-    triples, shapes, engine = _TASKS[index]
-    return validate(triples, shapes, engine).findings
-
-
-def validate_sharded(
-    triples: list[ox.Triple],
-    shapes: Graph,
-    base: str,
-    shard_size: int = 1000,
-    workers: int | None = None,
-    engine: str = DEFAULT_ENGINE,
-) -> Report:
-    """The whole graph's findings, computed shard by shard in parallel processes."""
-    import multiprocessing
-
-    split = ShardShapes.of(shapes, base, engine)
-    groups, shared = split_by_service(triples, shard_size, split.predicates)
-    kinds = kinds_of(shared)
-    global _TASKS
-    _TASKS = [(shared, split.shared, engine)] + [
-        (with_kinds(g, kinds), split.local, engine) for g in groups
-    ]
-    try:
-        workers = workers or min(len(_TASKS), os.cpu_count() or 1)
-        if workers > 1 and hasattr(os, "fork"):
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = pool.map(_validate_shard, range(len(_TASKS)), chunksize=1)
-        else:
-            results = [_validate_shard(k) for k in range(len(_TASKS))]
-    finally:
-        _TASKS = []
-    findings = sorted({f for found in results for f in found}, key=finding_order)
-    return Report(findings)

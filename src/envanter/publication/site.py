@@ -33,11 +33,10 @@ from ..rdf.serialize import (
     Description,
     JsonLd,
     context_document,
-    describe,
     document_path,
     html_safe,
 )
-from ..run.parallel import in_processes
+from ..run.executor import in_processes
 from .sitedata import CPSV, CV, DCT, SiteData
 
 LANGS = ("tr", "en")
@@ -275,19 +274,6 @@ class Site:
         return Markup(f'{{"@context": {self.context_json}, "@graph": {nodes}}}')
 
     # --- pages ---
-
-    def render(self, triples: Iterable[ox.Triple]) -> list[Path]:
-        """The whole site of a graph at once (each page shows its thing's triples with its
-        fragments'; sorted, they follow it)."""
-        triples = list(triples)
-        descriptions = {d.iri: d for d in describe(triples)}
-        views = self.service_pages(descriptions)
-        done = {v["iri"] for v in views}
-        self.entity_and_front_pages(
-            [d for iri, d in descriptions.items() if iri not in done], views, len(triples)
-        )
-        self.write_sitemap()
-        return self.written
 
     def service_pages(
         self, descriptions: dict[str, Description], parallel: bool = True

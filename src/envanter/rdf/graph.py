@@ -16,7 +16,6 @@ import pickle
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -245,17 +244,6 @@ class Mapper:
                     yield triple(subject, prop, o)
 
 
-@dataclass
-class RdfGraph:
-    """The publication's graph: unique triples in a stable order, and the prefixes to show them."""
-
-    triples: list[ox.Triple]
-    prefixes: dict[str, str]
-
-    def __len__(self) -> int:
-        return len(self.triples)
-
-
 def in_order(triples: Iterable[ox.Triple]) -> list[ox.Triple]:
     """Unique triples, subjects in order, each subject's rdf:type first, then by predicate and
     object."""
@@ -317,15 +305,6 @@ Rows = dict[str, list[Row]]  # table name → rows
 Packed = dict[str, tuple[list[str], list[tuple[object, ...]]]]  # table → (columns, value tuples)
 
 
-def in_batches_of_services(
-    tables: list[Table], size: Callable[[int], int]
-) -> tuple[Rows, list[str], list[Rows]]:
-    """(the rows of the shared tables, the names of the per-service tables, and their rows in
-    batches of services): as packed_batches, with each batch's rows as dicts again."""
-    shared, names, batches = packed_batches(tables, size)
-    return shared, names, [unpacked(batch) for batch in batches]
-
-
 def packed_batches(
     tables: list[Table], size: Callable[[int], int]
 ) -> tuple[Rows, list[str], list[Packed]]:
@@ -380,7 +359,7 @@ def unpacked(batch: Packed) -> Rows:
 class GraphMaker:
     """The graph in parts: what the services share (the ontology, laws, units, documents …),
     and any batch of services with their sub-resources. A national inventory is mapped batch by
-    batch, so its graph is never whole in memory; `build_graph` puts the parts together."""
+    batch, so its graph is never whole in memory."""
 
     def __init__(
         self,
@@ -416,24 +395,9 @@ class GraphMaker:
                 yield from self.mapper.triples(mapping, self.shared_rows[mapping.table])
 
     def batch(self, rows: Rows) -> Iterator[ox.Triple]:
-        """Every mapping over the rows of some services (`in_batches_of_services`). Most triples are about the
+        """Every mapping over the rows of some services (`packed_batches`). Most triples are about the
         services and their fragments; a few are about what they share (the dataset's
         dct:hasPart)."""
         for mapping in self.mappings:
             if mapping.table in self.service_tables:
                 yield from self.mapper.triples(mapping, rows.get(mapping.table, []))
-
-
-def build_graph(
-    tables: list[Table],
-    mappings_folder: Path,
-    ontology_folder: Path,
-    base: str,
-    params: dict[str, str],
-) -> RdfGraph:
-    """The whole graph at once: the ontology and concept schemes, then every mapping over its
-    table."""
-    shared, names, batches = in_batches_of_services(tables, lambda services: max(1, services))
-    maker = GraphMaker(shared, names, mappings_folder, ontology_folder, base, params)
-    everything = batches[0] if batches else {}
-    return RdfGraph(in_order(chain(maker.shared(), maker.batch(everything))), maker.prefixes)

@@ -19,8 +19,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from ..run.parallel import in_processes
-from .graph import RDF_TYPE, RdfGraph, term_value
+from .graph import RDF_TYPE, term_value
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 LABELS = frozenset(
@@ -371,15 +370,6 @@ class Documents:
         return [self.out / f"{rel}.{ext}" for _, rel in jobs for ext in ("ttl", "nt", "jsonld")]
 
 
-def resource_documents(graph: RdfGraph, base: str, out: Path, context_url: str) -> list[Path]:
-    """Every minted URI's documents for a whole graph, written by one process per core."""
-    documents = Documents(graph.prefixes, base, out, context_url)
-    documents.learn(graph.triples)
-    jobs = documents.jobs(describe(graph.triples))
-    in_processes(jobs, documents.write)
-    return documents.paths(jobs)
-
-
 # --- The dumps in runs ---------------------------------------------------------------------------
 #
 # A national graph is written batch by batch: each batch of services writes its run of each dump
@@ -387,17 +377,9 @@ def resource_documents(graph: RdfGraph, base: str, out: Path, context_url: str) 
 # the dumps as the batches finish, in order, then what the services share. Every subject's
 # triples are together: a service's (with its fragments') are all in its batch, and the batches
 # add to what the services share only triples about it (the dataset's dct:hasPart), which are
-# written with it at the end. The same order for a whole graph (`dump_order`) gives the same bytes.
+# written with it at the end.
 
 DUMP_PARTS = ("ttl", "nt", "jsonld")
-
-
-def dump_order(triples: list[ox.Triple], services: set[str]) -> list[ox.Triple]:
-    """A graph's triples (sorted by subject) in the dumps' order: the services' descriptions
-    (with their fragments), then the rest."""
-    own = [t for t in triples if document_of(t) in services]
-    rest = [t for t in triples if document_of(t) not in services]
-    return own + rest
 
 
 def split_turtle(ttl: bytes) -> tuple[bytes, bytes]:

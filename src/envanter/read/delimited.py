@@ -13,12 +13,13 @@ import csv
 import io
 from dataclasses import dataclass
 
-from .limits import MAX_CELL_CHARS, refused
+from .limits import MAX_CELL_CHARS, MAX_CELLS, refused
 from .table import LINE_BREAK, Row, header_columns, make_cell
 
 ENCODINGS = (("utf-8", "UTF-8"), ("cp1254", "Windows-1254"), ("iso-8859-9", "ISO-8859-9"))
 DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab"}
 SNIFFED_RECORDS = 30  # the header is among the first rows, after a few title rows at most
+SNIFFED_CELLS = 100
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ def sniff_delimiter(text: str) -> str:
             for k, fields in enumerate(reader):
                 if k == SNIFFED_RECORDS:
                     break
-                row = Row(k, k, [make_cell(f, k, per_line=False) for f in fields])
+                # (The first cells only: a header has twenty, a hostile row millions.)
+                row = Row(k, k, [make_cell(f, k, per_line=False) for f in fields[:SNIFFED_CELLS]])
                 named = max(named, len(set(header_columns(row).values())))
                 width = max(width, len(fields))
         except csv.Error:
@@ -77,9 +79,18 @@ def read_delimited(data: bytes, file: str) -> Delimited:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[Row] = []
     end = 0  # the last physical line of the previous record
+    cells_read = 0
     try:
         for fields in reader:
             first, end = end + 1, reader.line_num
+            cells_read += len(fields)
+            if cells_read > MAX_CELLS:
+                raise refused(
+                    file,
+                    f"the file holds more than the {MAX_CELLS:,} cells read; "
+                    "is this the inventory table?",
+                    first,
+                )
             cells = []
             line = first
             for value in fields:

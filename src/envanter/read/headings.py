@@ -69,8 +69,12 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"hizmet(in|in sunumunda)? (adi|ismi)", "name"),
         (r"hizmet(in)? tanimi|tanimi", "description"),
         (r"hizmetten yararlan\w*( kisiler| kesim\w*)?|yararlanan\w*", "beneficiaries"),
-        (r"basvuruda (istenen|gereken|talep edilen) belge\w*|istenen belge\w*", "documents"),
-        (r"ilk basvuru (makami|yeri|birimi)", "application"),
+        (
+            r"(hizmeti almak icin )?basvuruda (istenen|gereken|talep edilen) belge\w*"
+            r"|istenen belge\w*",
+            "documents",
+        ),
+        (r"(hizmetin )?ilk basvuru (makami|yeri|birimi)", "application"),
         (r"paraf( listesi| zinciri)?", "paraf"),
         (r"(kurumun )?(varsa )?(yapmasi gereken )?ic yazisma\w*", "internal"),
         (r"(kurumun )?(varsa )?(yapmasi gereken )?dis yazisma\w*", "external"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import stat
+import struct
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -160,3 +161,38 @@ def check_ods_extent(archive: zipfile.ZipFile, file: str) -> None:
                         rows = max(rows, row + row_repeat)
                         if rows * max(columns, 1) > MAX_CELLS:
                             raise too_many_cells(file, rows, columns)
+
+
+# BIFF8 records holding a cell: (row, column) are their first two 16-bit fields; MULRK and
+# MULBLANK hold a run of columns whose last is their last 16-bit field.
+XLS_CELLS = {0x00FD, 0x0203, 0x027E, 0x0204, 0x0205, 0x0006, 0x00D6, 0x0201}
+XLS_RUNS = {0x00BD, 0x00BE}
+
+
+def check_xls_extent(path: Path, file: str) -> None:
+    """Refuse an XLS whose sheets reach further than MAX_CELLS, as check_xlsx_extent does: the
+    reader allocates every cell up to the farthest one (65,536 x 256 at most, some 540 MB)."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            if name is None:
+                raise refused(file, "cannot read the file: not a valid .xls workbook")
+            stream = ole.openstream(name)
+            rows = columns = 0
+            while len(head := stream.read(4)) == 4:
+                kind, length = struct.unpack("<HH", head)
+                body = stream.read(length)
+                if kind in XLS_CELLS and length >= 4:
+                    row, column = struct.unpack_from("<HH", body)
+                elif kind in XLS_RUNS and length >= 6:
+                    row = struct.unpack_from("<H", body)[0]
+                    column = struct.unpack_from("<H", body, length - 2)[0]
+                else:
+                    continue
+                rows, columns = max(rows, row + 1), max(columns, column + 1)
+    except OSError as e:  # olefile reports a broken file as OSError
+        raise refused(file, f"cannot read the file: not a valid .xls workbook ({e})") from e
+    if rows * columns > MAX_CELLS:
+        raise too_many_cells(file, rows, columns)

@@ -19,8 +19,10 @@ from .limits import refused
 from .table import Row, header_columns, is_header, make_cell
 
 LINE_TOLERANCE = 3.0  # points: words of one line differ this little in their top
-CELL_PADDING = 2.0  # points between a cell's border and its text
-ITEM_START = re.compile(r"[-•*–·]|[0-9]{1,2}[.)-]|[a-zçğıöşü][.)]")
+CELL_PADDING = 2.0  # points between a cell's border and its text, when no line shows it
+# A line starting a list item: a bullet, "1." "1)" "1-" (not "1.250"), "a)" alone.
+ITEM_START = re.compile(r"[-•*–·]|[0-9]{1,2}([.)-]$|[)-]|\.(?![0-9]))|[a-zçğıöşü][.)]$")
+ADDRESS = re.compile(r"(https?://|www\.)\S+$")
 MAX_PAGES = 2000
 
 
@@ -46,10 +48,12 @@ def lines_of(words: Sequence[Word]) -> list[list[Word]]:
     return [sorted(line, key=lambda w: w["x0"]) for line in lines]
 
 
-def cell_text(words: Sequence[Word], right: float) -> str:
+def cell_text(words: Sequence[Word], left: float, right: float) -> str:
     """The text of a cell: wrapped lines joined by a space, typed line breaks kept."""
     text = ""
     lines = lines_of(words)
+    # The writer's padding, as seen on the left, is kept on the right too.
+    padding = min((line[0]["x0"] - left for line in lines), default=CELL_PADDING)
     for k, line in enumerate(lines):
         words_text = " ".join(w["text"] for w in line)
         if k == 0:
@@ -58,9 +62,11 @@ def cell_text(words: Sequence[Word], right: float) -> str:
         previous = lines[k - 1]
         first = line[0]
         space = (first["x1"] - first["x0"]) / max(len(first["text"]), 1)  # about one character
-        fits = previous[-1]["x1"] + space + (first["x1"] - first["x0"]) < right - CELL_PADDING
+        fits = previous[-1]["x1"] + space + (first["x1"] - first["x0"]) < right - padding
         typed = fits or ITEM_START.match(first["text"]) is not None
-        text += ("\n" if typed else " ") + words_text
+        # A web address too long for the cell is cut anywhere, without a space.
+        cut_address = not typed and ADDRESS.match(previous[-1]["text"]) is not None
+        text += ("\n" if typed else "" if cut_address else " ") + words_text
     return text
 
 
@@ -128,7 +134,7 @@ def table_rows(table: Any, words: Sequence[Word], first: int) -> list[Row]:
                 if x0 <= (w["x0"] + w["x1"]) / 2 <= x1
                 and top <= (w["top"] + w["bottom"]) / 2 <= bottom
             ]
-            cells.append(make_cell(cell_text(inside, x1), n, per_line=False))
+            cells.append(make_cell(cell_text(inside, x0, x1), n, per_line=False))
         rows.append(Row(n, n, cells))
     return rows
 

@@ -16,7 +16,13 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from ..errors import InputError
 from .headings import fold
-from .limits import check_archive, check_ods_extent, check_xlsx_extent, refused
+from .limits import (
+    check_archive,
+    check_ods_extent,
+    check_xls_extent,
+    check_xlsx_extent,
+    refused,
+)
 from .table import HEADER_SCAN, Row, header_columns, is_header, make_cell
 
 SHEET_NAME = "Envanter"  # the sheet read when present
@@ -56,7 +62,8 @@ def cell_text(value: object) -> str:
 def check_extent(path: Path, kind: str, file: str) -> None:
     """The archive and extent checks of limits.py, before the reader allocates anything."""
     if kind == "xls":
-        return  # (a BIFF sheet is at most 65,536 x 256 cells: bounded by the format)
+        check_xls_extent(path, file)
+        return
     try:
         with zipfile.ZipFile(path) as archive:
             check_archive(archive, file)

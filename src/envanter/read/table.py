@@ -55,18 +55,21 @@ def collapse(text: str) -> str | None:
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what the csv module and universal newlines call a line end
 
 
+EMPTY = Cell(None)  # one for every empty cell: a file may hold millions of them
+
+
 def make_cell(value: str, first_line: int, per_line: bool) -> Cell:
     """A cell from its raw text. A text broken over several lines (Alt+Enter in a spreadsheet)
     keeps its non-blank lines as `parts`; `lines` are the physical lines holding text when
     `per_line` (CSV), else just `first_line` (a spreadsheet row)."""
     if "\n" not in value and "\r" not in value:  # most cells: one line
         text = collapse(value)
-        return Cell(None) if text is None else Cell(text, (first_line,), ())
+        return EMPTY if text is None else Cell(text, (first_line,), ())
     # Each non-blank line, collapsed, with its number; together they are the collapsed text
     # (a line break is whitespace too).
     kept = [(k, p) for k, s in enumerate(LINE_BREAK.split(value)) if (p := collapse(s))]
     if not kept:
-        return Cell(None)
+        return EMPTY
     parts = tuple(p for _, p in kept)
     lines = tuple(first_line + k for k, _ in kept) if per_line else (first_line,)
     return Cell(" ".join(parts), lines, parts if len(parts) > 1 else ())
@@ -199,16 +202,22 @@ def read_table(
     body = [r for r in rows[start + height :] if r.texts()]
     if body and is_column_numbering(body[0]):
         body = body[1:]
-    body = [r for r in body if not is_header(header_columns(r))]  # repeated on every page
     number_at = positions.get("number", [None])[0]
     name_at = positions["name"][0]
 
     def cell(row: Row, at: int | None) -> Cell:
         return row.cells[at] if at is not None and at < len(row.cells) else Cell(None)
 
+    def is_numbered(row: Row) -> bool:
+        text = cell(row, number_at).text
+        return text is not None and ROW_NUMBER.fullmatch(text) is not None
+
+    # The header repeated on every page (a PDF, a long Word table). A numbered row is a service:
+    # only the others are matched against the headings, which costs a pass over every cell.
+    body = [r for r in body if is_numbered(r) or not is_header(header_columns(r))]
+
     def is_service(row: Row) -> bool:
-        number = cell(row, number_at).text
-        if number is not None and ROW_NUMBER.fullmatch(number):
+        if is_numbered(row):
             return True
         return cell(row, name_at).text is not None and len(row.texts()) >= MIN_HEADINGS
 

@@ -2,8 +2,8 @@
 never whole in memory as a graph.
 
 The services are taken in the order of their URIs, at most 1,000 at a time. Each batch is mapped,
-validated and written — its run of each dump, its documents, its pages — in a worker process (one
-per core), and sends back only what the end of the build needs: its findings, its few triples
+validated and written — its run of each dump, its documents, its pages — by `publish_batch`, in
+a worker process (one per core) or in the build's own as its executor decides, and sends back only what the end of the build needs: its findings, its few triples
 about shared resources (the dataset's dct:hasPart), the labels those point at, what the list of
 services shows, what entity pages say of their services, and the VoID counts. What the services
 share (laws, units, documents, the ontology) is small and mapped once, before the workers start.
@@ -15,9 +15,6 @@ reported. The build then fails and its temporary folder is removed.
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
-import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,24 +38,14 @@ from ..publication.site import Site
 from ..publication.sitedata import SiteData, empty_site_data, site_data, store_of
 from ..rdf.graph import GraphMaker, SubjectGroup, subject_groups, unpack_rows
 from ..rdf.serialize import LABELS, Description, Documents, write_descriptions_part
-from .parallel import no_cyclic_gc
+from .executor import Stop
 
 NT = ox.RdfFormat.N_TRIPLES
-WORKER_BATCHES = 4  # batches a worker process does before it is replaced by a fresh fork
-
-
-def batch_size(services: int, workers: int) -> int:
-    """Services per batch: a few per worker so that both cores stay busy to the end, and at
-    most 1,000 so that a batch's graph, its rdflib shards and its pages stay small — and the
-    same size for any inventory of 8,000 services or more, so that what a service costs in a
-    batch does not grow with the inventory (in batches of 1,250 services at 10,000 and of 2,000
-    at 100,000, a service's parts cost up to a quarter more in the larger)."""
-    return max(100, min(1_000, -(-services // (4 * workers))))
 
 
 @dataclass
 class Context:
-    """What every batch needs, set before the workers are forked (they inherit it)."""
+    """What every batch needs (set before the workers are forked: they inherit it)."""
 
     maker: GraphMaker
     shared: list[ox.Triple]  # what the services share, in order
@@ -70,7 +57,7 @@ class Context:
     site: Site
     queries: Path  # queries/site/
     parts: Path  # the folder of the dumps' parts
-    batches: list[Path]  # each batch's rows (graph.in_batches_of_services, pack_rows)
+    batches: list[Path]  # each batch's rows (graph.packed_batches, pack_rows)
     shared_objects: set[object] = field(default_factory=set)  # what shared triples point at
 
     def part(self, index: int) -> Path:
@@ -91,22 +78,9 @@ class BatchResult:
     seconds: dict[str, float]
 
 
-_CONTEXT: Context | None = None
-_STOP: Any = None  # a shared flag: a batch had a violation, write no more
-
-
-def run_batch(index: int) -> BatchResult:
-    """Map, validate and write one batch (in a worker process, or in the build's own)."""
-    # A batch makes a few hundred thousand objects that live until it ends, and little cyclic
-    # garbage: the cyclic collector would traverse them again and again while they are made
-    # (measured: a twentieth of a batch). It is off for the batch, and run once after it.
-    with no_cyclic_gc(after=gc.collect):
-        return mapped_batch(index)
-
-
-def mapped_batch(index: int) -> BatchResult:
-    context = _CONTEXT
-    assert context is not None, "run_batch runs under in_batches"
+def publish_batch(context: Context, index: int, stop: Stop) -> BatchResult:
+    """Map, validate and write one batch of services: its run of each dump, its documents, its
+    pages. Written only if no batch has had a violation (`stop`); validated in any case."""
     seconds: dict[str, float] = {}
 
     @contextmanager
@@ -116,29 +90,7 @@ def mapped_batch(index: int) -> BatchResult:
         seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - start
 
     with stage("graph"):
-        rows = unpack_rows(context.batches[index].read_bytes())
-        context.batches[index].unlink()
-        groups = subject_groups(context.maker.batch(rows))
-        del rows
-        # What follows reads each subject once, not each triple: a batch has some 250,000.
-        services = {key for key, triples in groups if is_service(triples)}
-        own: list[SubjectGroup] = []
-        spill: list[ox.Triple] = []  # (about what the services share: the dataset's dct:hasPart)
-        for group in groups:
-            key, triples = group
-            if key.partition("#")[0] in services and type(triples[0].subject) is ox.NamedNode:
-                own.append(group)
-            else:
-                spill += triples
-        del groups
-        # Every triple kept is a service's or its fragments' (…/hizmet/x#paraf-3, whose
-        # subjects directly follow the service's): the services' descriptions hold them all,
-        # and make each service's JSON-LD once for its run of the dump, its document and its
-        # page.
-        descriptions = [
-            Description(iri, [t for _, triples in run for t in triples])
-            for iri, run in groupby(own, key=lambda group: group[0].partition("#")[0])
-        ]
+        services, descriptions, own, spill = map_batch(context, index)
     with stage("validate"):
         findings = validate_services(
             [d.triples for d in descriptions], context.shapes, context.kinds, context.shard_size
@@ -148,8 +100,8 @@ def mapped_batch(index: int) -> BatchResult:
         f.severity == "violation" or (context.strict and f.severity == "warning") for f in findings
     )
     if failed:
-        _STOP.value = 1
-    write = not failed and not _STOP.value
+        stop.value = 1
+    write = not failed and not stop.value
     stats = GraphStats(context.maker.base + "id/")
     stats.add_groups(own)
     wanted = {
@@ -178,12 +130,7 @@ def mapped_batch(index: int) -> BatchResult:
             for d in descriptions:
                 d.turtle = d.ntriples = None
         with stage("site data"):
-            # The batch's own triples as its run of the N-Triples dump has them (parsed in Rust,
-            # not written again), with what the services share.
-            store = store_of(context.shared)
-            run = str(context.part(index + 1).with_suffix(".nt"))
-            store.load(path=run, format=NT, lenient=True)  # (written by pyoxigraph just now)
-            data = site_data(store, context.maker.base, context.queries)
+            data = batch_site_data(context, index)
         with stage("pages"):
             context.site.use(data, findings)
             views = context.site.service_pages({d.iri: d for d in descriptions}, parallel=False)
@@ -200,6 +147,45 @@ def mapped_batch(index: int) -> BatchResult:
         stats,
         seconds,
     )
+
+
+def map_batch(
+    context: Context, index: int
+) -> tuple[set[str], list[Description], list[SubjectGroup], list[ox.Triple]]:
+    """The batch's rows mapped: (its services' URIs, their descriptions, their subjects' triples,
+    the triples about what the services share)."""
+    rows = unpack_rows(context.batches[index].read_bytes())
+    context.batches[index].unlink()
+    groups = subject_groups(context.maker.batch(rows))
+    del rows
+    # What follows reads each subject once, not each triple: a batch has some 250,000.
+    services = {key for key, triples in groups if is_service(triples)}
+    own: list[SubjectGroup] = []
+    spill: list[ox.Triple] = []  # (about what the services share: the dataset's dct:hasPart)
+    for group in groups:
+        key, triples = group
+        if key.partition("#")[0] in services and type(triples[0].subject) is ox.NamedNode:
+            own.append(group)
+        else:
+            spill += triples
+    del groups
+    # Every triple kept is a service's or its fragments' (…/hizmet/x#paraf-3, whose subjects
+    # directly follow the service's): the services' descriptions hold them all, and make each
+    # service's JSON-LD once for its run of the dump, its document and its page.
+    descriptions = [
+        Description(iri, [t for _, triples in run for t in triples])
+        for iri, run in groupby(own, key=lambda group: group[0].partition("#")[0])
+    ]
+    return services, descriptions, own, spill
+
+
+def batch_site_data(context: Context, index: int) -> SiteData:
+    """What the pages show of the batch: its own triples as its run of the N-Triples dump has
+    them (parsed in Rust, not written again), with what the services share."""
+    store = store_of(context.shared)
+    run = str(context.part(index + 1).with_suffix(".nt"))
+    store.load(path=run, format=NT, lenient=True)  # (written by pyoxigraph just now)
+    return site_data(store, context.maker.base, context.queries)
 
 
 def kept(data: SiteData, services: set[str]) -> SiteData:
@@ -219,40 +205,9 @@ def kept(data: SiteData, services: set[str]) -> SiteData:
     )
 
 
-def in_batches(context: Context, workers: int) -> Iterator[BatchResult]:
-    """Every batch's result, in order; the batches run in `workers` forked processes (in this
-    one where fork is unavailable or there is one worker)."""
-    global _CONTEXT, _STOP
-    forking = workers > 1 and len(context.batches) > 1 and hasattr(os, "fork")
-    mp = multiprocessing.get_context("fork") if forking else None
-    _CONTEXT = context
-    _STOP = mp.Value("b", 0, lock=False) if mp is not None else Flag()
-    try:
-        if mp is None:
-            for k in range(len(context.batches)):
-                yield run_batch(k)
-            return
-        # A worker is replaced after a few batches: what it copied of this process's memory by
-        # touching it (copy-on-write) goes with it, so a worker never grows to a copy of it.
-        # Everything a worker inherits is frozen out of the cyclic collector's sight: it would
-        # otherwise be traversed again and again, and there is more of it with every batch the
-        # build has merged (the list of services, the site's labels …).
-        with mp.Pool(workers, initializer=gc.freeze, maxtasksperchild=WORKER_BATCHES) as pool:
-            yield from pool.imap(run_batch, range(len(context.batches)), chunksize=1)
-    finally:
-        _CONTEXT = None
-        _STOP = None
-
-
 def ntriples(triples: list[ox.Triple]) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def parse_ntriples(data: bytes) -> list[ox.Triple]:
     return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)] if data else []
-
-
-class Flag:
-    """The stop flag where the batches run in this process."""
-
-    value = 0

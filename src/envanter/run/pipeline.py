@@ -9,7 +9,6 @@ leaves a half-written dist/ and publishes nothing.
 
 from __future__ import annotations
 
-import gc
 import json
 import pickle
 import shutil
@@ -33,7 +32,6 @@ from ..check.validate import (
     finding_order,
     kinds_of,
     load_shapes,
-    services_in,
     validate,
     validate_shared,
     write_report,
@@ -62,24 +60,21 @@ from ..publication.diff import load, write_changes_page
 from ..publication.diff import report as diff_report
 from ..publication.ontodoc import write_ontology_docs
 from ..publication.site import LANGS, Site, example_queries
-from ..publication.sitedata import empty_site_data, load_site_data, merge_site_data
+from ..publication.sitedata import SiteData, empty_site_data, load_site_data, merge_site_data
 from ..rdf.graph import (
     GraphMaker,
-    RdfGraph,
     Rows,
-    build_graph,
     in_order,
     pack_rows,
     packed_batches,
 )
 from ..rdf.serialize import (
+    Description,
     Documents,
     Dumps,
-    JsonLd,
     context_document,
     describe,
     document_path,
-    dump_order,
     write_dump_part,
 )
 from ..rdf.tables import Table, build_tables, write_tables
@@ -87,9 +82,9 @@ from ..read.formats import read_inventory
 from ..read.linking import Linked, Pins, check_links, link, load_pins, load_reference
 from ..read.records import AppliedCorrection, Service, build_records, load_corrections
 from ..webconfig import write_web_configs
-from .batches import Context, batch_size, in_batches, parse_ntriples
+from .batches import BatchResult, Context, parse_ntriples, publish_batch
+from .executor import Executor, Parallel
 from .output import inputs, staging
-from .parallel import available_cores, in_child, in_processes, no_cyclic_gc
 
 
 @dataclass(frozen=True)
@@ -170,13 +165,6 @@ class Tables:
     year: int
 
 
-@dataclass
-class Prepared(Tables):
-    """The tables and the whole graph (for an inventory that fits in memory: tests, benchmarks)."""
-
-    graph: RdfGraph = field(default_factory=lambda: RdfGraph([], {}))
-
-
 def prepare_tables(
     options: BuildOptions, progress: Progress = lambda _: None, stages: Stages | None = None
 ) -> Tables:
@@ -194,56 +182,35 @@ def prepare_tables(
             f"the reference year of the annual counts is unknown: pass "
             f"--reference-year or set reference_year in {source.stem}.meta.yaml"
         )
-    with no_cyclic_gc():
-        progress(f"reading {display_path(source)}")
-        with stage("read"):
-            reading = read_inventory(source, display_path(source))
-        for note in reading.notes:
-            progress(note)
-        for problem in reading.warnings:
-            progress(f"warning: {problem}")
-        raw = reading.records
-        with stage("records"):
-            corrections = load_corrections(options.corrections) if options.corrections else []
-            corrections_name = display_path(options.corrections) if options.corrections else ""
-            services = build_records(raw, corrections, corrections_name, year)
-        progress(f"read {len(services)} services")
-        with stage("link"):
-            reference = load_reference(options.reference)
-            for warning in check_links(services, reference, display_path(options.reference)):
-                progress(f"warning: {warning}")
-            pins = load_pins(options.ids)
-            linked = link(services, reference, pins)
-        with stage("tables"):
-            tables = build_tables(linked)
-            # The raw cells have served: the tables hold what they say, with their source lines.
-            # Kept in the records, they would keep every cell of the source in memory to the end
-            # (more than a gigabyte for a national inventory).
-            services = [replace(s, cells={}) for s in services]
-            linked.services = services
+    progress(f"reading {display_path(source)}")
+    with stage("read"):
+        reading = read_inventory(source, display_path(source))
+    for note in reading.notes:
+        progress(note)
+    for problem in reading.warnings:
+        progress(f"warning: {problem}")
+    raw = reading.records
+    with stage("records"):
+        corrections = load_corrections(options.corrections) if options.corrections else []
+        corrections_name = display_path(options.corrections) if options.corrections else ""
+        services = build_records(raw, corrections, corrections_name, year)
+    progress(f"read {len(services)} services")
+    with stage("link"):
+        reference = load_reference(options.reference)
+        for warning in check_links(services, reference, display_path(options.reference)):
+            progress(f"warning: {warning}")
+        pins = load_pins(options.ids)
+        linked = link(services, reference, pins)
+    with stage("tables"):
+        tables = build_tables(linked)
+        # The raw cells have served: the tables hold what they say, with their source lines.
+        # Kept in the records, they would keep every cell of the source in memory to the end
+        # (more than a gigabyte for a national inventory).
+        services = [replace(s, cells={}) for s in services]
+        linked.services = services
     base = check_base_uri(options.base_uri)
     params = build_parameters(source, metadata, year)
     return Tables(services, linked, pins, tables, base, params, metadata, year)
-
-
-def prepare(
-    options: BuildOptions, progress: Progress = lambda _: None, stages: Stages | None = None
-) -> Prepared:
-    """Read the source, make the records, link them, make the tables and the whole graph."""
-    stage = stages or Stages()
-    t = prepare_tables(options, progress, stage)
-    with no_cyclic_gc(), stage("graph"):
-        graph = build_graph(t.tables, options.mappings, options.ontology, t.base, t.params)
-    progress(f"built the graph: {len(graph)} triples")
-    return Prepared(**vars(t), graph=graph)
-
-
-def build(options: BuildOptions, progress: Progress = lambda _: None) -> BuildResult:
-    """The whole build, into a fresh folder that is swapped in when everything has succeeded."""
-    try:
-        return build_frozen(options, progress)
-    finally:
-        gc.unfreeze()  # what the build froze is ordinary garbage again once it is done
 
 
 @dataclass
@@ -267,7 +234,9 @@ class Read:
     stages: dict[str, float]
 
 
-def read_and_pack(options: BuildOptions, folder: Path, workers: int, progress: Progress) -> Read:
+def read_and_pack(
+    options: BuildOptions, folder: Path, batch_size: Callable[[int], int], progress: Progress
+) -> Read:
     """Read the source into tables, write the tables, and pack the rest for the batches. Run in
     a child process: the raw cells, records and tables of a national inventory take gigabytes,
     and all of it is given back when the child exits."""
@@ -275,14 +244,12 @@ def read_and_pack(options: BuildOptions, folder: Path, workers: int, progress: P
     t = prepare_tables(options, progress, stage)
 
     # (Writing the tables in a child alongside the packing was no faster, and copy-on-write
-    # doubled the memory: both touch every row.) Both make many objects and free them: without
-    # the cyclic collector, which would traverse the tables again and again.
-    with no_cyclic_gc():
-        with stage("write tables"):
-            files = write_tables(t.tables, folder / "data" / "tables")
-        progress(f"wrote {len(files)} table files")
-        with stage("pack"):
-            packed = pack(t, folder, workers)
+    # doubled the memory: both touch every row.)
+    with stage("write tables"):
+        files = write_tables(t.tables, folder / "data" / "tables")
+    progress(f"wrote {len(files)} table files")
+    with stage("pack"):
+        packed = pack(t, folder, batch_size)
     shared_rows, service_tables, services, batches, records = packed
     return Read(
         t.base,
@@ -300,13 +267,13 @@ def read_and_pack(options: BuildOptions, folder: Path, workers: int, progress: P
     )
 
 
-def pack(t: Tables, folder: Path, workers: int) -> tuple[Rows, list[str], int, list[Path], Path]:
+def pack(
+    t: Tables, folder: Path, batch_size: Callable[[int], int]
+) -> tuple[Rows, list[str], int, list[Path], Path]:
     """Each batch's rows in a file of its own, and the summary of the records that the build's
     result needs: (the shared tables' rows, the names of the per-service tables, the number of
     services, the batches' files, the summary's file)."""
-    shared_rows, service_tables, rows = packed_batches(
-        t.tables, lambda services: batch_size(services, workers)
-    )
+    shared_rows, service_tables, rows = packed_batches(t.tables, batch_size)
     packed = folder / ".parts"
     packed.mkdir(exist_ok=True)
     batches = []
@@ -322,193 +289,274 @@ def pack(t: Tables, folder: Path, workers: int) -> tuple[Rows, list[str], int, l
     return shared_rows, service_tables, services, batches, records
 
 
-def build_frozen(options: BuildOptions, progress: Progress) -> BuildResult:
+def build(
+    options: BuildOptions, progress: Progress = lambda _: None, executor: Executor | None = None
+) -> BuildResult:
+    """The whole build, into a fresh folder that replaces `options.out` only when everything has
+    succeeded: a violation found in any batch means nothing is published. `executor` says how it
+    runs (by default `Parallel`: one worker process per core); any executor gives the same bytes."""
+    run = executor or Parallel()
     stage = Stages()
-    workers = available_cores()
-    out = options.out
-    # Everything is written into a fresh folder that replaces `out` only when the whole build
-    # has succeeded: a violation found in any batch means nothing is published.
-    with staging(out, inputs(options)) as folder, ExitStack() as cleanup:
-        r = in_child(lambda said: read_and_pack(options, folder, workers, said), progress)
-        stage.seconds.update(r.stages)
-        base, params, metadata, year = r.base, r.params, r.metadata, r.year
-        shapes = load_shapes([options.shapes / "profile.ttl"], base)
-        split = ShardShapes.of(shapes, base, options.shacl_engine)
-        with no_cyclic_gc(), stage("graph"):
-            maker = GraphMaker(
-                r.shared_rows, r.service_tables, options.mappings, options.ontology, base, params
-            )
-            shared = in_order(maker.shared())
-        documents = Documents(maker.prefixes, base, folder, base + "context.jsonld")
-        documents.learn(shared)
-        files_listed = downloads(r.table_names, True)
-        site = Site(
-            empty_site_data(base),
-            maker.prefixes,
-            Report(),
-            options.site,
-            folder,
-            [],
-            example_queries(options.queries),
-            options.license,
+    with run.running(), staging(options.out, inputs(options)) as folder, ExitStack() as cleanup:
+        read = run.read(lambda said: read_and_pack(options, folder, run.batch_size, said), progress)
+        stage.seconds.update(read.stages)
+        shapes = load_shapes([options.shapes / "profile.ttl"], read.base)
+        with stage("graph"):
+            context = map_shared(options, read, shapes, folder)
+        dumps = cleanup.enter_context(
+            Dumps(context.maker.prefixes, read.base + "context.jsonld", folder / "data")
         )
-        parts = folder / ".parts"
-        context = Context(
-            maker,
-            shared,
-            kinds_of(shared, split.predicates),
-            split,
-            shard_size=500,
-            strict=options.strict,
-            documents=documents,
-            site=site,
-            queries=options.queries / "site",
-            parts=parts,
-            batches=r.batches,
-            shared_objects={x.object for x in shared if isinstance(x.object, ox.NamedNode)},
-        )
-        # Each batch's findings come sorted (the report's order): kept in the batches' order,
-        # the report's sort merges their runs instead of sorting them all anew.
-        findings: dict[Finding, None] = {}
-        spill: list[ox.Triple] = []
-        views: list[dict[str, Any]] = []
-        site_data = empty_site_data(base)
-        stats = GraphStats(base + "id/")
-        batch_seconds: dict[str, float] = {}
-        iris: list[str] = []
-        # The labels of the services that what they share points at (the dataset's hasPart),
-        # learnt once the batches are done: the workers, forked from this process, need none of
-        # them, and looking them up would copy them into every worker.
-        labels: list[bytes] = []
         progress(
-            f"mapping, validating and writing {r.services} services in {len(r.batches)} "
-            + ("batch" if len(r.batches) == 1 else "batches")
+            f"mapping, validating and writing {read.services} services in {len(read.batches)} "
+            + ("batch" if len(read.batches) == 1 else "batches")
         )
-        # The services' runs of the dumps are added as their batches finish, in order.
-        data = folder / "data"
-        dumps = cleanup.enter_context(Dumps(maker.prefixes, base + "context.jsonld", data))
         with stage("services"):
-            for result in in_batches(context, workers):
-                if result.written:
-                    dumps.append(context.part(result.index + 1))
-                findings.update(dict.fromkeys(result.findings))
-                spill += parse_ntriples(result.spill)
-                labels.append(result.labels)
-                views += result.views
-                merge_site_data(site_data, result.site)
-                stats.merge(result.stats)
-                for name, seconds in result.seconds.items():
-                    batch_seconds[name] = batch_seconds.get(name, 0.0) + seconds
-                iris += result.iris
-                # What was merged lives to the end: out of the cyclic collector's sight, it is
-                # not traversed again with every later batch (the collection first, for the
-                # cyclic garbage a batch run in this process leaves).
-                gc.collect()
-                gc.freeze()
-                if len(r.batches) > 1:
-                    progress(f"services: {len(iris)} of {r.services}")
-        for found in labels:
-            documents.learn(parse_ntriples(found))
-        services, slugs, pins, corrections = pickle.loads(r.records.read_bytes())
-        r.records.unlink()
-        # The end, like reading and mapping, makes many objects and little cyclic garbage (the
-        # report's triples, the shared documents, the site's last pages …): the collector stays
-        # out of it to the end of the build.
-        cleanup.enter_context(no_cyclic_gc())
+            merged = publish_services(run, context, dumps, read.services, progress)
+        services, slugs, pins, corrections = read_summary(read, context, merged)
         with stage("validate"):
-            shared = in_order(chain(shared, spill))
-            findings.update(dict.fromkeys(validate_shared(shared, split)))
-            report = Report(sorted(findings, key=finding_order))
-        progress(f"validated the graph: {report.summary()}")
-        if report.violations or (options.strict and report.count("warning")):
-            raise ValidationFailed(report, "the graph", options.strict)
-        stats.add(shared)
-        files = list(r.table_files)
+            shared, report = validate_shared_part(context, merged, options.strict, progress)
+        merged.stats.add(shared)
+        files = list(read.table_files)
         with stage("dumps"):
-            files += write_shared_dumps(dumps, maker.prefixes, shared, context)
-            files.append(write_context(maker.prefixes, folder))
-        progress(f"wrote the dumps (Turtle, N-Triples, JSON-LD): {stats.triples} triples")
+            files += write_shared_dumps(dumps, context.maker.prefixes, shared, context)
+            files.append(write_context(context.maker.prefixes, folder))
+        progress(f"wrote the dumps (Turtle, N-Triples, JSON-LD): {merged.stats.triples} triples")
         with stage("documents"):
             descriptions = describe(shared)
-            jobs = documents.jobs(descriptions)
-            in_processes(jobs, documents.write)
-            service_documents = [
-                folder / f"{rel}.{ext}"
-                for iri in iris
-                if (rel := document_path(iri, base))
-                for ext in ("ttl", "nt", "jsonld")
-            ]
-            written_documents = service_documents + documents.paths(jobs)
-        progress(f"wrote {len(written_documents)} per-resource documents")
+            documents = write_shared_documents(run, context, descriptions, merged.iris)
+        progress(f"wrote {len(documents)} per-resource documents")
         with stage("ontology and report"):
-            files += write_ontology_docs(options.ontology, base, options.site, folder / "def")
-            files += write_web_configs(folder, base, options.site)
-            files += write_report(report, shapes, base, options.site, folder / "validation")
-        settings = CatalogSettings(
-            base=base,
-            dataset=f"{base}id/veri-seti/{params['source']}",
-            publisher=f"{base}id/kurum/{params['publisher']}",
-            publisher_name_tr=metadata.publisher or params["publisher"],
-            publisher_name_en=metadata.publisher_en or metadata.publisher or params["publisher"],
-            title_tr=params["title"],
-            title_en=params["title_en"],
-            description_tr=params["description"],
-            description_en=params["description_en"],
-            license=options.license,
-            issued=metadata.issued,
-            reference_year=year,
-            sparql_endpoint=options.sparql_endpoint,
-        )
+            files += write_ontology_docs(options.ontology, read.base, options.site, folder / "def")
+            files += write_web_configs(folder, read.base, options.site)
+            files += write_report(report, shapes, read.base, options.site, folder / "validation")
         with stage("site"):
-            merge_site_data(site_data, load_site_data(shared, base, options.queries / "site"))
-            site.downloads = download_rows(files_listed, folder)
-            site.use(site_data, report.findings)
-            site.written = []  # (pages a batch wrote in this process are counted below)
-            site.entity_and_front_pages(descriptions, views, stats.triples)
-            site.written += [
-                folder / f"{'en/' if lang == 'en' else ''}{page}"
-                for iri in iris
-                if (page := site.page_of(iri))
-                for lang in LANGS
-            ]
-            site.write_sitemap()
-            shutil.copytree(options.site / "static", folder / "static")
-        progress(f"wrote the site: {len(site.written)} pages")
+            listed = downloads(read.table_names, True)
+            pages = write_site(run, options, context, merged, shared, descriptions, report, listed)
+        progress(f"wrote the site: {pages} pages")
         with stage("catalog"):
-            catalog = write_catalog(settings, folder, files_listed, stats)
-            files.append(catalog)
-            catalog_report = validate(
-                Graph().parse(catalog, format="turtle"),
-                load_shapes([options.shapes / "dcat.ttl"], base),
-                options.shacl_engine,
+            files.append(
+                write_checked_catalog(options, read, folder, listed, merged.stats, progress)
             )
-        progress(f"validated the catalog: {catalog_report.summary()}")
-        if catalog_report.violations or (options.strict and catalog_report.count("warning")):
-            raise ValidationFailed(catalog_report, "the catalog", options.strict)
         if options.previous is not None:
             with stage("changes"):
-                now = {
-                    q.triple
-                    for q in ox.parse(
-                        path=folder / "data" / "dataset.nt", format=ox.RdfFormat.N_TRIPLES
-                    )
-                }
-                changes = release_diff(load(options.previous), now)
-                files.append(write_changes_page(changes, options.site, folder / "changes.html"))
-            progress(diff_report(changes, triples=False).splitlines()[0])
-        files = [out / f.relative_to(folder) for f in files + written_documents]
+                files.append(write_changes(options.site, folder, options.previous, progress))
+        files = [options.out / f.relative_to(folder) for f in files + documents]
     return BuildResult(
         services,
-        out,
+        options.out,
         slugs,
         pins,
         corrections,
         files,
         report,
         stage.seconds,
-        stats.triples,
-        batch_seconds,
+        merged.stats.triples,
+        merged.seconds,
     )
+
+
+def map_shared(options: BuildOptions, read: Read, shapes: Graph, folder: Path) -> Context:
+    """What the services share (the ontology, laws, units, documents …) mapped, and everything a
+    batch needs with it."""
+    base = read.base
+    split = ShardShapes.of(shapes, base, options.shacl_engine)
+    maker = GraphMaker(
+        read.shared_rows, read.service_tables, options.mappings, options.ontology, base, read.params
+    )
+    shared = in_order(maker.shared())
+    documents = Documents(maker.prefixes, base, folder, base + "context.jsonld")
+    documents.learn(shared)
+    site = Site(
+        empty_site_data(base),
+        maker.prefixes,
+        Report(),
+        options.site,
+        folder,
+        [],
+        example_queries(options.queries),
+        options.license,
+    )
+    return Context(
+        maker,
+        shared,
+        kinds_of(shared, split.predicates),
+        split,
+        shard_size=500,
+        strict=options.strict,
+        documents=documents,
+        site=site,
+        queries=options.queries / "site",
+        parts=folder / ".parts",
+        batches=read.batches,
+        shared_objects={x.object for x in shared if isinstance(x.object, ox.NamedNode)},
+    )
+
+
+@dataclass
+class Merged:
+    """What the end of the build keeps of the batches' results, merged in the batches' order."""
+
+    site: SiteData
+    stats: GraphStats
+    # Each batch's findings come sorted (the report's order): kept in the batches' order, the
+    # report's sort merges their runs instead of sorting them all anew.
+    findings: dict[Finding, None] = field(default_factory=dict)
+    spill: list[ox.Triple] = field(default_factory=list)
+    views: list[dict[str, Any]] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    iris: list[str] = field(default_factory=list)
+    # The labels of the services that what they share points at (the dataset's hasPart),
+    # learnt once the batches are done: the workers, forked from this process, need none of
+    # them, and looking them up would copy them into every worker.
+    labels: list[bytes] = field(default_factory=list)
+
+    def add(self, result: BatchResult) -> None:
+        self.findings.update(dict.fromkeys(result.findings))
+        self.spill += parse_ntriples(result.spill)
+        self.labels.append(result.labels)
+        self.views += result.views
+        merge_site_data(self.site, result.site)
+        self.stats.merge(result.stats)
+        for name, seconds in result.seconds.items():
+            self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+        self.iris += result.iris
+
+
+def publish_services(
+    run: Executor, context: Context, dumps: Dumps, services: int, progress: Progress
+) -> Merged:
+    """Every batch of services mapped, validated and written; their runs of the dumps appended
+    as they finish, in order."""
+    base = context.maker.base
+    merged = Merged(empty_site_data(base), GraphStats(base + "id/"))
+    for result in run.batches(publish_batch, context, len(context.batches)):
+        if result.written:
+            dumps.append(context.part(result.index + 1))
+        merged.add(result)
+        if len(context.batches) > 1:
+            progress(f"services: {len(merged.iris)} of {services}")
+    return merged
+
+
+def read_summary(
+    read: Read, context: Context, merged: Merged
+) -> tuple[int, dict[int, str], Pins, list[tuple[AppliedCorrection, list[int]]]]:
+    """What the build's result says of the records, kept aside while the batches ran; and the
+    batches' labels, for the shared documents."""
+    for found in merged.labels:
+        context.documents.learn(parse_ntriples(found))
+    summary: tuple[int, dict[int, str], Pins, list[tuple[AppliedCorrection, list[int]]]]
+    summary = pickle.loads(read.records.read_bytes())
+    read.records.unlink()
+    return summary
+
+
+def validate_shared_part(
+    context: Context, merged: Merged, strict: bool, progress: Progress
+) -> tuple[list[ox.Triple], Report]:
+    """What the services share, with what the batches said of it, validated; the report of the
+    whole graph. Fails the build on a violation (with `strict`, on a warning too)."""
+    shared = in_order(chain(context.shared, merged.spill))
+    merged.findings.update(dict.fromkeys(validate_shared(shared, context.shapes)))
+    report = Report(sorted(merged.findings, key=finding_order))
+    progress(f"validated the graph: {report.summary()}")
+    if report.violations or (strict and report.count("warning")):
+        raise ValidationFailed(report, "the graph", strict)
+    return shared, report
+
+
+def write_shared_documents(
+    run: Executor, context: Context, descriptions: list[Description], iris: list[str]
+) -> list[Path]:
+    """The documents of every minted URI but the services' (which their batches wrote); the
+    paths of all of them."""
+    jobs = context.documents.jobs(descriptions)
+    run.each(jobs, context.documents.write)
+    folder, base = context.documents.out, context.maker.base
+    services = [
+        folder / f"{rel}.{ext}"
+        for iri in iris
+        if (rel := document_path(iri, base))
+        for ext in ("ttl", "nt", "jsonld")
+    ]
+    return services + context.documents.paths(jobs)
+
+
+def write_site(
+    run: Executor,
+    options: BuildOptions,
+    context: Context,
+    merged: Merged,
+    shared: list[ox.Triple],
+    descriptions: list[Description],
+    report: Report,
+    listed: list[Download],
+) -> int:
+    """The pages of everything but the services (which their batches wrote), the list of
+    services, the front pages, the sitemap and the static files; how many pages the site has."""
+    site, folder = context.site, context.documents.out
+    data = merged.site
+    merge_site_data(data, load_site_data(shared, context.maker.base, options.queries / "site"))
+    site.downloads = download_rows(listed, folder)
+    site.use(data, report.findings)
+    site.written = []  # (pages a batch wrote in this process are counted below)
+    site.entity_and_front_pages(descriptions, merged.views, merged.stats.triples, run.parallel)
+    site.written += [
+        folder / f"{'en/' if lang == 'en' else ''}{page}"
+        for iri in merged.iris
+        if (page := site.page_of(iri))
+        for lang in LANGS
+    ]
+    site.write_sitemap()
+    shutil.copytree(options.site / "static", folder / "static")
+    return len(site.written)
+
+
+def write_checked_catalog(
+    options: BuildOptions,
+    read: Read,
+    folder: Path,
+    listed: list[Download],
+    stats: GraphStats,
+    progress: Progress,
+) -> Path:
+    """The DCAT catalog of the published files, validated against shapes/dcat.ttl."""
+    base, params, metadata = read.base, read.params, read.metadata
+    settings = CatalogSettings(
+        base=base,
+        dataset=f"{base}id/veri-seti/{params['source']}",
+        publisher=f"{base}id/kurum/{params['publisher']}",
+        publisher_name_tr=metadata.publisher or params["publisher"],
+        publisher_name_en=metadata.publisher_en or metadata.publisher or params["publisher"],
+        title_tr=params["title"],
+        title_en=params["title_en"],
+        description_tr=params["description"],
+        description_en=params["description_en"],
+        license=options.license,
+        issued=metadata.issued,
+        reference_year=read.year,
+        sparql_endpoint=options.sparql_endpoint,
+    )
+    catalog = write_catalog(settings, folder, listed, stats)
+    report = validate(
+        Graph().parse(catalog, format="turtle"),
+        load_shapes([options.shapes / "dcat.ttl"], base),
+        options.shacl_engine,
+    )
+    progress(f"validated the catalog: {report.summary()}")
+    if report.violations or (options.strict and report.count("warning")):
+        raise ValidationFailed(report, "the catalog", options.strict)
+    return catalog
+
+
+def write_changes(site: Path, folder: Path, previous: Path, progress: Progress) -> Path:
+    """The page of what changed since the previous release."""
+    dataset = folder / "data" / "dataset.nt"
+    now = {q.triple for q in ox.parse(path=dataset, format=ox.RdfFormat.N_TRIPLES)}
+    changes = release_diff(load(previous), now)
+    page = write_changes_page(changes, site, folder / "changes.html")
+    progress(diff_report(changes, triples=False).splitlines()[0])
+    return page
 
 
 def applied_corrections(services: list[Service]) -> list[tuple[AppliedCorrection, list[int]]]:
@@ -537,17 +585,6 @@ def write_context(prefixes: dict[str, str], folder: Path) -> Path:
         encoding="utf-8",
     )
     return context
-
-
-def write_dumps(graph: RdfGraph, base: str, folder: Path) -> list[Path]:
-    """A whole graph three ways (in the dumps' order, as one run), and the JSON-LD context."""
-    data = folder / "data"
-    triples = dump_order(graph.triples, set(services_in(graph.triples)))
-    with Dumps(graph.prefixes, base + "context.jsonld", data) as dumps:
-        write_dump_part(triples, graph.prefixes, JsonLd(graph.prefixes), data / "whole")
-        dumps.append(data / "whole")
-        paths = dumps.close()
-    return [*paths, write_context(graph.prefixes, folder)]
 
 
 def build_parameters(source: Path, metadata: SourceMetadata, year: int) -> dict[str, str]:
@@ -586,25 +623,3 @@ def download_rows(published: list[Download], folder: Path) -> list[dict[str, str
         }
         for d in published
     ]
-
-
-def make_site(
-    options: BuildOptions,
-    graph: RdfGraph,
-    base: str,
-    report: Report,
-    out: Path,
-    files: list[dict[str, str]],
-) -> Site:
-    """The site over a whole graph's data (read with the named queries), ready to render into
-    out with `site.render(graph.triples)` (the benchmarks time it so)."""
-    return Site(
-        load_site_data(graph.triples, base, options.queries / "site"),
-        graph.prefixes,
-        report,
-        options.site,
-        out,
-        files,
-        example_queries(options.queries),
-        options.license,
-    )
