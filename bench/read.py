@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from envanter.read.formats import read_inventory  # noqa: E402
 from envanter.read.source import write_csv, write_xlsx  # noqa: E402
-from envanter.run.parallel import no_cyclic_gc  # noqa: E402
+from envanter.run.executor import no_cyclic_gc  # noqa: E402
 from generate import synthetic  # noqa: E402
 
 
@@ -37,7 +37,7 @@ def source(n: int, suffix: str, workdir: Path) -> Path:
 def seconds_to_read(path: Path) -> float:
     gc.collect()
     start = time.perf_counter()
-    with no_cyclic_gc(after=gc.collect):  # as the build reads (run/pipeline.py)
+    with no_cyclic_gc(after=gc.collect):  # as the build reads (run/executor.py)
         reading = read_inventory(path, path.name)
     elapsed = time.perf_counter() - start
     assert reading.records, path

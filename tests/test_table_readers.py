@@ -393,3 +393,12 @@ def test_a_pdf_without_a_table(tmp_path: Path) -> None:
         "  t.pdf: no ruled table on the 1 page(s) of the PDF has a header row naming the "
         "standard columns ('Sıra No', 'Hizmetin Adı', …); found 'Kamu Hizmet Envanteri'"
     )
+
+
+def test_a_pdf_table_over_several_pages_with_its_header_repeated(tmp_path: Path) -> None:
+    rows = [PDF_COLUMNS] + [[str(n), f"Hizmet {n}", "Dilekçe", "Vatandaşlar"] for n in range(1, 61)]
+    reading = read_inventory(write_pdf(tmp_path / "p.pdf", rows, [], []), "p.pdf")
+    assert names(reading) == [(n, f"Hizmet {n}") for n in range(1, 61)]
+    assert reading.notes[:2] == ["format: PDF", "pages: 3"]
+    # (The only warnings: the standard columns this table does not have.)
+    assert all(w.message.startswith("no column") for w in reading.warnings)

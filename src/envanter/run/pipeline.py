@@ -81,6 +81,7 @@ from ..rdf.tables import Table, build_tables, write_tables
 from ..read.formats import read_inventory
 from ..read.linking import Linked, Pins, check_links, link, load_pins, load_reference
 from ..read.records import AppliedCorrection, Service, build_records, load_corrections
+from ..resources import resource
 from ..webconfig import write_web_configs
 from .batches import BatchResult, Context, parse_ntriples, publish_batch
 from .executor import Executor, Parallel
@@ -94,16 +95,16 @@ class BuildOptions:
     # The curated corrections belong to one source; None builds without any.
     corrections: Path | None = DEFAULT_CORRECTIONS
     reference_year: int | None = None
-    reference: Path = Path("data/reference")
+    reference: Path = field(default_factory=lambda: resource("data/reference"))
     ids: Path = Path("data/ids")
     base_uri: str = DEFAULT_BASE_URI
-    mappings: Path = Path("mappings")
-    ontology: Path = Path("ontology")
-    site: Path = Path("site")
-    queries: Path = Path("queries")
+    mappings: Path = field(default_factory=lambda: resource("mappings"))
+    ontology: Path = field(default_factory=lambda: resource("ontology"))
+    site: Path = field(default_factory=lambda: resource("site"))
+    queries: Path = field(default_factory=lambda: resource("queries"))
     license: str = DEFAULT_LICENSE
     previous: Path | None = None  # the previous release's dist/, for the changelog page
-    shapes: Path = Path("shapes")
+    shapes: Path = field(default_factory=lambda: resource("shapes"))
     strict: bool = False  # warnings fail the build too
     shacl_engine: str = DEFAULT_ENGINE  # validate.ENGINES: turbo (Rust) or pyshacl (the reference)
     sparql_endpoint: str | None = None
