@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from .resources import resource
+
 # Suffix → media type, as `envanter serve` answers (see serve.site.MEDIA_TYPES).
 TYPES = (
     ("text/html", "html"),
@@ -54,9 +56,11 @@ def regex_escape(path: str) -> str:
     return "".join("\\" + c if c in r".^$*+?()[]{}|\\" else c for c in path)
 
 
-def render(template: str, base: str, site: Path) -> str:
+def render(template: str, base: str, site: Path | None) -> str:
+    """`site`: the site's folder (its `server/` holds the templates); the project's or the
+    packaged one by default."""
     env = Environment(
-        loader=FileSystemLoader(site / "server"),
+        loader=FileSystemLoader((site or resource("site")) / "server"),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -82,17 +86,17 @@ def render(template: str, base: str, site: Path) -> str:
     )
 
 
-def nginx_config(base: str, site: Path = Path("site")) -> str:
+def nginx_config(base: str, site: Path | None = None) -> str:
     """`nginx.conf`: maps, the store's upstream and a server block, for nginx's `http { }`."""
     return render(TEMPLATES["nginx.conf"], base, site)
 
 
-def apache_config(base: str, site: Path = Path("site")) -> str:
+def apache_config(base: str, site: Path | None = None) -> str:
     """`.htaccess`: mod_rewrite rules for the publication's folder."""
     return render(TEMPLATES[".htaccess"], base, site)
 
 
-def write_web_configs(dist: Path, base: str, site: Path = Path("site")) -> list[Path]:
+def write_web_configs(dist: Path, base: str, site: Path | None = None) -> list[Path]:
     """Write `dist/nginx.conf` and `dist/.htaccess` for the publication built for `base`."""
     written = []
     for name, template in TEMPLATES.items():
