@@ -153,9 +153,15 @@ class staging:
         os.umask(self.umask)
         try:
             if kind is not None:
+                # A worker process that ran out of space reports only that it failed: the disk
+                # it leaves full says why (looked at before the staging folder is removed).
+                full = isinstance(value, OSError) and disk_full(self.folder)
                 shutil.rmtree(self.folder, ignore_errors=True)
                 if isinstance(value, OSError) and value.errno in USER_ERRNOS:
                     raise output_error(value, self.given) from value
+                if isinstance(value, OSError) and full:
+                    space = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self.out.parent))
+                    raise output_error(space, self.given) from value
                 return
             try:
                 old = swap(self.folder, self.out)
@@ -166,6 +172,18 @@ class staging:
                 remove_later(old)
         finally:
             unlock(self.lock, self.out)
+
+
+def disk_full(folder: Path) -> bool:
+    """Whether the file system holding `folder` has (next to) no room left for a file."""
+    try:
+        space = os.statvfs(folder)
+    except OSError:
+        return False
+    return space.f_bavail * space.f_frsize < FULL_BELOW
+
+
+FULL_BELOW = 1 << 20  # bytes: less than this left and a build cannot go on writing pages
 
 
 def output_error(e: OSError, out: Path) -> OutputError:
