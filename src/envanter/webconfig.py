@@ -18,7 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from .resources import resource
 
-# Suffix → media type, as `envanter serve` answers (see serve.site.MEDIA_TYPES).
+# Suffix → media type, as `envanter serve` answers (see serve.files.MEDIA_TYPES).
 TYPES = (
     ("text/html", "html"),
     ("text/turtle", "ttl"),

@@ -16,7 +16,7 @@ from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
 from .endpoint import Endpoint, plain
-from .site import THING_ROOTS, VARY, FileEntry, Site, dereference
+from .files import THING_ROOTS, VARY, FileEntry, Site, dereference
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment

@@ -21,7 +21,7 @@ from ..errors import ConfigError
 from ..sparql import QueryInfo, adapt_query, dataset_base, example_queries
 from .app import App
 from .endpoint import MAX_BODY, Endpoint
-from .site import Site
+from .files import Site
 from .workers import Pool
 
 
