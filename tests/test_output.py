@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from envanter.cli import main
-from envanter.run import output, pipeline
+from envanter.run import output
 from envanter.run.output import MARKER
 
 from .conftest import CORRECTIONS, ROOT, SEED
@@ -336,7 +336,7 @@ def test_a_write_failure_the_user_must_fix_ends_in_exit_2_with_the_path(
     def fail(*_a: object, **_k: object) -> list[Path]:
         raise OSError(code, os.strerror(code), str(failing))
 
-    monkeypatch.setattr(pipeline, "write_tables", fail)
+    monkeypatch.setattr("envanter.run.reading.write_tables", fail)
     result = CliRunner().invoke(
         main, ["build", "--source", str(SEED), "--corrections", str(CORRECTIONS), "--out", str(out)]
     )
