@@ -393,3 +393,31 @@ def test_a_pdf_without_a_table(tmp_path: Path) -> None:
         "  t.pdf: no ruled table on the 1 page(s) of the PDF has a header row naming the "
         "standard columns ('Sıra No', 'Hizmetin Adı', …); found 'Kamu Hizmet Envanteri'"
     )
+
+
+def test_a_pdf_table_over_several_pages_with_its_header_repeated(tmp_path: Path) -> None:
+    rows = [PDF_COLUMNS] + [[str(n), f"Hizmet {n}", "Dilekçe", "Vatandaşlar"] for n in range(1, 61)]
+    reading = read_inventory(write_pdf(tmp_path / "p.pdf", rows, [], []), "p.pdf")
+    assert names(reading) == [(n, f"Hizmet {n}") for n in range(1, 61)]
+    assert reading.notes[:2] == ["format: PDF", "pages: 3"]
+    # (The only warnings: the standard columns this table does not have.)
+    assert all(w.message.startswith("no column") for w in reading.warnings)
+
+
+def test_broken_files_are_refused_with_a_message(tmp_path: Path) -> None:
+    import zipfile
+
+    (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4\n garbage")
+    with zipfile.ZipFile(tmp_path / "bad.docx", "w") as docx:
+        docx.writestr("word/document.xml", "<not xml")
+    (tmp_path / "bad.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    for name, start in (
+        ("bad.pdf", "cannot read the file: not a valid PDF ("),
+        ("bad.docx", "cannot read the file: not a valid .docx document ("),
+        ("bad.xls", "cannot read the file: not a valid .xls workbook"),
+    ):
+        with pytest.raises(InputError) as caught:
+            read_inventory(tmp_path / name, name)
+        (problem,) = caught.value.problems
+        assert (problem.file, problem.line) == (name, None)
+        assert problem.message.startswith(start), problem.message

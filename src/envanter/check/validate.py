@@ -22,6 +22,7 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from ..errors import EXIT_VIOLATIONS, EnvanterError
+from ..resources import resource
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DCT = Namespace("http://purl.org/dc/terms/")
@@ -359,14 +360,11 @@ def write_report(
     return [ttl, page]
 
 
-SHAPES_DIR = Path(__file__).resolve().parents[3] / "shapes"
-
-
 def check_file(
     path: Path,
     which: str = "auto",
     base: str | None = None,
-    shapes_dir: Path = Path("shapes"),
+    shapes_dir: Path | None = None,  # the project's shapes/, else the packaged ones
     engine: str = DEFAULT_ENGINE,
 ) -> Report:
     """Validate an RDF file with our shapes (`envanter validate`)."""
@@ -384,7 +382,7 @@ def check_file(
         catalog = URIRef("http://www.w3.org/ns/dcat#Catalog")
         which = "dcat" if (None, RDF_TYPE, catalog) in data else "profile"
     base = check_base_uri(base or DEFAULT_BASE_URI)
-    folder = shapes_dir if shapes_dir.exists() else SHAPES_DIR
+    folder = shapes_dir or resource("shapes")
     return validate(data, load_shapes([folder / f"{which}.ttl"], base), engine)
 
 

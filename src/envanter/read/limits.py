@@ -192,7 +192,9 @@ def check_xls_extent(path: Path, file: str) -> None:
                 else:
                     continue
                 rows, columns = max(rows, row + 1), max(columns, column + 1)
-    except OSError as e:  # olefile reports a broken file as OSError
+    except InputError:
+        raise
+    except Exception as e:  # olefile reports a broken file with many exception types
         raise refused(file, f"cannot read the file: not a valid .xls workbook ({e})") from e
     if rows * columns > MAX_CELLS:
         raise too_many_cells(file, rows, columns)

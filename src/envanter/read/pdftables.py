@@ -73,12 +73,11 @@ def cell_text(words: Sequence[Word], left: float, right: float) -> str:
 def read_pdf_tables(path: Path, file: str) -> Pdf:
     """The rows of the ruled table(s) of a PDF, page after page, and the text around them."""
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
 
     pdf = Pdf()
     try:
         document = pdfplumber.open(path)
-    except (PDFSyntaxError, OSError, ValueError) as e:
+    except Exception as e:  # pdfminer reports a broken file with many exception types
         raise refused(file, f"cannot read the file: not a valid PDF ({e})") from e
     with document:
         if len(document.pages) > MAX_PAGES:

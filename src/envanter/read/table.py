@@ -189,7 +189,9 @@ def read_table(
             i < len(r.cells) and r.cells[i].text and is_group(r.cells[i].text or "")
             for r in header_rows
         ):
-            heading = next(r.cells[i].text for r in header_rows if i < len(r.cells))
+            heading = next(
+                r.cells[i].text for r in header_rows if i < len(r.cells) and r.cells[i].text
+            )
             warnings.append(
                 Problem(
                     file,

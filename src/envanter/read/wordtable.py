@@ -16,6 +16,7 @@ from docx import Document
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph
 
+from ..errors import InputError
 from .limits import check_archive, refused
 from .table import HEADER_SCAN, Row, header_columns, is_header, make_cell
 
@@ -48,7 +49,9 @@ def read_docx(path: Path, file: str) -> Word:
         with zipfile.ZipFile(path) as archive:
             check_archive(archive, file)
         document = Document(str(path))
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as e:
+    except InputError:
+        raise
+    except Exception as e:  # python-docx and lxml report a broken file with many exception types
         raise refused(file, f"cannot read the file: not a valid .docx document ({e})") from e
     word = Word()
     width = 0

@@ -19,6 +19,7 @@ from ..config import (
 )
 from ..read.linking import Pins
 from ..read.records import AppliedCorrection
+from ..resources import resource
 
 
 @dataclass(frozen=True)
@@ -28,16 +29,16 @@ class BuildOptions:
     # The curated corrections belong to one source; None builds without any.
     corrections: Path | None = DEFAULT_CORRECTIONS
     reference_year: int | None = None
-    reference: Path = Path("data/reference")
+    reference: Path = field(default_factory=lambda: resource("data/reference"))
     ids: Path = Path("data/ids")
     base_uri: str = DEFAULT_BASE_URI
-    mappings: Path = Path("mappings")
-    ontology: Path = Path("ontology")
-    site: Path = Path("site")
-    queries: Path = Path("queries")
+    mappings: Path = field(default_factory=lambda: resource("mappings"))
+    ontology: Path = field(default_factory=lambda: resource("ontology"))
+    site: Path = field(default_factory=lambda: resource("site"))
+    queries: Path = field(default_factory=lambda: resource("queries"))
     license: str = DEFAULT_LICENSE
     previous: Path | None = None  # the previous release's dist/, for the changelog page
-    shapes: Path = Path("shapes")
+    shapes: Path = field(default_factory=lambda: resource("shapes"))
     strict: bool = False  # warnings fail the build too
     shacl_engine: str = DEFAULT_ENGINE  # validate.ENGINES: turbo (Rust) or pyshacl (the reference)
     sparql_endpoint: str | None = None
