@@ -43,7 +43,8 @@ fi
 if ((dev)); then
     apt_install chromium chromium-driver
 fi
-# tests/test_table_readers.py writes Turkish text into a PDF table in DejaVu Sans.
+# tests/test_table_readers.py and tests/inventories/make.py write Turkish text into PDF tables in
+# DejaVu Sans.
 if ((dev)) && [[ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]]; then
     apt_install fonts-dejavu-core
 fi

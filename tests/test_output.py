@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -345,3 +346,111 @@ def test_a_write_failure_the_user_must_fix_ends_in_exit_2_with_the_path(
     assert "internal error" not in result.output
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+FULL_DISK = """
+mount -t tmpfs -o size=3m tmpfs "$1" || exit 97
+mkdir "$1/dist" && : > "$1/dist/.envanter-output" && echo previous > "$1/dist/page.html"
+"$2" -c "from envanter.cli import main; main()" build --source "$3" --out "$1/dist"
+echo "exit=$?"
+ls -A "$1"
+cat "$1/dist/page.html"
+"""
+
+
+def test_a_full_disk_ends_in_exit_2_and_keeps_the_previous_output(tmp_path: Path) -> None:
+    # A real full disk: a 3 MB tmpfs in a mount namespace of our own (the seed's output is
+    # some 19 MB). Only where the system has no unshare(1) is this left to the test above.
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare (util-linux) is not installed")
+    if subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode != 0:
+        pytest.skip("this system does not allow mount namespaces")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    done = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", FULL_DISK, "sh", str(disk), sys.executable, str(SEED)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=ENV,
+    )
+    assert done.stdout.splitlines() == ["exit=2", "dist", "previous"], (done.stdout, done.stderr)
+    assert f"--out {disk}/dist: cannot write" in done.stderr
+    assert "No space left on device" in done.stderr
+    assert "internal error" not in done.stderr
+
+
+WORKER_FILLS_THE_DISK = """
+import sys
+from envanter.cli import main
+from envanter.run import pipeline
+
+def fill_then_fail(tables, folder):
+    # What a worker process that ran out of space leaves: a full disk, and only "it failed".
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(folder / "filler", "wb") as f:
+            while True:
+                f.write(b"x" * 65536)
+    except OSError:
+        pass
+    raise OSError("1 of 2 worker processes failed (see above)")
+
+pipeline.write_tables = fill_then_fail
+sys.argv = ["envanter", "build", "--source", sys.argv[1], "--out", sys.argv[2]]
+main()
+"""
+
+
+def test_a_worker_that_filled_the_disk_ends_in_exit_2_not_an_internal_error(
+    tmp_path: Path,
+) -> None:
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare (util-linux) is not installed")
+    if subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode != 0:
+        pytest.skip("this system does not allow mount namespaces")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    script = (
+        'mount -t tmpfs -o size=3m tmpfs "$1" || exit 97\n'
+        '"$2" -c "$3" "$4" "$1/dist"; echo "exit=$?"; ls -A "$1"\n'
+    )
+    python = [sys.executable, WORKER_FILLS_THE_DISK, str(SEED)]
+    done = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script, "sh", str(disk), *python],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=ENV,
+    )
+    assert done.stdout.splitlines() == ["exit=2"], (done.stdout, done.stderr)
+    assert f"--out {disk}/dist: cannot write {disk}: No space left on device" in done.stderr
+
+
+def test_a_read_only_file_system_ends_in_exit_2_with_the_path(tmp_path: Path) -> None:
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare (util-linux) is not installed")
+    if subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode != 0:
+        pytest.skip("this system does not allow mount namespaces")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    script = (
+        'mount -t tmpfs -o ro,size=1m tmpfs "$1" || exit 97\n'
+        '"$2" -c "from envanter.cli import main; main()" build --source "$3" --out "$1/dist"\n'
+        'echo "exit=$?"; ls -A "$1"\n'
+    )
+    done = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script, "sh", str(disk), sys.executable, str(SEED)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=ENV,
+    )
+    assert done.stdout.splitlines() == ["exit=2"], (done.stdout, done.stderr)
+    assert (
+        f"error: --out {disk}/dist: cannot write {disk}/.dist.lock: Read-only file system; "
+        "build into a folder on a writable file system"
+    ) in done.stderr

@@ -12,22 +12,19 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..check.validate import (
-    Report,
-    ValidationFailed,
-    finding_order,
-    load_shapes,
-    validate,
-    validate_shared,
-)
+from ..check.report import Report, ValidationFailed, finding_order
+from ..check.shacl import load_shapes, validate
+from ..check.shards import validate_shared
 from ..publication.catalog import CatalogSettings, Download, GraphStats, sha256, write_catalog
 from ..publication.diff import diff as release_diff
 from ..publication.diff import load, write_changes_page
 from ..publication.diff import report as diff_report
 from ..publication.site import LANGS
 from ..publication.sitedata import load_site_data, merge_site_data
+from ..rdf.dumps import Dumps, write_dump_part
 from ..rdf.graph import in_order
-from ..rdf.serialize import Description, Dumps, context_document, document_path, write_dump_part
+from ..rdf.jsonld import context_document
+from ..rdf.serialize import Description, document_path
 from .batches import Context, Merged
 from .executor import Executor
 from .options import BuildOptions, Progress

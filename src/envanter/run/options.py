@@ -9,7 +9,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..check.validate import DEFAULT_ENGINE, Report
+from ..check.report import Report
+from ..check.shacl import DEFAULT_ENGINE
 from ..config import (
     DEFAULT_BASE_URI,
     DEFAULT_CORRECTIONS,

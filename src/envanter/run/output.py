@@ -153,9 +153,15 @@ class staging:
         os.umask(self.umask)
         try:
             if kind is not None:
+                # A worker process that ran out of space reports only that it failed: the disk
+                # it leaves full says why (looked at before the staging folder is removed).
+                full = isinstance(value, OSError) and disk_full(self.folder)
                 shutil.rmtree(self.folder, ignore_errors=True)
                 if isinstance(value, OSError) and value.errno in USER_ERRNOS:
                     raise output_error(value, self.given) from value
+                if isinstance(value, OSError) and full:
+                    space = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self.out.parent))
+                    raise output_error(space, self.given) from value
                 return
             try:
                 old = swap(self.folder, self.out)
@@ -168,13 +174,25 @@ class staging:
             unlock(self.lock, self.out)
 
 
+def disk_full(folder: Path) -> bool:
+    """Whether the file system holding `folder` has (next to) no room left for a file."""
+    try:
+        space = os.statvfs(folder)
+    except OSError:
+        return False
+    return space.f_bavail * space.f_frsize < FULL_BELOW
+
+
+FULL_BELOW = 1 << 20  # bytes: less than this left and a build cannot go on writing pages
+
+
 def output_error(e: OSError, out: Path) -> OutputError:
     """An OSError met writing the output, as the message the user needs: the path and why."""
     where = e.filename or out
     hint = {
         errno.ENOSPC: "free some space, or build into a folder on another disk",
         errno.EDQUOT: "free some space, or build into a folder on another disk",
-        errno.EROFS: "the file system is read-only; build into a writable folder",
+        errno.EROFS: "build into a folder on a writable file system",
     }.get(e.errno or 0, "check the permissions, or build into a folder you may write")
     return OutputError(f"--out {out}: cannot write {where}: {e.strerror or e}; {hint}")
 

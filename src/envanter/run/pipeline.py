@@ -17,13 +17,17 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..check.validate import Report, ShardShapes, kinds_of, load_shapes, write_report
+from ..check.report import Report, write_report
+from ..check.shacl import load_shapes
+from ..check.shards import ShardShapes, kinds_of
 from ..publication.catalog import downloads
 from ..publication.ontodoc import write_ontology_docs
-from ..publication.site import Site, example_queries
+from ..publication.pages import listed_queries
+from ..publication.site import SiteWriter
 from ..publication.sitedata import empty_site_data
+from ..rdf.dumps import Dumps
 from ..rdf.graph import GraphMaker, in_order
-from ..rdf.serialize import Documents, Dumps, describe
+from ..rdf.serialize import Documents, describe
 from ..read.linking import Pins
 from ..read.records import AppliedCorrection
 from ..webconfig import write_web_configs
@@ -123,14 +127,14 @@ def map_shared(options: BuildOptions, read: Read, shapes: Graph, folder: Path) -
     shared = in_order(maker.shared())
     documents = Documents(maker.prefixes, base, folder, base + "context.jsonld")
     documents.learn(shared)
-    site = Site(
+    site = SiteWriter(
         empty_site_data(base),
         maker.prefixes,
         Report(),
         options.site,
         folder,
         [],
-        example_queries(options.queries),
+        listed_queries(options.queries),
         options.license,
     )
     return Context(

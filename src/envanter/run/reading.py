@@ -10,8 +10,10 @@ from pathlib import Path
 
 from ..config import SourceMetadata, check_base_uri, load_source_metadata
 from ..errors import ConfigError
+from ..rdf.csvw import write_tables
 from ..rdf.graph import Rows, pack_rows, packed_batches
-from ..rdf.tables import Table, build_tables, write_tables
+from ..rdf.table_model import Table
+from ..rdf.tables import build_tables
 from ..read.formats import read_inventory
 from ..read.linking import Linked, Pins, check_links, link, load_pins, load_reference
 from ..read.records import AppliedCorrection, Service, build_records, load_corrections
