@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 import pyoxigraph as ox  # noqa: E402
 
 from common import build_serially, synthetic_input, synthetic_options  # noqa: E402
-from envanter.rdf.serialize import Dumps, JsonLd, write_dump_part  # noqa: E402
+from envanter.rdf.dumps import Dumps, write_dump_part  # noqa: E402
+from envanter.rdf.jsonld import JsonLd  # noqa: E402
 
 
 def median_time(action: object, runs: int = 3) -> float:

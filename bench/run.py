@@ -28,7 +28,7 @@ For each size N (services):
    - pyoxigraph: parsing dist/data/dataset.nt into a list in memory, then serializing it as
      Turtle (with the mappings' prefixes), N-Triples and JSON-LD into files.
    - Jinja2: rendering every page our build renders with site/*.j2, and writing it to a file,
-     in one process. The pages' contexts are computed first, untimed, by envanter's own Site
+     in one process. The pages' contexts are computed first, untimed, by envanter's own SiteWriter
      (a build in one process and one batch, into a throwaway folder) with its template
      environment replaced by a recorder; then each page's compiled template is rendered with its context and written
      (with the recorded contexts frozen out of the cyclic GC's way). The pages come out
@@ -393,7 +393,7 @@ def child_shacl(n: int, workdir: Path) -> None:
     import pyshacl
     from rdflib import RDF, SH, Graph
 
-    from envanter.check.validate import load_shapes
+    from envanter.check.shacl import load_shapes
 
     shapes = load_shapes([options.shapes / "profile.ttl"], options.base_uri)
     start = time.perf_counter()
@@ -444,8 +444,8 @@ def child_oxigraph(n: int, workdir: Path) -> None:
 
 
 class Recorder:
-    """Stands in for Site's Jinja environment: records each page's template and context instead
-    of rendering it (Site.write then writes an empty file, in a throwaway folder)."""
+    """Stands in for SiteWriter's Jinja environment: records each page's template and context instead
+    of rendering it (SiteWriter.write then writes an empty file, in a throwaway folder)."""
 
     def __init__(self) -> None:
         self.pages: list[tuple[str, dict[str, Any]]] = []
@@ -461,7 +461,7 @@ class Recorder:
             self.pages.append((self.name, context))
             return ""
 
-        def generate(self, **context: Any) -> Iterator[str]:  # (a large page: see Site.write)
+        def generate(self, **context: Any) -> Iterator[str]:  # (a large page: see SiteWriter.write)
             self.pages.append((self.name, context))
             return iter(())
 
@@ -476,24 +476,24 @@ def child_jinja(n: int, workdir: Path) -> None:
     from envanter.run.pipeline import build
 
     # The pages' contexts as the build makes them: the build, in this process and one batch (its
-    # pages then all rendered here), into a throwaway folder, its Site's Jinja environment
+    # pages then all rendered here), into a throwaway folder, its SiteWriter's Jinja environment
     # replaced by the recorder.
     recorder, sites = Recorder(), []
-    make_site = site_module.Site.__init__
+    make_site = site_module.SiteWriter.__init__
 
     def recording(self: Any, *args: Any, **kwargs: Any) -> None:
         make_site(self, *args, **kwargs)
         sites.append((self, self.env))
         self.env = recorder
 
-    site_module.Site.__init__ = recording  # type: ignore[method-assign]
+    site_module.SiteWriter.__init__ = recording  # type: ignore[method-assign]
     folder = workdir / f"bare-{n}"
     build(replace(options, out=folder / "jinja-capture"), executor=Serial(10_000_000))
     [(site, env)] = sites
     templates = {name: env.get_template(name) for name, _ in recorder.pages}  # compiled
     out = folder / "jinja"
 
-    def target(context: dict[str, Any]) -> Path:  # where Site.write puts a page
+    def target(context: dict[str, Any]) -> Path:  # where SiteWriter.write puts a page
         path: str = context["path"]
         return out / (path if context["lang"] == "tr" else f"en/{path}")
 
@@ -505,7 +505,7 @@ def child_jinja(n: int, workdir: Path) -> None:
     gc.freeze()
     start = time.perf_counter()
     for template, context, target in pages:
-        # (The site's filters read the page being written, as Site.write sets it.)
+        # (The site's filters read the page being written, as SiteWriter.write sets it.)
         site.page = site_module.Page(context["lang"], context["root"], context["home"])
         html = template.render(**context)
         if target.parent not in folders:

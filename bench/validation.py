@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import pyshacl  # noqa: E402
 
 from common import build_serially, synthetic_input, synthetic_options  # noqa: E402
-from envanter.check.validate import load_shapes, to_rdflib  # noqa: E402
+from envanter.check.shacl import load_shapes, to_rdflib  # noqa: E402
 
 
 def measure(n: int, folder: Path) -> dict[str, float]:

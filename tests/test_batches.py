@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from envanter.check.validate import ValidationFailed
+from envanter.check.report import ValidationFailed
 from envanter.run.executor import Parallel, Serial, services_per_batch
 from envanter.run.pipeline import BuildOptions, BuildResult, build, prepare_tables
 
@@ -228,10 +228,12 @@ def test_the_dumps_runs_are_appended_whole_with_or_without_sendfile(
 ) -> None:
     """The runs are copied in the kernel where the system has sendfile, by reading and writing
     where not: the same bytes either way, runs larger than one copy's chunk included."""
+    from envanter.rdf import dumps as dump_runs
     from envanter.rdf import serialize
+    from envanter.rdf.jsonld import JsonLd
 
     if not sendfile:
-        monkeypatch.delattr(serialize.os, "sendfile", raising=False)
+        monkeypatch.delattr(dump_runs.os, "sendfile", raising=False)
     prefixes = {"ex": "http://example.org/"}
     runs = []
     for k, count in enumerate((3, 60_000, 0, 2)):  # the second run is some 3 MB a dump
@@ -245,14 +247,14 @@ def test_the_dumps_runs_are_appended_whole_with_or_without_sendfile(
         ]
         stem = tmp_path / "parts" / f"{k:06d}"
         stem.parent.mkdir(exist_ok=True)
-        serialize.write_dump_part(triples, prefixes, serialize.JsonLd(prefixes), stem)
+        dump_runs.write_dump_part(triples, prefixes, JsonLd(prefixes), stem)
         runs.append(
             (
                 stem,
                 {ext: stem.with_suffix("." + ext).read_bytes() for ext in ("ttl", "nt", "jsonld")},
             )
         )
-    with serialize.Dumps(prefixes, "http://example.org/context.jsonld", tmp_path / "data") as dumps:
+    with dump_runs.Dumps(prefixes, "http://example.org/context.jsonld", tmp_path / "data") as dumps:
         for stem, _ in runs:
             dumps.append(stem)
         ttl, nt, jsonld = dumps.close()
@@ -270,11 +272,13 @@ def test_each_description_is_cut_whole_from_the_batchs_runs(tmp_path: Path) -> N
     after each description: every piece is what pyoxigraph writes of that description alone,
     and the runs are what they are without the cuts, even where the source text holds the
     marker's own line."""
+    from envanter.rdf import dumps as dump_runs
     from envanter.rdf import serialize
+    from envanter.rdf.jsonld import JsonLd
 
     prefixes = {"ex": "http://example.org/", "dct": "http://purl.org/dc/terms/"}
     title = ox.NamedNode("http://purl.org/dc/terms/title")
-    hostile = "a\n" + serialize.CUT_LINE.decode() + '"""\n<urn:envanter:cut> .'
+    hostile = "a\n" + dump_runs.CUT_LINE.decode() + '"""\n<urn:envanter:cut> .'
     descriptions = []
     for k in range(5):
         s = ox.NamedNode(f"http://example.org/s{k}")
@@ -285,11 +289,11 @@ def test_each_description_is_cut_whole_from_the_batchs_runs(tmp_path: Path) -> N
         ]
         descriptions.append(serialize.Description(s.value, triples))
     stem = tmp_path / "000001"
-    jsonld = serialize.JsonLd(prefixes)
-    serialize.write_descriptions_part(descriptions, prefixes, jsonld, stem)
+    jsonld = JsonLd(prefixes)
+    dump_runs.write_descriptions_part(descriptions, prefixes, jsonld, stem)
     triples = [t for d in descriptions for t in d.triples]
     plain = tmp_path / "plain"
-    serialize.write_dump_part(triples, prefixes, jsonld, plain)
+    dump_runs.write_dump_part(triples, prefixes, jsonld, plain)
     for ext in ("ttl", "nt", "jsonld"):
         assert stem.with_suffix("." + ext).read_bytes() == plain.with_suffix("." + ext).read_bytes()
     for d in descriptions:

@@ -222,6 +222,20 @@ def test_unknown_online_and_a_missing_service_are_reported(tmp_path: Path) -> No
     ]
 
 
+def test_a_count_unit_kept_as_text_is_read(tmp_path: Path) -> None:
+    store = ox.Store()
+    store.load(GRAPH.encode(), format=ox.RdfFormat.TURTLE)
+    volume = "<https://envanter.example/id/hizmet/ruhsat#islem-sayisi-1>"
+    store.update(
+        f"DELETE WHERE {{ {volume} <https://envanter.example/def/envanter#countUnit> ?u }}; "
+        f"INSERT DATA {{ {volume} <https://envanter.example/def/envanter#countUnitText> 'Dosya'@tr }}"
+    )
+    view = F.GraphView(store)
+    assert F.check(_facts(tmp_path, count={"value": 1250, "unit": "dosya"}), view) == []
+    failures = F.check(_facts(tmp_path), view)
+    assert len(failures) == 1 and "annual count unit: expected 'işlem'" in failures[0]
+
+
 def test_articles_and_slugs_are_read_the_way_sources_write_them() -> None:
     assert F.articles("134-144") == {str(n) for n in range(134, 145)}
     assert F.articles("Mükerrer 44") == {"mükerrer 44"}

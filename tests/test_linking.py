@@ -38,7 +38,7 @@ def test_paraf_roles_that_name_another_body() -> None:
 
 
 def test_turkish_sort_order() -> None:
-    from envanter.rdf.iris import turkish_sort_key
+    from envanter.turkish import turkish_sort_key
 
     words = ["Zabıta", "Şehit", "İnsan", "Işık", "Çocuk", "Üniversite", "Cami", "Öğrenci"]
     words += ["Sağlık", "Dilekçe", "ağaç", "Ağaç", "5393 sayılı"]

@@ -427,3 +427,30 @@ def test_a_worker_that_filled_the_disk_ends_in_exit_2_not_an_internal_error(
     )
     assert done.stdout.splitlines() == ["exit=2"], (done.stdout, done.stderr)
     assert f"--out {disk}/dist: cannot write {disk}: No space left on device" in done.stderr
+
+
+def test_a_read_only_file_system_ends_in_exit_2_with_the_path(tmp_path: Path) -> None:
+    if shutil.which("unshare") is None:
+        pytest.skip("unshare (util-linux) is not installed")
+    if subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode != 0:
+        pytest.skip("this system does not allow mount namespaces")
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    script = (
+        'mount -t tmpfs -o ro,size=1m tmpfs "$1" || exit 97\n'
+        '"$2" -c "from envanter.cli import main; main()" build --source "$3" --out "$1/dist"\n'
+        'echo "exit=$?"; ls -A "$1"\n'
+    )
+    done = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script, "sh", str(disk), sys.executable, str(SEED)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=ENV,
+    )
+    assert done.stdout.splitlines() == ["exit=2"], (done.stdout, done.stderr)
+    assert (
+        f"error: --out {disk}/dist: cannot write {disk}/.dist.lock: Read-only file system; "
+        "build into a folder on a writable file system"
+    ) in done.stderr

@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from envanter.rdf.iris import ascii_fold, slugify
+from envanter.rdf.iris import slugify
 from envanter.read import parsing
 from envanter.read.channels import parse_channels
+from envanter.turkish import ascii_fold
 
 
 @given(st.integers(min_value=0, max_value=10**12))

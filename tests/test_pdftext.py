@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from envanter.read import pdftext
+from envanter.read import pdflines, pdftext
 from envanter.read.inventory import CELL_KEYS, RawRecord
 
 from .conftest import SEED
@@ -34,7 +34,7 @@ def test_reads_54_rows_in_order(raw_records: list[RawRecord]) -> None:
 
 def test_no_cell_text_is_lost(raw_records: list[RawRecord], seed_lines: list[str]) -> None:
     """Every non-furniture line of a row is in some cell, and the cells hold all of its text."""
-    furniture = pdftext.find_furniture(seed_lines)
+    furniture = pdflines.find_furniture(seed_lines)
     for r in raw_records:
         attributed = {r.first_line} | {n for c in r.cells.values() for n in c.lines}
         content = [
@@ -51,7 +51,7 @@ def test_no_cell_text_is_lost(raw_records: list[RawRecord], seed_lines: list[str
 def test_every_line_is_a_row_or_furniture(
     raw_records: list[RawRecord], seed_lines: list[str]
 ) -> None:
-    furniture = pdftext.find_furniture(seed_lines)
+    furniture = pdflines.find_furniture(seed_lines)
     in_rows = {n for r in raw_records for n in range(r.first_line, r.last_line + 1)}
     stray = [
         n
@@ -63,10 +63,10 @@ def test_every_line_is_a_row_or_furniture(
 
 def test_each_layout_hint_is_needed(seed_lines: list[str]) -> None:
     """A hint the rules make unnecessary is dead weight that could hide a later change."""
-    furniture = pdftext.find_furniture(seed_lines)
+    furniture = pdflines.find_furniture(seed_lines)
     hints, problems = pdftext.load_hints(SEED.with_suffix(".layout.yaml"), seed_lines, "seed")
     assert problems == [] and len(hints) == 2
-    rows, _ = pdftext.split_rows(seed_lines, furniture, "seed")
+    rows, _ = pdflines.split_rows(seed_lines, furniture, "seed")
 
     def read(h: dict[int, pdftext.Hint]) -> list[RawRecord]:
         return [pdftext.RowReader(row, h, "seed").read() for row in rows]
@@ -80,7 +80,7 @@ def test_each_layout_hint_is_needed(seed_lines: list[str]) -> None:
 
 
 def test_trap_repeated_page_headers_are_furniture(seed_lines: list[str]) -> None:
-    furniture = pdftext.find_furniture(seed_lines)
+    furniture = pdflines.find_furniture(seed_lines)
     headers = [n for n, kind in furniture.items() if kind == "page header"]
     # Counted with grep: 52 lines hold one of the six header texts (nine page breaks).
     assert len(headers) == 52
@@ -88,7 +88,7 @@ def test_trap_repeated_page_headers_are_furniture(seed_lines: list[str]) -> None
 
 
 def test_trap_rotated_header_one_letter_per_line(seed_lines: list[str]) -> None:
-    furniture = pdftext.find_furniture(seed_lines)
+    furniture = pdflines.find_furniture(seed_lines)
     rotated = sorted(n for n, kind in furniture.items() if kind == "rotated header")
     assert rotated[0] == 4823 and rotated[-1] == 5203
     letters = "".join(seed_lines[n - 1].strip() for n in rotated)
@@ -96,7 +96,7 @@ def test_trap_rotated_header_one_letter_per_line(seed_lines: list[str]) -> None:
 
 
 def test_trap_link_annotations_at_page_ends(seed_lines: list[str]) -> None:
-    furniture = pdftext.find_furniture(seed_lines)
+    furniture = pdflines.find_furniture(seed_lines)
     links = sorted(n for n, kind in furniture.items() if kind == "link annotation")
     assert links == [
         852,
@@ -115,7 +115,7 @@ def test_trap_link_annotations_at_page_ends(seed_lines: list[str]) -> None:
 
 
 def test_trap_form_code_is_furniture(seed_lines: list[str]) -> None:
-    assert pdftext.find_furniture(seed_lines)[6496] == "form code"
+    assert pdflines.find_furniture(seed_lines)[6496] == "form code"
     assert seed_lines[6496 - 1] == "48208025-FR-44/01"
 
 
@@ -162,10 +162,10 @@ def test_trap_unmarked_empty_unit_cells(raw_records: list[RawRecord]) -> None:
 
 
 def test_split_line_separates_markers() -> None:
-    pieces = pdftext.split_line(1, "_ 1. Kişisel Verilerin Korunması Metni (-)")
+    pieces = pdflines.split_line(1, "_ 1. Kişisel Verilerin Korunması Metni (-)")
     assert [p.text for p in pieces] == ["_", "1. Kişisel Verilerin Korunması Metni", "(-)"]
-    assert [p.text for p in pdftext.split_line(2, "(-) (-) (-)")] == ["(-)", "(-)", "(-)"]
-    assert [p.text for p in pdftext.split_line(3, " 3.608 hizmet Sunulmuyor")] == [
+    assert [p.text for p in pdflines.split_line(2, "(-) (-) (-)")] == ["(-)", "(-)", "(-)"]
+    assert [p.text for p in pdflines.split_line(3, " 3.608 hizmet Sunulmuyor")] == [
         "3.608 hizmet",
         "Sunulmuyor",
     ]

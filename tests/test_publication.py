@@ -215,7 +215,7 @@ def test_jsonld_nodes_are_json_of_the_same_triples(texts: list[str], lang: str |
     import pyoxigraph as ox
 
     from envanter.rdf.graph import in_order
-    from envanter.rdf.serialize import JsonLd
+    from envanter.rdf.jsonld import JsonLd
 
     prefixes = {"dct": "http://purl.org/dc/terms/", "hizmet": BASE + "id/hizmet/"}
     s = ox.NamedNode(BASE + "id/hizmet/x")

@@ -20,7 +20,7 @@ import pytest
 import yaml
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 
-from envanter.check.validate import ENGINES, load_shapes, to_rdflib, validate
+from envanter.check.shacl import ENGINES, load_shapes, to_rdflib, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES_DIR = Path(__file__).resolve().parent / "shapes"

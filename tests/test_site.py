@@ -555,7 +555,7 @@ def test_validation_status_box_lists_the_services_findings(
 def test_past_the_protocols_limit_the_sitemap_is_an_index(tmp_path: Path) -> None:
     """A national inventory has more pages than one sitemap may list (50,000): sitemap.xml then
     points to sitemap-1.xml, sitemap-2.xml, … which list every page once, in order."""
-    from envanter.publication.site import write_sitemaps
+    from envanter.publication.sitemap import write_sitemaps
 
     urls = [f"{BASE}doc/id/hizmet/s-{k}.html?a=1&b=2" for k in range(7)]
     files = write_sitemaps(tmp_path, BASE, urls, limit=3)
@@ -615,8 +615,8 @@ def test_a_page_written_as_it_renders_is_the_page_rendered_whole(
 
 def test_an_entitys_services_are_listed_in_turkish_order(pages: dict[str, Page]) -> None:
     """Each entity page lists the services that use it by their Turkish titles, as many as its
-    heading says (the order is found once for all entities: see Site.users_in_order)."""
-    from envanter.rdf.iris import turkish_sort_key
+    heading says (the order is found once for all entities: see Views.users_in_order)."""
+    from envanter.turkish import turkish_sort_key
 
     prefix = "Bunu kullanan hizmetler ("
     lists = 0

@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 from rdflib import Graph, Namespace, URIRef
 
-from envanter.check.validate import ValidationFailed
+from envanter.check.report import ValidationFailed
 from envanter.cli import main
 from envanter.run.pipeline import BuildOptions, build
 
@@ -134,7 +134,7 @@ def test_validation_in_shards_finds_what_the_whole_graph_gives(tmp_path: Path) -
     findings are those of the reference engine on the whole published graph at once."""
     import sys
 
-    from envanter.check.validate import load_shapes, validate
+    from envanter.check.shacl import load_shapes, validate
     from envanter.run.executor import Serial
 
     sys.path.insert(0, str(ROOT / "bench"))
@@ -155,7 +155,8 @@ def test_validation_in_shards_finds_what_the_whole_graph_gives(tmp_path: Path) -
 
 
 def test_shards_keep_every_triple_when_a_shape_is_closed_or_runs_sparql() -> None:
-    from envanter.check.validate import load_shapes, relevant_predicates
+    from envanter.check.shacl import load_shapes
+    from envanter.check.shards import relevant_predicates
 
     shapes = load_shapes([ROOT / "shapes" / "profile.ttl"], "https://envanter.example/")
     kept = relevant_predicates(shapes)

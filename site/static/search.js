@@ -1,5 +1,5 @@
 // Client-side search and facets of the service list. No external resources.
-// Folding matches the server-side fold in envanter/site.py: Turkish dotted and dotless I
+// Folding matches the server-side fold in envanter/turkish.py (search_fold): Turkish dotted and dotless I
 // first, then diacritics removed, so "süt", "Süt" and "sut" all find "Halk Süt Desteği".
 (function () {
   "use strict";

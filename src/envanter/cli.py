@@ -1,9 +1,8 @@
-"""Command line: `envanter build`, `envanter template`. Only this module prints or exits."""
+"""Command line: every `envanter` command. Only this module prints or exits (messages.py words it)."""
 
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -11,10 +10,10 @@ from typing import TypeVar
 import click
 
 from . import __version__
-from .check.validate import DEFAULT_ENGINE, ENGINES, Report
+from .check.shacl import DEFAULT_ENGINE, ENGINES
 from .config import SETTINGS
 from .errors import EXIT_INTERNAL, EXIT_VIOLATIONS, EnvanterError
-from .read.records import AppliedCorrection
+from .messages import correction_lines, minted_lines, report_lines
 from .resources import resource
 from .run.pipeline import BuildOptions, BuildResult, build
 
@@ -112,8 +111,8 @@ def build_command(
     say = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
     result = run(lambda: build(options, progress=say))
     if not quiet:
-        report_corrections(result.corrections)
-        report_minted(result)
+        for line in correction_lines(result.corrections) + minted_lines(result):
+            click.echo(line, err=True)
         click.echo(f"built {result.services} services into {result.out}/", err=True)
 
 
@@ -173,24 +172,6 @@ def validate_command(
         sys.exit(EXIT_VIOLATIONS)
 
 
-def report_lines(report: Report, show_all: bool, lang: str) -> list[str]:
-    """Violations one by one; warnings and notes counted per rule unless --all."""
-    from .check.validate import format_finding
-
-    lines = [format_finding(f, lang) for f in report.violations]
-    others = [f for f in report.findings if f.severity != "violation"]
-    if show_all:
-        return lines + [format_finding(f, lang) for f in others]
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for f in others:
-        counts[(f.severity, f.rule)] += 1
-    lines += [
-        f"  {severity} [{rule}]: {n} resource{'s' if n != 1 else ''}"
-        for (severity, rule), n in counts.items()
-    ]
-    return lines
-
-
 @main.command("template")
 @click.argument("path", type=click.Path(path_type=Path))
 def template_command(path: Path) -> None:
@@ -199,19 +180,6 @@ def template_command(path: Path) -> None:
 
     run(lambda: write_template(path))
     click.echo(f"wrote {path}", err=True)
-
-
-def report_minted(result: BuildResult) -> None:
-    """New things get a slug minted from their name; pinning it keeps their URI forever."""
-    minted = {k: v for k, v in result.pins.minted.items() if v}
-    if minted:
-        n = sum(len(v) for v in minted.values())
-        click.echo(
-            f"minted {n} new URI slug{'s' if n != 1 else ''} "
-            f"({', '.join(f'{len(v)} {k}' for k, v in minted.items())}); "
-            "run `envanter pin` to pin them in data/ids/",
-            err=True,
-        )
 
 
 @main.command("pin")
@@ -232,37 +200,6 @@ def pin_command(ids: Path) -> None:
     write_pins(result.pins, ids)
     n = sum(len(v) for v in result.pins.minted.values())
     click.echo(f"pinned {n} new slug{'s' if n != 1 else ''} in {ids}/", err=True)
-
-
-def report_corrections(corrections: list[tuple[AppliedCorrection, list[int]]]) -> None:
-    """One line per correction: what was changed, where, and why."""
-    if not corrections:
-        return
-    click.echo(
-        f"applied {len(corrections)} corrections of the source:",
-        err=True,
-    )
-    for c, numbers in corrections:
-        click.echo(
-            f"  {c.id}: service{'s' if len(numbers) > 1 else ''} {ranges(numbers)}, "
-            f"{c.field}: {c.source!r} → {c.corrected!r}",
-            err=True,
-        )
-
-
-def ranges(numbers: list[int]) -> str:
-    """[35, 36, 37, 40] → '35–37, 40'."""
-    out: list[str] = []
-    numbers = sorted(numbers)
-    start = prev = numbers[0]
-    for n in [*numbers[1:], None]:
-        if n is not None and n == prev + 1:
-            prev = n
-            continue
-        out.append(str(start) if start == prev else f"{start}–{prev}")
-        if n is not None:
-            start = prev = n
-    return ", ".join(out)
 
 
 def run(action: Callable[[], T]) -> T:

@@ -303,19 +303,19 @@ class GraphView:
         return found.pop()
 
     def counts(self, s: str) -> list[tuple[int, set[str]]]:
-        """Each annual figure with the ways the graph names its unit (concept slug, labels, or
-        the unit's text)."""
-        q = """SELECT ?v ?u ?label WHERE { ?s env:annualVolume ?x . ?x rdf:value ?v .
-                 OPTIONAL { ?x env:countUnit ?u . OPTIONAL { ?u skos:prefLabel ?label } } }"""
+        """Each annual figure with the ways the graph names its unit: the concept's slug and
+        labels, or the unit's text kept when it is no concept (env:countUnitText)."""
+        q = """SELECT ?v ?u ?label ?text WHERE { ?s env:annualVolume ?x . ?x rdf:value ?v .
+                 OPTIONAL { ?x env:countUnit ?u . OPTIONAL { ?u skos:prefLabel ?label } }
+                 OPTIONAL { ?x env:countUnitText ?text } }"""
         by_node: dict[int, set[str]] = {}
-        for v, u, label in self.rows(q, s=s):
+        for v, u, label, text in self.rows(q, s=s):
             names = by_node.setdefault(int(v.value), set())
-            if isinstance(u, ox.NamedNode):
-                names.add(u.value.rstrip("/").rsplit("/", 1)[-1])
-            elif isinstance(u, ox.Literal):
-                names.add(slug(u.value))
-            if label is not None:
-                names.add(slug(label.value))
+            if u is not None:
+                names.add(_local(u.value))
+            for literal in (label, text):
+                if literal is not None:
+                    names.add(slug(literal.value))
         return list(by_node.items())
 
     def times(self, s: str) -> list[FoundTime]:

@@ -19,20 +19,25 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..rdf.graph import RDF_TYPE, SubjectGroup, in_order, term_value
+from ..media_types import CSVW_METADATA, MEDIA_TYPES
+from ..rdf.graph import SubjectGroup, in_order, term_value
 from ..rdf.serialize import write_turtle
+from ..rdf.vocab import (
+    DCAT,
+    DCT,
+    FILE_TYPE,
+    FOAF,
+    IANA,
+    LANGUAGE,
+    PUBLIC_SERVICE,
+    RDF_TYPE,
+    SKOS,
+    SPDX,
+    THEME,
+    VOID,
+    XSD,
+)
 
-DCAT = "http://www.w3.org/ns/dcat#"
-DCT = "http://purl.org/dc/terms/"
-FOAF = "http://xmlns.com/foaf/0.1/"
-SPDX = "http://spdx.org/rdf/terms#"
-VOID = "http://rdfs.org/ns/void#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-IANA = "http://www.iana.org/assignments/media-types/"
-FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
-LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
-THEME = "http://publications.europa.eu/resource/authority/data-theme/"
 PREFIXES = {
     "dcat": DCAT,
     "dct": DCT,
@@ -54,42 +59,41 @@ class Download:
     file_type: str  # EU file-type authority code
 
 
-CPSV_SERVICE = "http://purl.org/vocab/cpsv#PublicService"
-
-
 def downloads(table_names: list[str], has_report: bool) -> list[Download]:
     out = [
         Download(
             "data/dataset.ttl",
             "Veri kümesi (Turtle)",
             "Dataset (Turtle)",
-            "text/turtle",
+            MEDIA_TYPES["ttl"],
             "RDF_TURTLE",
         ),
         Download(
             "data/dataset.nt",
             "Veri kümesi (N-Triples)",
             "Dataset (N-Triples)",
-            "application/n-triples",
+            MEDIA_TYPES["nt"],
             "RDF_N_TRIPLES",
         ),
         Download(
             "data/dataset.jsonld",
             "Veri kümesi (JSON-LD)",
             "Dataset (JSON-LD)",
-            "application/ld+json",
+            MEDIA_TYPES["jsonld"],
             "JSON_LD",
         ),
         Download(
             "data/tables/csv-metadata.json",
             "Tablo açıklamaları (CSVW)",
             "Table descriptions (CSVW)",
-            "application/csvm+json",
+            CSVW_METADATA,
             "JSON",
         ),
     ]
     out += [
-        Download(f"data/tables/{name}.csv", f"Tablo: {name}", f"Table: {name}", "text/csv", "CSV")
+        Download(
+            f"data/tables/{name}.csv", f"Tablo: {name}", f"Table: {name}", MEDIA_TYPES["csv"], "CSV"
+        )
         for name in table_names
     ]
     if has_report:
@@ -98,7 +102,7 @@ def downloads(table_names: list[str], has_report: bool) -> list[Download]:
                 "validation/report.ttl",
                 "Doğrulama raporu (SHACL)",
                 "Validation report (SHACL)",
-                "text/turtle",
+                MEDIA_TYPES["ttl"],
                 "RDF_TURTLE",
             )
         )
@@ -168,7 +172,7 @@ class GraphStats:
                     self.entities += 1
             if t.predicate == RDF_TYPE:
                 self.classes.add(term_value(t.object))
-                if isinstance(t.object, ox.NamedNode) and t.object.value == CPSV_SERVICE:
+                if isinstance(t.object, ox.NamedNode) and t.object.value == PUBLIC_SERVICE:
                     self.services.append(term_value(t.subject))
         self.services = sorted(self.services)[:3]  # only the first three are ever shown
 
@@ -183,7 +187,7 @@ class GraphStats:
                 if t.predicate != RDF_TYPE:
                     break
                 self.classes.add(term_value(t.object))
-                if type(t.object) is ox.NamedNode and t.object.value == CPSV_SERVICE:
+                if type(t.object) is ox.NamedNode and t.object.value == PUBLIC_SERVICE:
                     self.services.append(key)
         self.services = sorted(self.services)[:3]
 

@@ -13,10 +13,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import ConfigError
+from ..rdf.vocab import DCT, PUBLIC_SERVICE, RDF_TYPE
 
-CPSV_SERVICE = "http://purl.org/vocab/cpsv#PublicService"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-DCT_TITLE = "http://purl.org/dc/terms/title"
+DCT_TITLE = DCT + "title"
 FORMATS = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE}
 
 
@@ -65,9 +64,9 @@ def services_in(triples: set[ox.Triple]) -> dict[str, str]:
     iris = {
         t.subject.value
         for t in triples
-        if t.predicate.value == RDF_TYPE
+        if t.predicate == RDF_TYPE
         and isinstance(t.object, ox.NamedNode)
-        and t.object.value == CPSV_SERVICE
+        and t.object.value == PUBLIC_SERVICE
         and isinstance(t.subject, ox.NamedNode)
     }
     titles = {

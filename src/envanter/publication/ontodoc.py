@@ -10,8 +10,10 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import BNode, Node
 
-SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
-DCT = Namespace("http://purl.org/dc/terms/")
+from ..rdf import vocab
+
+SKOS = Namespace(vocab.SKOS)
+DCT = Namespace(vocab.DCT)
 
 
 @dataclass(frozen=True)

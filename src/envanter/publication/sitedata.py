@@ -14,14 +14,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..rdf.iris import turkish_sort_key
+from ..rdf.vocab import CV, FOAF
 from ..sparql_rows import rows
+from ..turkish import turkish_sort_key
 
-CPSV = "http://purl.org/vocab/cpsv#"
-CV = "http://data.europa.eu/m8g/"
-DCT = "http://purl.org/dc/terms/"
-ENV_LOCAL = "def/envanter#"
-ORGANISATIONS = {CV + "PublicOrganisation", "http://xmlns.com/foaf/0.1/Agent"}
+ORGANISATIONS = {CV + "PublicOrganisation", FOAF + "Agent"}
 
 
 @dataclass
@@ -54,7 +51,7 @@ def load_site_data(triples: Iterable[ox.Triple], base: str, queries: Path) -> Si
 def store_of(triples: Iterable[ox.Triple]) -> ox.Store:
     """A store holding these triples, to run the site's queries over."""
     store = ox.Store()
-    # Loaded as N-Triples, which pyoxigraph writes and reads in Rust: twice as fast as making a
+    # Loaded as N-Triples, which pyoxigraph writes and reads in Rust: faster than making a
     # Python Quad per triple; in slices, so the text of a national graph is never whole in
     # memory. Each load gives blank nodes new labels, so the few triples with one (the
     # ontology's) are added as terms, in which a label is one node throughout.

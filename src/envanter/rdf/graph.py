@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pickle
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,11 +24,10 @@ import pyoxigraph as ox
 import yaml
 
 from ..errors import ConfigError
-from .tables import TO_SERVICES, Table
+from .table_model import TO_SERVICES, Table, TableRow
+from .vocab import RDF_TYPE
 
 PLACEHOLDER = re.compile(r"\{(@?[\w]+)\}")
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-Row = Mapping[str, object]
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,7 @@ class Template:
         self.parts = [p for p in self.parts if p[0] or p[1]]
         self.quoted: dict[str, str] = {}
 
-    def fill(self, row: Row) -> str | None:
+    def fill(self, row: TableRow) -> str | None:
         """The template with the row's values; None when a value it needs is empty."""
         out = []
         for is_column, text in self.parts:
@@ -142,7 +141,7 @@ class Mapper:
             t = self.templates[(text, encode)] = Template(text, self.params, encode)
         return t
 
-    def iri_maker(self, template: str) -> Callable[[Row], ox.NamedNode | None]:
+    def iri_maker(self, template: str) -> Callable[[TableRow], ox.NamedNode | None]:
         """A function of a row: the URI the template makes of it, or None (a value it needs is
         empty)."""
         if template.startswith("{") and template.endswith("}") and template.count("{") == 1:
@@ -155,13 +154,13 @@ class Mapper:
             namespace, filler = self.base, self.template(template, True)
         fill, named = filler.fill, ox.NamedNode
 
-        def make(row: Row) -> ox.NamedNode | None:
+        def make(row: TableRow) -> ox.NamedNode | None:
             filled = fill(row)
             return named(namespace + filled) if filled else None
 
         return make
 
-    def condition(self, spec: dict[str, Any]) -> Callable[[Row], bool] | None:
+    def condition(self, spec: dict[str, Any]) -> Callable[[TableRow], bool] | None:
         """A spec's `when` as a test of a row (None: every row)."""
         when = spec.get("when")
         if not when:
@@ -171,7 +170,7 @@ class Mapper:
 
     def object_maker(
         self, spec: dict[str, Any]
-    ) -> Callable[[Row], ox.NamedNode | ox.Literal | None]:
+    ) -> Callable[[TableRow], ox.NamedNode | ox.Literal | None]:
         """A function of a row: the object the spec makes of it, or None."""
         if "iri" in spec:
             return self.iri_maker(spec["iri"])
@@ -186,7 +185,7 @@ class Mapper:
         if "column" in spec:
             column = spec["column"]
 
-            def text_of(row: Row) -> str | None:
+            def text_of(row: TableRow) -> str | None:
                 text = row.get(column)
                 if text is None or text == "":
                     return None
@@ -200,7 +199,7 @@ class Mapper:
         if "datatype" in spec:
             datatype = self.curie(spec["datatype"])
 
-            def typed(row: Row) -> ox.Literal | None:
+            def typed(row: TableRow) -> ox.Literal | None:
                 text = text_of(row)
                 return None if text is None else literal(text, datatype=datatype)
 
@@ -208,19 +207,19 @@ class Mapper:
         if "lang" in spec:
             language = spec["lang"]
 
-            def tagged(row: Row) -> ox.Literal | None:
+            def tagged(row: TableRow) -> ox.Literal | None:
                 text = text_of(row)
                 return None if text is None else literal(text, language=language)
 
             return tagged
 
-        def plain(row: Row) -> ox.Literal | None:
+        def plain(row: TableRow) -> ox.Literal | None:
             text = text_of(row)
             return None if text is None else literal(text)
 
         return plain
 
-    def triples(self, mapping: Mapping_, rows: list[Row]) -> Iterator[ox.Triple]:
+    def triples(self, mapping: Mapping_, rows: list[TableRow]) -> Iterator[ox.Triple]:
         # Each spec made into a function once per mapping, not interpreted for every row.
         subject_of = self.iri_maker(mapping.subject)
         types = [(self.condition(spec), self.curie(spec["type"])) for spec in mapping.types]
@@ -299,7 +298,7 @@ def service_key(table: Table) -> str | None:
     return "service" if TO_SERVICES in table.foreign_keys else None
 
 
-Rows = dict[str, list[Row]]  # table name → rows
+Rows = dict[str, list[TableRow]]  # table name → rows
 
 
 Packed = dict[str, tuple[list[str], list[tuple[object, ...]]]]  # table → (columns, value tuples)
@@ -311,11 +310,10 @@ def packed_batches(
     """(the rows of the shared tables, the names of the per-service tables, and their rows in
     batches of services): services taken in the order of their ids, `size(services)` a batch.
     One pass over each table, a row to its service's batch, each batch's tables as their
-    columns and a tuple of values a row, ready for pack_rows (half the time of pickling the
-    rows as dicts, which repeat every key). The tuples are made in the same pass: a batch's
-    rows are scattered among all of a national inventory's 3 GB, and touched in the order they
-    were made, not a batch at a time, they cost a fifth less (packing 100,000 services:
-    4.8 s → 3.7 s)."""
+    columns and a tuple of values a row, ready for pack_rows (dicts would pickle every key
+    again). The tuples are made in the same pass: a batch's rows are scattered among all of a
+    national inventory's rows, and touched in the order they were made they cost less than a
+    batch at a time (figures in docs/performance.md)."""
     services = next((t for t in tables if t.name == "services"), None)
     ids = sorted(str(row["id"]) for row in services.rows) if services else []
     per_batch = size(len(ids))

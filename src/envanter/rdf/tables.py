@@ -9,51 +9,23 @@ get reference tables with a stable key, so a researcher can join them. The RDF m
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..read.linking import Linked
 from ..read.parsing import xsd_duration
 from ..read.records import Service
 from .iris import slugify
-
-Row = dict[str, object]
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    datatype: str = "string"  # a CSVW / XSD datatype name
-    required: bool = False
-    description: str = ""
-
-
-@dataclass
-class Table:
-    name: str
-    description: str
-    columns: tuple[Column, ...]
-    primary_key: tuple[str, ...]
-    foreign_keys: tuple[tuple[str, str, str], ...] = ()  # (column, table, column)
-    rows: list[Row] = field(default_factory=list)
-
-
-def c(name: str, datatype: str = "string", required: bool = False, description: str = "") -> Column:
-    return Column(name, datatype, required, description)
-
-
-SERVICE = c("service", required=True, description="the service's id (services.id)")
-POSITION = c("position", "integer", True, "1-based order within the service's cell")
-KEY = c("key", required=True, description="stable key, used in URIs and by the service_* tables")
-TO_SERVICES = ("service", "services", "id")
-
-
-def article_key(law: str, article: str) -> str:
-    return f"{law}-madde-{slugify(article)}"
+from .reference_tables import reference_tables
+from .table_model import (
+    POSITION,
+    SERVICE,
+    TO_SERVICES,
+    Table,
+    TableColumn,
+    TableRow,
+    article_key,
+    c,
+)
 
 
 def build_tables(linked: Linked) -> list[Table]:
@@ -64,8 +36,8 @@ def build_tables(linked: Linked) -> list[Table]:
     def per_service(
         name: str,
         description: str,
-        columns: list[Column],
-        values: Callable[[Service], Iterable[Row]],
+        columns: list[TableColumn],
+        values: Callable[[Service], Iterable[TableRow]],
         fks: tuple[tuple[str, str, str], ...] = (),
     ) -> None:
         rows = [
@@ -293,7 +265,7 @@ def build_tables(linked: Linked) -> list[Table]:
         lambda s: ({"correction": x.id} for x in s.corrections),
         (("correction", "corrections", "id"),),
     )
-    tables += _reference_tables(linked)
+    tables += reference_tables(linked)
     return tables
 
 
@@ -310,265 +282,3 @@ def _level(s: Service) -> str | None:
 def _unit_key(unit: str | None) -> str:
     # The count-unit concepts of ontology/schemes.ttl; no unit printed means transactions.
     return slugify(unit) if unit else "islem"
-
-
-def _reference_tables(linked: Linked) -> list[Table]:
-    services = linked.services
-    articles: dict[str, Row] = {}
-    for s in services:
-        for key, r in zip(linked.law_keys[s.number], s.legal_basis, strict=True):
-            for a in r.articles:
-                articles.setdefault(
-                    article_key(key, a), {"key": article_key(key, a), "law": key, "article": a}
-                )
-    corrections: dict[str, Row] = {}
-    for s in services:
-        for x in s.corrections:
-            corrections.setdefault(
-                x.id,
-                {
-                    "id": x.id,
-                    "field": x.field,
-                    "source_text": x.source,
-                    "corrected_text": x.corrected,
-                    "reason": x.reason,
-                },
-            )
-
-    def sort(rows: Iterable[Row], by: str = "key") -> list[Row]:
-        return sorted(rows, key=lambda r: str(r[by]))
-
-    return [
-        Table(
-            "organisations",
-            "The publisher, its department and units, and the institutions the services work with.",
-            (
-                KEY,
-                c("name", required=True),
-                c("name_en"),
-                c("kind", required=True, description="publisher, department, unit or institution"),
-                c("public", "boolean", True),
-                c("detsis"),
-                c("part_of"),
-                c("wikidata"),
-                c("spatial"),
-            ),
-            ("key",),
-            (("part_of", "organisations", "key"),),
-            sort(
-                {
-                    k: o.get(k)
-                    for k in (
-                        "key",
-                        "name",
-                        "name_en",
-                        "kind",
-                        "public",
-                        "detsis",
-                        "part_of",
-                        "wikidata",
-                        "spatial",
-                    )
-                }
-                for o in linked.organisations.values()
-            ),
-        ),
-        Table(
-            "laws",
-            "Laws (kanun) and regulations (yönetmelik) cited.",
-            (
-                KEY,
-                c("kind", required=True),
-                c("number"),
-                c("title", required=True),
-                c("title_en"),
-                c("page", "anyURI", description="the official text"),
-            ),
-            ("key",),
-            (),
-            sort(
-                {
-                    "key": x.key,
-                    "kind": x.kind,
-                    "number": x.number,
-                    "title": x.title_tr,
-                    "title_en": x.title_en,
-                    "page": x.page,
-                }
-                for x in linked.laws.values()
-            ),
-        ),
-        Table(
-            "law_articles",
-            "Articles of laws cited by a service.",
-            (KEY, c("law", required=True), c("article", required=True)),
-            ("key",),
-            (("law", "laws", "key"),),
-            sort(articles.values()),
-        ),
-        Table(
-            "documents",
-            "Documents asked for by one or more services.",
-            (KEY, c("name", required=True), c("name_en")),
-            ("key",),
-            (),
-            sort(
-                {"key": d.key, "name": d.label_tr, "name_en": d.label_en}
-                for d in linked.documents.values()
-            ),
-        ),
-        Table(
-            "channels",
-            "Application channels: phone lines, web portals, centres …",
-            (
-                KEY,
-                c("kind", required=True),
-                c("label", required=True),
-                c("label_en"),
-                c("phone"),
-                c("url", "anyURI"),
-                c("contact", description="the contact point's key, when there is a number or URL"),
-            ),
-            ("key",),
-            (),
-            sort(
-                {
-                    "key": k,
-                    "kind": ch.kind,
-                    "label": ch.label,
-                    "label_en": en,
-                    "phone": ch.phone,
-                    "url": ch.url,
-                    "contact": k if ch.phone or ch.url else None,
-                }
-                for k, (ch, en) in linked.channels.items()
-            ),
-        ),
-        Table(
-            "roles",
-            "Approval (paraf) roles.",
-            (KEY, c("name", required=True), c("name_en")),
-            ("key",),
-            (),
-            sort(
-                {"key": r.key, "name": r.label_tr, "name_en": r.label_en}
-                for r in linked.roles.values()
-            ),
-        ),
-        Table(
-            "beneficiary_groups",
-            "Beneficiary groups (curated).",
-            (KEY, c("label", required=True), c("label_en"), c("definition"), c("definition_en")),
-            ("key",),
-            (),
-            sort(
-                {
-                    "key": g["key"],
-                    "label": g.get("tr"),
-                    "label_en": g.get("en"),
-                    "definition": g.get("definition_tr"),
-                    "definition_en": g.get("definition_en"),
-                }
-                for g in linked.groups.values()
-            ),
-        ),
-        Table(
-            "sdp_codes",
-            "Standard File Plan (Standart Dosya Planı) codes used.",
-            (c("code", required=True), c("key", required=True)),
-            ("code",),
-            (),
-            [{"code": x, "key": slugify(x)} for x in sorted(linked.sdp_codes)],
-        ),
-        Table(
-            "corrections",
-            "Corrections of the source text, with their reasons.",
-            (
-                c("id", required=True),
-                c("field", required=True),
-                c("source_text", required=True),
-                c("corrected_text", required=True),
-                c("reason", required=True),
-            ),
-            ("id",),
-            (),
-            sort(corrections.values(), "id"),
-        ),
-    ]
-
-
-def render_csv(t: Table) -> str:
-    """A table as RFC 4180 CSV text (UTF-8, header row, LF line ends, empty for null)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([col.name for col in t.columns])
-    for row in t.rows:
-        writer.writerow([_cell(row.get(col.name)) for col in t.columns])
-    return out.getvalue()
-
-
-def _cell(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def csvw_metadata(tables: list[Table]) -> dict[str, object]:
-    """CSV on the Web metadata describing every table, its columns and keys."""
-    return {
-        "@context": ["http://www.w3.org/ns/csvw", {"@language": "tr"}],
-        "dc:title": "Kamu Hizmet Envanteri — tidy tables",
-        "tables": [
-            {
-                "url": f"{t.name}.csv",
-                "dc:description": t.description,
-                "tableSchema": {
-                    "columns": [
-                        {
-                            "name": col.name,
-                            "titles": col.name,
-                            "datatype": col.datatype,
-                            "required": col.required,
-                            **({"dc:description": col.description} if col.description else {}),
-                        }
-                        for col in t.columns
-                    ],
-                    "primaryKey": list(t.primary_key),
-                    **(
-                        {
-                            "foreignKeys": [
-                                {
-                                    "columnReference": col,
-                                    "reference": {
-                                        "resource": f"{ref}.csv",
-                                        "columnReference": refcol,
-                                    },
-                                }
-                                for col, ref, refcol in t.foreign_keys
-                            ]
-                        }
-                        if t.foreign_keys
-                        else {}
-                    ),
-                },
-            }
-            for t in tables
-        ],
-    }
-
-
-def write_tables(tables: list[Table], directory: Path) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for t in tables:
-        path = directory / f"{t.name}.csv"
-        path.write_text(render_csv(t), encoding="utf-8")
-        written.append(path)
-    meta = directory / "csv-metadata.json"
-    meta.write_text(
-        json.dumps(csvw_metadata(tables), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    written.append(meta)
-    return written

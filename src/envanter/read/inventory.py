@@ -47,7 +47,6 @@ COLUMNS: tuple[Column, ...] = (
 
 COLUMN_KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS)
 CELL_KEYS: tuple[str, ...] = COLUMN_KEYS[1:]  # everything but the row number
-BY_HEADER = {c.header.casefold(): c for c in COLUMNS}
 
 
 @dataclass(frozen=True, slots=True)

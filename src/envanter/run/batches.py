@@ -21,23 +21,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import chain, groupby
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
-from ..check.validate import (
-    Finding,
-    Kinds,
-    ShardShapes,
-    finding_order,
-    is_service,
-    validate_services,
-)
+from ..check.report import Finding, finding_order
+from ..check.shards import Kinds, ShardShapes, is_service, validate_services
 from ..publication.catalog import GraphStats
-from ..publication.site import Site
+from ..publication.pages import ListedService
+from ..publication.site import SiteWriter
 from ..publication.sitedata import SiteData, empty_site_data, site_data, store_of
+from ..rdf.dumps import write_descriptions_part
 from ..rdf.graph import GraphMaker, SubjectGroup, subject_groups, unpack_rows
-from ..rdf.serialize import LABELS, Description, Documents, write_descriptions_part
+from ..rdf.serialize import LABELS, Description, Documents
 from .executor import Stop
 
 NT = ox.RdfFormat.N_TRIPLES
@@ -54,7 +49,7 @@ class Context:
     shard_size: int
     strict: bool
     documents: Documents  # knows the labels of the shared resources
-    site: Site
+    site: SiteWriter
     queries: Path  # queries/site/
     parts: Path  # the folder of the dumps' parts
     batches: list[Path]  # each batch's rows (graph.packed_batches, pack_rows)
@@ -73,7 +68,7 @@ class BatchResult:
     spill: bytes  # N-Triples: the batch's triples about shared resources
     labels: bytes  # N-Triples: labels of the batch's resources that shared triples point at
     site: SiteData  # labels and types of its services, what entities they use, totals
-    views: list[dict[str, Any]]  # its services as the list of services shows them
+    views: list[ListedService]  # its services as the list of services shows them
     stats: GraphStats
     seconds: dict[str, float]
 
@@ -113,7 +108,7 @@ def publish_batch(context: Context, index: int, stop: Stop) -> BatchResult:
         t for key, triples in own if key in wanted for t in triples if t.predicate.value in LABELS
     ]
     site = empty_site_data(context.maker.base)
-    views: list[dict[str, Any]] = []
+    views: list[ListedService] = []
     if write:
         with stage("dumps"):
             # One pyoxigraph call a dump for the whole batch, cut into each description's

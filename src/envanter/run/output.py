@@ -192,7 +192,7 @@ def output_error(e: OSError, out: Path) -> OutputError:
     hint = {
         errno.ENOSPC: "free some space, or build into a folder on another disk",
         errno.EDQUOT: "free some space, or build into a folder on another disk",
-        errno.EROFS: "the file system is read-only; build into a writable folder",
+        errno.EROFS: "build into a folder on a writable file system",
     }.get(e.errno or 0, "check the permissions, or build into a folder you may write")
     return OutputError(f"--out {out}: cannot write {where}: {e.strerror or e}; {hint}")
 

@@ -18,24 +18,13 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..check.validate import (
-    DEFAULT_ENGINE,
-    Finding,
-    Report,
-    ShardShapes,
-    ValidationFailed,
-    finding_order,
-    kinds_of,
-    load_shapes,
-    validate,
-    validate_shared,
-    write_report,
-)
+from ..check.report import Finding, Report, ValidationFailed, finding_order, write_report
+from ..check.shacl import DEFAULT_ENGINE, load_shapes, validate
+from ..check.shards import ShardShapes, kinds_of, validate_shared
 from ..config import (
     DEFAULT_BASE_URI,
     DEFAULT_CORRECTIONS,
@@ -59,8 +48,11 @@ from ..publication.diff import diff as release_diff
 from ..publication.diff import load, write_changes_page
 from ..publication.diff import report as diff_report
 from ..publication.ontodoc import write_ontology_docs
-from ..publication.site import LANGS, Site, example_queries
+from ..publication.pages import ListedService, listed_queries
+from ..publication.site import LANGS, SiteWriter
 from ..publication.sitedata import SiteData, empty_site_data, load_site_data, merge_site_data
+from ..rdf.csvw import write_tables
+from ..rdf.dumps import Dumps, write_dump_part
 from ..rdf.graph import (
     GraphMaker,
     Rows,
@@ -68,16 +60,10 @@ from ..rdf.graph import (
     pack_rows,
     packed_batches,
 )
-from ..rdf.serialize import (
-    Description,
-    Documents,
-    Dumps,
-    context_document,
-    describe,
-    document_path,
-    write_dump_part,
-)
-from ..rdf.tables import Table, build_tables, write_tables
+from ..rdf.jsonld import context_document
+from ..rdf.serialize import Description, Documents, describe, document_path
+from ..rdf.table_model import Table
+from ..rdf.tables import build_tables
 from ..read.formats import read_inventory
 from ..read.linking import Linked, Pins, check_links, link, load_pins, load_reference
 from ..read.records import AppliedCorrection, Service, build_records, load_corrections
@@ -367,14 +353,14 @@ def map_shared(options: BuildOptions, read: Read, shapes: Graph, folder: Path) -
     shared = in_order(maker.shared())
     documents = Documents(maker.prefixes, base, folder, base + "context.jsonld")
     documents.learn(shared)
-    site = Site(
+    site = SiteWriter(
         empty_site_data(base),
         maker.prefixes,
         Report(),
         options.site,
         folder,
         [],
-        example_queries(options.queries),
+        listed_queries(options.queries),
         options.license,
     )
     return Context(
@@ -403,7 +389,7 @@ class Merged:
     # report's sort merges their runs instead of sorting them all anew.
     findings: dict[Finding, None] = field(default_factory=dict)
     spill: list[ox.Triple] = field(default_factory=list)
-    views: list[dict[str, Any]] = field(default_factory=list)
+    views: list[ListedService] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     iris: list[str] = field(default_factory=list)
     # The labels of the services that what they share points at (the dataset's hasPart),

@@ -1,0 +1,202 @@
+"""What each kind of page shows: a typed view per page kind, as the templates (site/) read it.
+
+The rows inside a view (`row`, a participation, a step, …) are the site queries' solutions as
+they come (queries/site/*.rq); the views around them are built in views.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from ..check.report import Finding
+
+Solution = dict[str, Any]  # one solution of a site query: variable → value, every variable present
+
+# What the list of services shows of a service's row (site/services.html.j2).
+LIST_ROW_KEYS = ("row", "title_tr", "title_en", "online")
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceView:
+    """A service as its page shows it (site/service.html.j2)."""
+
+    iri: str
+    row: Solution  # queries/site/services.rq
+    slug: str
+    laws: list[str]
+    articles: list[str]
+    documents: list[tuple[str, str | None]]  # (document, "required", "optional" or None)
+    channels: list[str]
+    channel_kinds: list[str]
+    audiences: list[str]
+    sdp: list[str]
+    unit: str | None
+    corrections: list[Solution]
+    paraf: list[Solution]
+    institutions: list[Solution]
+    steps: list[Solution]
+    volumes: list[Solution]
+    requirements: list[Solution]
+    findings: list[Finding]
+    search: str  # the text the list of services' search looks in, folded
+
+    def listed(self) -> ListedService:
+        """What the list of services keeps of it: a national inventory's list keeps this for
+        every service while the rest of the view goes with its batch."""
+        return ListedService(
+            iri=self.iri,
+            row={key: self.row[key] for key in LIST_ROW_KEYS if key in self.row},
+            unit=self.unit,
+            laws=self.laws,
+            audiences=self.audiences,
+            channel_kinds=self.channel_kinds,
+            sdp=self.sdp,
+            search=self.search,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ListedService:
+    """A service as the list of services shows it (site/services.html.j2)."""
+
+    iri: str
+    row: Solution
+    unit: str | None
+    laws: list[str]
+    audiences: list[str]
+    channel_kinds: list[str]
+    sdp: list[str]
+    search: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityView:
+    """Any other minted thing as its page shows it: a law, organisation, document, channel,
+    concept, or a plain resource (site/entity.html.j2)."""
+
+    iri: str
+    kind: str  # law, organisation, document, channel, concept or resource
+    types: list[str]
+    details: dict[str, list[str]]  # the variables of queries/site/entity-details.rq
+    used_by: list[str]
+    articles: list[str]
+    children: list[str]
+    concepts: list[str]
+    totals: list[tuple[str, int]]
+    props: list[tuple[str, str | None, str]]  # (property as a CURIE, IRI or None, text)
+    findings: list[Finding]
+
+
+@dataclass(frozen=True, slots=True)
+class Facet:
+    """One filter of the list of services: its key, its label's key, its (value, name) options."""
+
+    key: str
+    label: str
+    options: list[tuple[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """The home page's counts."""
+
+    services: int
+    laws: int
+    documents: int
+    channels: int
+    units: int
+    triples: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListedQuery:
+    """A named query (queries/*.rq) as the queries page lists it, from its `# title:` headers."""
+
+    file: str
+    title_tr: str
+    title_en: str
+    description_tr: str
+    description_en: str
+    text: str
+
+
+def listed_queries(folder: Path) -> list[ListedQuery]:
+    """queries/*.rq with their `# title:` / `# title@en:` / `# description…:` headers."""
+    out = []
+    for path in sorted(folder.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        head = {}
+        for line in text.splitlines():
+            if line.startswith("# ") and ":" in line:
+                key, _, value = line[2:].partition(":")
+                head[key.strip()] = value.strip()
+        out.append(
+            ListedQuery(
+                file=path.name,
+                title_tr=head.get("title", path.stem),
+                title_en=head.get("title@en", path.stem),
+                description_tr=head.get("description", ""),
+                description_en=head.get("description@en", ""),
+                text=text,
+            )
+        )
+    return out
+
+
+# --- the pages: one context per kind, beside what every page has (site/base.html.j2) ---
+
+
+@dataclass(frozen=True, slots=True)
+class HomePage:
+    figures: Figures
+    downloads: list[dict[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class ServicesPage:
+    services: list[ListedService]
+    facets: list[Facet]
+
+
+@dataclass(frozen=True, slots=True)
+class QueriesPage:
+    queries: list[ListedQuery]
+
+
+@dataclass(frozen=True, slots=True)
+class AboutPage:
+    downloads: list[dict[str, str]]
+    license: str
+    uri_base: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotFoundPage:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ServicePage:
+    v: ServiceView
+    jsonld: Markup
+    schema: dict[str, object]  # schema.org's GovernmentService, as JSON-LD
+
+
+@dataclass(frozen=True, slots=True)
+class EntityPage:
+    e: EntityView
+    jsonld: Markup
+
+
+PageContext = (
+    HomePage | ServicesPage | QueriesPage | AboutPage | NotFoundPage | ServicePage | EntityPage
+)
+
+
+def variables(page: PageContext) -> dict[str, object]:
+    """The page's fields as the template's variables."""
+    return {f.name: getattr(page, f.name) for f in fields(page)}
