@@ -314,7 +314,7 @@ def build(
         progress(f"wrote {len(documents)} per-resource documents")
         with stage("ontology and report"):
             files += write_ontology_docs(options.ontology, read.base, options.site, folder / "def")
-            files += write_web_configs(folder, read.base)
+            files += write_web_configs(folder, read.base, options.site)
             files += write_report(report, shapes, read.base, options.site, folder / "validation")
         with stage("site"):
             listed = downloads(read.table_names, True)
