@@ -5,6 +5,7 @@ The Apache rules (dist/.htaccess) are checked for what they must contain."""
 from __future__ import annotations
 
 import http.client
+import json
 import re
 import shutil
 import socket
@@ -12,12 +13,17 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
+from click.testing import CliRunner
 
+from envanter.cli import main
+from envanter.sparql import adapt_query, example_queries
 from envanter.webconfig import apache_config, nginx_config
 
-from .conftest import build_seed, free_port
+from .conftest import ROOT, build_seed, free_port
+from .serving import oxigraph
 
 NGINX = Path("/usr/sbin/nginx")
 BASE = "http://127.0.0.1:8000/"
@@ -31,7 +37,24 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def nginx(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+def store(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """The production store: the seed published with `envanter publish` into an Oxigraph
+    server, then that store served read-only with a query time limit; yields its port."""
+    location = tmp_path_factory.mktemp("store") / "oxigraph"
+    with oxigraph(location) as port:
+        url = f"http://127.0.0.1:{port}"
+        result = CliRunner().invoke(
+            main,
+            ["publish", "--dist", str(dist), "--store", f"{url}/store", "--query", f"{url}/query"],
+        )
+        assert result.exit_code == 0, result.output
+    read_only = ("--timeout-s", "5", "--union-default-graph")
+    with oxigraph(location, *read_only, command="serve-read-only") as port:
+        yield port
+
+
+@pytest.fixture(scope="module")
+def nginx(dist: Path, store: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     if not NGINX.exists():
         pytest.fail(
             f"{NGINX} is missing: this test runs the generated configuration in a real nginx. "
@@ -43,7 +66,10 @@ def nginx(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]
     # The generated block is for a real host: listen here and serve the built folder instead.
     site, listens = re.subn(r"(?m)^    listen 80;$", f"    listen 127.0.0.1:{port};", site)
     site, roots = re.subn(r"(?m)^    root /var/www/envanter;$", f"    root {dist};", site)
-    assert (listens, roots) == (1, 1), "the server block must have one listen and one root line"
+    site, stores = re.subn(
+        r"(?m)^    server 127\.0\.0\.1:7878;$", f"    server 127.0.0.1:{store};", site
+    )
+    assert (listens, roots, stores) == (1, 1, 1), "one listen, one root, one store address"
     (tmp / "site.conf").write_text(site, encoding="utf-8")
     (tmp / "nginx.conf").write_text(
         f"""daemon off;
@@ -177,12 +203,61 @@ def test_nginx_does_not_serve_dot_files(nginx: int, dist: Path) -> None:
 
 def test_configs_follow_the_base_path() -> None:
     """A base with a path (https://example.org/envanter/) is served under that path."""
-    conf = nginx_config("https://example.org/envanter/")
+    conf = nginx_config("https://example.org/envanter/", ROOT / "site")
     assert "server_name example.org;" in conf
     assert "location = /envanter/def/envanter {" in conf
     assert '"~^/envanter/((?:id|def)/.+)$" $1;' in conf
-    htaccess = apache_config("https://example.org/envanter/")
+    htaccess = apache_config("https://example.org/envanter/", ROOT / "site")
     assert "RewriteBase /envanter/" in htaccess
     assert "RewriteRule ^((?:id|def)/.+)$ doc/$1.%{ENV:ENVANTER_FORMAT} [R=303,L]" in htaccess
     for media in ("text/turtle .ttl", "application/n-triples .nt", "application/ld+json .jsonld"):
         assert f"AddType {media}" in htaccess
+
+
+def test_the_example_queries_run_through_nginx_on_the_store(nginx: int) -> None:
+    """Every example query, sent to nginx's /sparql, is answered by the read-only store."""
+    for q in example_queries(ROOT / "queries"):
+        text = adapt_query(q.text, BASE)
+        for method in ("GET", "POST"):
+            conn = http.client.HTTPConnection("127.0.0.1", nginx, timeout=30)
+            try:
+                accept = {"Accept": "application/sparql-results+json"}
+                if method == "GET":
+                    conn.request("GET", "/sparql?" + urlencode({"query": text}), headers=accept)
+                else:
+                    form = {"Content-Type": "application/x-www-form-urlencoded", **accept}
+                    conn.request("POST", "/sparql", urlencode({"query": text}), form)
+                response = conn.getresponse()
+                body = response.read()
+            finally:
+                conn.close()
+            assert response.status == 200, (q.name, method, body[:300])
+            assert json.loads(body)["results"]["bindings"], (q.name, method)
+
+
+def test_the_store_behind_nginx_takes_no_updates(nginx: int) -> None:
+    update = "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"
+    conn = http.client.HTTPConnection("127.0.0.1", nginx, timeout=30)
+    try:
+        form = {"Content-Type": "application/sparql-update"}
+        conn.request("POST", "/sparql", update, form)
+        response = conn.getresponse()
+        response.read()
+        assert response.status >= 400
+        conn.request("PUT", "/sparql", "x", {"Content-Type": "text/turtle"})
+        response = conn.getresponse()
+        response.read()
+        assert response.status == 403
+        # Only the query endpoint is proxied: the store's others are not reachable at all.
+        for path in ("/store", "/update", "/query"):
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            assert response.status == 404, path
+    finally:
+        conn.close()
+
+
+def test_a_browser_at_the_endpoint_gets_the_example_queries(nginx: int) -> None:
+    response, _ = get(nginx, "/sparql", {"Accept": "text/html"})
+    assert (response.status, response.getheader("Location")) == (303, "/sorgular.html")

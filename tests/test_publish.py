@@ -3,11 +3,6 @@ the graph is replaced, not appended to, and the errors say what happened."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,19 +14,9 @@ from envanter.publish import PublishError, count_in_store, count_triples, graph_
 from envanter.sparql import dataset_iri
 
 from .conftest import build_seed, free_port
+from .serving import oxigraph as running_oxigraph
 
 BASE = "http://127.0.0.1:8000/"
-
-
-def oxigraph_binary() -> str:
-    beside = Path(sys.executable).with_name("oxigraph")
-    found = str(beside) if beside.exists() else shutil.which("oxigraph")
-    if found is None:
-        pytest.fail(
-            "the oxigraph server is missing: install the development tools with "
-            "`bash scripts/setup.sh --dev` (the `oxigraph` package from PyPI)"
-        )
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -45,31 +30,8 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh Oxigraph server; yields its address (`http://127.0.0.1:PORT`)."""
-    port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph") / "store"
-    process = subprocess.Popen(
-        [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert process.poll() is None, process.communicate()[1]
-                assert time.monotonic() < deadline, "oxigraph did not listen within 15 s"
-                time.sleep(0.05)
+    with running_oxigraph(tmp_path_factory.mktemp("oxigraph") / "store") as port:
         yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_publishing_twice_leaves_one_copy(dist: Path, oxigraph: str) -> None:

@@ -18,7 +18,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 from rdflib import Graph
 
 from envanter.cli import main
-from envanter.serve import in_thread, make_server
+from envanter.serve.results import text_table, write_result
 from envanter.sparql import (
     QueryError,
     SelectResult,
@@ -29,11 +29,10 @@ from envanter.sparql import (
     load_store,
     looks_like_update,
     read_query,
-    text_table,
-    write_result,
 )
 
 from .conftest import ROOT, build_seed
+from .serving import serving
 
 BASE = "http://127.0.0.1:8000/"
 GOLDEN = ROOT / "tests" / "golden" / "queries"
@@ -51,13 +50,9 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def endpoint(dist: Path) -> Iterator[str]:
-    server = make_server(dist, port=0, queries=ROOT / "queries", site_folder=ROOT / "site")
-    in_thread(server)
-    host, port = server.server_address[:2]
-    yield f"http://{host!s}:{port}/sparql"
-    server.shutdown()
-    server.server_close()
+def endpoint(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(dist, tmp_path_factory.mktemp("endpoint") / "serve.log") as running:
+        yield f"http://127.0.0.1:{running.port}/sparql"
 
 
 def query(*arguments: str) -> tuple[int, str, str]:

@@ -11,7 +11,7 @@ import click
 
 from . import __version__
 from .check.shacl import DEFAULT_ENGINE, ENGINES
-from .config import SETTINGS
+from .config import SETTINGS, check_base_uri, check_http_iri, check_license
 from .errors import EXIT_INTERNAL, EXIT_VIOLATIONS, EnvanterError
 from .messages import correction_lines, minted_lines, report_lines
 from .resources import resource
@@ -109,11 +109,22 @@ def build_command(
         shacl_engine=shacl_engine,
     )
     say = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
+    run(lambda: check_options(options))  # before anything is read or written
     result = run(lambda: build(options, progress=say))
     if not quiet:
         for line in correction_lines(result.corrections) + minted_lines(result):
             click.echo(line, err=True)
         click.echo(f"built {result.services} services into {result.out}/", err=True)
+
+
+def check_options(options: BuildOptions) -> None:
+    """The options that end up in links and IRIs: http(s) IRIs only, or exit 2."""
+    check_base_uri(options.base_uri)
+    check_license(options.license)
+    if options.sparql_endpoint:
+        check_http_iri(
+            "--sparql-endpoint", options.sparql_endpoint, "https://data.example.org/sparql"
+        )
 
 
 @main.command("diff")
@@ -252,6 +263,7 @@ def query_command(
     Queries written for the default base https://envanter.example/ (queries/*.rq) are pointed at
     the base the dataset was built with."""
     from .errors import ConfigError
+    from .serve.results import text_table, write_result
     from .sparql import (
         AskResult,
         GraphResult,
@@ -260,8 +272,6 @@ def query_command(
         evaluate,
         load_store,
         query_endpoint,
-        text_table,
-        write_result,
     )
 
     def answer() -> str | bytes:
@@ -318,7 +328,8 @@ def query_command(
     "--timeout",
     type=float,
     default=10.0,
-    help="Seconds a SPARQL query may run before it is answered 503.  [default: 10]",
+    help="Seconds a SPARQL query may run; then its worker is killed and the answer is 503.  "
+    "[default: 10]",
 )
 @click.option(
     "--limit",
@@ -330,8 +341,28 @@ def query_command(
 @click.option(
     "--workers",
     type=int,
-    default=1,
-    help="Processes sharing the port, each with its own copy of the store.  [default: 1]",
+    default=2,
+    help="SPARQL queries running at once, each in a worker process of its own.  [default: 2]",
+)
+@click.option(
+    "--queue",
+    type=int,
+    default=32,
+    help="SPARQL queries that may wait for a worker; more are answered 503 with Retry-After.  "
+    "[default: 32]",
+)
+@click.option(
+    "--memory",
+    type=int,
+    default=2048,
+    help="Megabytes of address space a query worker may use; a query needing more is stopped "
+    "with 503.  [default: 2048]",
+)
+@click.option(
+    "--connections",
+    type=int,
+    default=1000,
+    help="Open connections at most (slow clients included).  [default: 1000]",
 )
 @click.option(
     "--queries",
@@ -345,7 +376,6 @@ def query_command(
     default=lambda: resource("site"),
     help="Folder of the page templates (query.html.j2).  [default: site]",
 )
-@click.option("--access-log", is_flag=True, help="Print a line for every request.")
 def serve_command(
     dist: Path,
     host: str,
@@ -353,37 +383,41 @@ def serve_command(
     timeout: float,
     limit: int,
     workers: int,
+    queue: int,
+    memory: int,
+    connections: int,
     queries: Path,
     site: Path,
-    access_log: bool,
 ) -> None:
-    """Serve the publication over HTTP: files, the minted URIs (303 to their documents) and a
-    read-only SPARQL endpoint at /sparql. Ctrl-C stops it."""
-    from .errors import ConfigError
-    from .serve import EnvanterServer, address, make_server, serve
-    from .sparql import dataset_base
+    """Serve the publication over HTTP for previewing and small sites: files, the minted URIs
+    (303 to their documents) and a read-only SPARQL endpoint at /sparql. Ctrl-C stops it.
 
-    def start() -> EnvanterServer:
-        if workers < 1:
-            raise ConfigError(f"--workers must be 1 or more, not {workers}")
-        return make_server(dist, host, port, timeout, limit, queries, site, access_log)
+    For production, put nginx and a triple store in front (docs/serving.md)."""
+    from .serve.server import Limits, make_server, serve
 
-    server = run(start)
-    url = address(server)
-    prefix = server.app.site.prefix
-    base = run(lambda: dataset_base(dist))
+    limits = Limits(
+        timeout=timeout,
+        rows=limit,
+        workers=workers,
+        queue=queue,
+        memory=memory,
+        connections=connections,
+    )
+    server = run(lambda: make_server(dist, host, port, limits, queries, site))
+    url = server.url
+    prefix = server.site.prefix
     click.echo(
         f"serving {dist}/ at {url}{prefix[1:]} (SPARQL at {url}{prefix[1:]}sparql, "
-        f"{len(server.app.site.things)} things); Ctrl-C stops",
+        f"{len(server.site.things)} things); Ctrl-C stops",
         err=True,
     )
-    if not base.startswith(url):
+    if not server.base.startswith(url):
         click.echo(
-            f"note: the dataset's URIs start with {base}, not {url}: they resolve to this server "
-            f"only if built with --base-uri {url}",
+            f"note: the dataset's URIs start with {server.base}, not {url}: they resolve to this "
+            f"server only if built with --base-uri {url}",
             err=True,
         )
-    serve(server, workers)
+    serve(server)
     click.echo("stopped", err=True)
 
 
