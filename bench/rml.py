@@ -43,7 +43,7 @@ if str(ROOT / "src") not in sys.path:
 
 from envanter.config import DEFAULT_BASE_URI, load_source_metadata  # noqa: E402
 from envanter.rdf.graph import PLACEHOLDER, Mapper, Mapping_, load_mappings  # noqa: E402
-from envanter.run.pipeline import build_parameters  # noqa: E402
+from envanter.run.reading import build_parameters  # noqa: E402
 
 RML = "http://w3id.org/rml/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"

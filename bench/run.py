@@ -345,7 +345,7 @@ def child_morph_prep(n: int, workdir: Path) -> None:
     """Translate mappings/*.yaml into RML over dist-n's tables (not timed)."""
     options = child_options(n, workdir)
     from envanter.config import load_source_metadata
-    from envanter.run.pipeline import build_parameters
+    from envanter.run.reading import build_parameters
     from rml import translate
 
     metadata = load_source_metadata(options.source)

@@ -200,7 +200,7 @@ def test_failed_swap_leaves_previous_output(
     def explode(*_a: object, **_k: object) -> list[Path]:
         raise OSError("disk full")
 
-    monkeypatch.setattr(pipeline, "write_tables", explode)
+    monkeypatch.setattr("envanter.run.reading.write_tables", explode)
     with pytest.raises(OSError):
         pipeline.build(pipeline.BuildOptions(source=SEED, out=out, corrections=CORRECTIONS))
     assert sorted(p.name for p in out.iterdir()) == [".envanter-output", "old.txt"]

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from envanter.cli import main
-from envanter.run import output, pipeline
+from envanter.run import output
 from envanter.run.output import MARKER
 
 from .conftest import CORRECTIONS, ROOT, SEED
@@ -337,7 +337,7 @@ def test_a_write_failure_the_user_must_fix_ends_in_exit_2_with_the_path(
     def fail(*_a: object, **_k: object) -> list[Path]:
         raise OSError(code, os.strerror(code), str(failing))
 
-    monkeypatch.setattr(pipeline, "write_tables", fail)
+    monkeypatch.setattr("envanter.run.reading.write_tables", fail)
     result = CliRunner().invoke(
         main, ["build", "--source", str(SEED), "--corrections", str(CORRECTIONS), "--out", str(out)]
     )
@@ -384,7 +384,7 @@ def test_a_full_disk_ends_in_exit_2_and_keeps_the_previous_output(tmp_path: Path
 WORKER_FILLS_THE_DISK = """
 import sys
 from envanter.cli import main
-from envanter.run import pipeline
+from envanter.run import reading
 
 def fill_then_fail(tables, folder):
     # What a worker process that ran out of space leaves: a full disk, and only "it failed".
@@ -397,7 +397,7 @@ def fill_then_fail(tables, folder):
         pass
     raise OSError("1 of 2 worker processes failed (see above)")
 
-pipeline.write_tables = fill_then_fail
+reading.write_tables = fill_then_fail
 sys.argv = ["envanter", "build", "--source", sys.argv[1], "--out", sys.argv[2]]
 main()
 """

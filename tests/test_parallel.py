@@ -101,7 +101,7 @@ class SmallBatches(Parallel):
 def test_a_build_whose_worker_is_killed_fails_and_leaves_the_previous_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from envanter.run import pipeline
+    from envanter.run import batches
     from envanter.run.output import MARKER, MARKER_TEXT
 
     out = tmp_path / "dist"
@@ -109,14 +109,14 @@ def test_a_build_whose_worker_is_killed_fails_and_leaves_the_previous_output(
     (out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # (as if a build had written it)
     (out / "previous.txt").write_text("the previous release", encoding="utf-8")
     beside = sorted(p.name for p in tmp_path.iterdir())
-    publish = pipeline.publish_batch
+    publish = batches.publish_batch
 
-    def killed(context: pipeline.Context, k: int, stop: Stop) -> pipeline.BatchResult:
+    def killed(context: batches.Context, k: int, stop: Stop) -> batches.BatchResult:
         if k == 1:
             os.kill(os.getpid(), signal.SIGKILL)
         return publish(context, k, stop)
 
-    monkeypatch.setattr(pipeline, "publish_batch", killed)
+    monkeypatch.setattr(batches, "publish_batch", killed)
     monkeypatch.chdir(ROOT)
     said: list[str] = []
     with pytest.raises(WorkerLost, match="batch 2 of 3; nothing was published"):

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.compare import isomorphic
 
-from envanter.run import pipeline
 from envanter.run.pipeline import BuildOptions, build
 
 BASE = "https://envanter.example/"
@@ -145,7 +144,7 @@ def test_a_build_failing_midway_leaves_the_previous_output(
     def fail(*_args: object, **_kwargs: object) -> Path:
         raise OSError("disk full while writing the catalog")
 
-    monkeypatch.setattr(pipeline, "write_catalog", fail)
+    monkeypatch.setattr("envanter.run.finish.write_catalog", fail)
     with pytest.raises(OSError, match="disk full"):
         build(BuildOptions(out=out))
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}

@@ -29,11 +29,17 @@ from ..check.shards import Kinds, ShardShapes, is_service, validate_services
 from ..publication.catalog import GraphStats
 from ..publication.pages import ListedService
 from ..publication.site import SiteWriter
-from ..publication.sitedata import SiteData, empty_site_data, site_data, store_of
-from ..rdf.dumps import write_descriptions_part
+from ..publication.sitedata import (
+    SiteData,
+    empty_site_data,
+    merge_site_data,
+    site_data,
+    store_of,
+)
+from ..rdf.dumps import Dumps, write_descriptions_part
 from ..rdf.graph import GraphMaker, SubjectGroup, subject_groups, unpack_rows
 from ..rdf.serialize import LABELS, Description, Documents
-from .executor import Stop
+from .executor import Executor, Progress, Stop
 
 NT = ox.RdfFormat.N_TRIPLES
 
@@ -206,3 +212,49 @@ def ntriples(triples: list[ox.Triple]) -> bytes:
 
 def parse_ntriples(data: bytes) -> list[ox.Triple]:
     return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)] if data else []
+
+
+@dataclass
+class Merged:
+    """What the end of the build keeps of the batches' results, merged in the batches' order."""
+
+    site: SiteData
+    stats: GraphStats
+    # Each batch's findings come sorted (the report's order): kept in the batches' order, the
+    # report's sort merges their runs instead of sorting them all anew.
+    findings: dict[Finding, None] = field(default_factory=dict)
+    spill: list[ox.Triple] = field(default_factory=list)
+    views: list[ListedService] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    iris: list[str] = field(default_factory=list)
+    # The labels of the services that what they share points at (the dataset's hasPart),
+    # learnt once the batches are done: the workers, forked from this process, need none of
+    # them, and looking them up would copy them into every worker.
+    labels: list[bytes] = field(default_factory=list)
+
+    def add(self, result: BatchResult) -> None:
+        self.findings.update(dict.fromkeys(result.findings))
+        self.spill += parse_ntriples(result.spill)
+        self.labels.append(result.labels)
+        self.views += result.views
+        merge_site_data(self.site, result.site)
+        self.stats.merge(result.stats)
+        for name, seconds in result.seconds.items():
+            self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+        self.iris += result.iris
+
+
+def publish_services(
+    run: Executor, context: Context, dumps: Dumps, services: int, progress: Progress
+) -> Merged:
+    """Every batch of services mapped, validated and written; their runs of the dumps appended
+    as they finish, in order."""
+    base = context.maker.base
+    merged = Merged(empty_site_data(base), GraphStats(base + "id/"))
+    for result in run.batches(publish_batch, context, len(context.batches)):
+        if result.written:
+            dumps.append(context.part(result.index + 1))
+        merged.add(result)
+        if len(context.batches) > 1:
+            progress(f"services: {len(merged.iris)} of {services}")
+    return merged

@@ -1,0 +1,191 @@
+"""The build's first stage: read the source, make the records, link them, make the tables; write
+the tables and pack each batch of services' rows into a file of its own for the workers."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..config import SourceMetadata, check_base_uri, load_source_metadata
+from ..errors import ConfigError
+from ..rdf.csvw import write_tables
+from ..rdf.graph import Rows, pack_rows, packed_batches
+from ..rdf.table_model import Table
+from ..rdf.tables import build_tables
+from ..read.formats import read_inventory
+from ..read.linking import Linked, Pins, check_links, link, load_pins, load_reference
+from ..read.records import AppliedCorrection, Service, build_records, load_corrections
+from .options import BuildOptions, Progress, Stages, display_path
+
+
+@dataclass
+class Tables:
+    """Everything read, checked and made into tables; nothing mapped or written yet."""
+
+    services: list[Service]
+    linked: Linked
+    pins: Pins
+    tables: list[Table]
+    base: str
+    params: dict[str, str]
+    metadata: SourceMetadata
+    year: int
+
+
+def prepare_tables(
+    options: BuildOptions, progress: Progress = lambda _: None, stages: Stages | None = None
+) -> Tables:
+    """Read the source, make the records, link them, make the tables."""
+    stage = stages or Stages()
+    source = options.source
+    if not source.exists():
+        raise ConfigError(
+            f"source not found: {source} (run from the project folder, or pass --source FILE)"
+        )
+    metadata = load_source_metadata(source)
+    year = options.reference_year or metadata.reference_year
+    if year is None:
+        raise ConfigError(
+            f"the reference year of the annual counts is unknown: pass "
+            f"--reference-year or set reference_year in {source.stem}.meta.yaml"
+        )
+    progress(f"reading {display_path(source)}")
+    with stage("read"):
+        reading = read_inventory(source, display_path(source))
+    for note in reading.notes:
+        progress(note)
+    for problem in reading.warnings:
+        progress(f"warning: {problem}")
+    raw = reading.records
+    with stage("records"):
+        corrections = load_corrections(options.corrections) if options.corrections else []
+        corrections_name = display_path(options.corrections) if options.corrections else ""
+        services = build_records(raw, corrections, corrections_name, year)
+    progress(f"read {len(services)} services")
+    with stage("link"):
+        reference = load_reference(options.reference)
+        for warning in check_links(services, reference, display_path(options.reference)):
+            progress(f"warning: {warning}")
+        pins = load_pins(options.ids)
+        linked = link(services, reference, pins)
+    with stage("tables"):
+        tables = build_tables(linked)
+        # The raw cells have served: the tables hold what they say, with their source lines.
+        # Kept in the records, they would keep every cell of the source in memory to the end
+        # (more than a gigabyte for a national inventory).
+        services = [replace(s, cells={}) for s in services]
+        linked.services = services
+    base = check_base_uri(options.base_uri)
+    params = build_parameters(source, metadata, year)
+    return Tables(services, linked, pins, tables, base, params, metadata, year)
+
+
+@dataclass
+class Read:
+    """What reading made, as the rest of the build needs it: the rows of what the services
+    share, and each batch of services' rows in a file of its own (a worker reads its batch and
+    touches nothing of the build's memory, which copy-on-write would otherwise copy page by page
+    into every worker); the records, needed only at the end, in a file too."""
+
+    base: str
+    params: dict[str, str]
+    metadata: SourceMetadata
+    year: int
+    table_names: list[str]
+    table_files: list[Path]
+    shared_rows: Rows
+    service_tables: list[str]
+    services: int
+    batches: list[Path]
+    records: Path
+    stages: dict[str, float]
+
+
+def read_and_pack(
+    options: BuildOptions, folder: Path, batch_size: Callable[[int], int], progress: Progress
+) -> Read:
+    """Read the source into tables, write the tables, and pack the rest for the batches. Run in
+    a child process: the raw cells, records and tables of a national inventory take gigabytes,
+    and all of it is given back when the child exits."""
+    stage = Stages()
+    t = prepare_tables(options, progress, stage)
+
+    # (Writing the tables in a child alongside the packing was no faster, and copy-on-write
+    # doubled the memory: both touch every row.)
+    with stage("write tables"):
+        files = write_tables(t.tables, folder / "data" / "tables")
+    progress(f"wrote {len(files)} table files")
+    with stage("pack"):
+        packed = pack(t, folder, batch_size)
+    shared_rows, service_tables, services, batches, records = packed
+    return Read(
+        t.base,
+        t.params,
+        t.metadata,
+        t.year,
+        [table.name for table in t.tables],
+        files,
+        shared_rows,
+        service_tables,
+        services,
+        batches,
+        records,
+        stage.seconds,
+    )
+
+
+def pack(
+    t: Tables, folder: Path, batch_size: Callable[[int], int]
+) -> tuple[Rows, list[str], int, list[Path], Path]:
+    """Each batch's rows in a file of its own, and the summary of the records that the build's
+    result needs: (the shared tables' rows, the names of the per-service tables, the number of
+    services, the batches' files, the summary's file)."""
+    shared_rows, service_tables, rows = packed_batches(t.tables, batch_size)
+    packed = folder / ".parts"
+    packed.mkdir(exist_ok=True)
+    batches = []
+    for k, batch in enumerate(rows, start=1):
+        path = packed / f"rows-{k:06d}.pickle"
+        path.write_bytes(pack_rows(batch))
+        batches.append(path)
+    # The records themselves stay here: the build's result needs only this of them.
+    records = packed / "records.pickle"
+    summary = (len(t.services), t.linked.slugs, t.pins, applied_corrections(t.services))
+    records.write_bytes(pickle.dumps(summary, protocol=5))
+    services = sum(len(batch["services"][1]) for batch in rows if "services" in batch)
+    return shared_rows, service_tables, services, batches, records
+
+
+def applied_corrections(services: list[Service]) -> list[tuple[AppliedCorrection, list[int]]]:
+    """Each correction applied, with the numbers of the services it changed, in order."""
+    found: dict[str, tuple[AppliedCorrection, list[int]]] = {}
+    for s in services:
+        for c in s.corrections:
+            found.setdefault(c.id, (c, []))[1].append(s.number)
+    return list(found.values())
+
+
+def build_parameters(source: Path, metadata: SourceMetadata, year: int) -> dict[str, str]:
+    """The values the mappings take from the build rather than the tables (`{@name}`)."""
+    unit = metadata.unit or ""
+    return {
+        "source": source.stem,
+        "source_file": source.name,
+        "source_title": metadata.title or source.stem,
+        "title": f"Kamu Hizmet Envanteri: {unit} ({year})".replace(":  (", ": ("),
+        "title_en": f"Public service inventory: {metadata.unit_en or unit} ({year})",
+        "description": (
+            f"{metadata.publisher or ''} {unit} kamu hizmet envanterinin bağlantılı "
+            "açık veri olarak yayımı."
+        ).strip(),
+        "description_en": (
+            f"The public-service inventory of {metadata.publisher_en or ''} "
+            f"{metadata.unit_en or unit}, published as linked open data."
+        ).strip(),
+        "publisher": metadata.publisher_key or "",
+        "reference_year": str(year),
+        "form_code": metadata.form_code or "",
+        "received_as": metadata.received_as or "",
+    }
