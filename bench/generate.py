@@ -37,7 +37,7 @@ def synthetic(n: int, seed: int = 1) -> list[RawRecord]:
         cells: dict[str, Cell] = {}
         for key in CELL_KEYS:
             donor = rng.choice(pool).cells[key]
-            cells[key] = Cell(donor.text, (), donor.parts)
+            cells[key] = Cell(donor.text, (), donor.parts, donor.wrapped)
         # The unit and its DETSİS code travel together, as in the seed.
         unit_donor = rng.choice(pool)
         for key in (
@@ -47,7 +47,12 @@ def synthetic(n: int, seed: int = 1) -> list[RawRecord]:
             "unit_local",
             "unit_other",
         ):
-            cells[key] = Cell(unit_donor.cells[key].text, (), unit_donor.cells[key].parts)
+            cells[key] = Cell(
+                unit_donor.cells[key].text,
+                (),
+                unit_donor.cells[key].parts,
+                unit_donor.cells[key].wrapped,
+            )
         name = cells["name"].text or "Hizmet"
         cells["name"] = Cell(f"{name} {number}", (), ())
         records.append(

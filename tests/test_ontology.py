@@ -30,7 +30,7 @@ XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
 ONTOLOGY_FILE = ROOT / "ontology" / "envanter.ttl"
 SCHEMES_FILE = ROOT / "ontology" / "schemes.ttl"
 
-CLASSES = {"AnnualVolume", "InternalStep", "Correction", "SourceExcerpt"}
+CLASSES = {"AnnualVolume", "InternalStep", "Correction", "SourceExcerpt", "Duration"}
 PROPERTIES = {
     "rowNumber",
     "sdpCode",
@@ -40,6 +40,15 @@ PROPERTIES = {
     "averageCompletionTime",
     "annualVolume",
     "countUnit",
+    "countUnitText",
+    "annualCountText",
+    "legalDuration",
+    "averageDuration",
+    "value",
+    "minimum",
+    "maximum",
+    "unit",
+    "kind",
     "scope",
     "referenceYear",
     "internalStep",
@@ -103,7 +112,9 @@ SCHEME_KEYS = {
         "islem",
     },
     "idari-duzey": {"merkezi-idare", "tasra", "mahalli-idare", "diger"},
-    "mevzuat-turu": {"kanun", "yonetmelik", "diger"},
+    "mevzuat-turu": {"kanun", "khk", "cbk", "yonetmelik", "diger"},
+    "sure-birimi": {"is-gunu", "gun", "saat", "dakika", "hafta", "ay", "yil"},
+    "sure-turu": {"ayni-gun", "aninda"},
     # Schemes whose concepts the build makes from the data.
     "rol": {
         "dis-yazisma-kurumu",

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from envanter.rdf.iris import slugify
-from envanter.read import parsing
+from envanter.read import laws, parsing
 from envanter.read.channels import parse_channels
 from envanter.turkish import ascii_fold
 
@@ -83,9 +83,10 @@ def test_count_rejects_non_numbers(bad: str) -> None:
 @pytest.mark.parametrize(
     ("text", "iso"),
     [
-        ("Başvuru ve değerlendirme süreci yaklaşık 15 iş günü sürmektedir.", "P3W"),
+        # Working days are not calendar days: no xsd:duration (test_cells.py has their reading).
+        ("Başvuru ve değerlendirme süreci yaklaşık 15 iş günü sürmektedir.", None),
         ("Başvuru ve değerlendirme süreci yaklaşık 3 ay (90 gün) sürmektedir.", "P90D"),
-        ("1 iş günü", "P1D"),
+        ("1 iş günü", None),
         ("15 gün içerisinde hizmetten faydalanıp faydalanamayacağı bilgisi verilir.", "P15D"),
         ("11 ay", "P11M"),
         ("8 hafta", "P8W"),
@@ -102,9 +103,8 @@ def test_durations(text: str, iso: str | None) -> None:
 
 
 @given(st.integers(min_value=1, max_value=400))
-def test_working_days_are_weeks_when_they_make_whole_weeks(n: int) -> None:
-    iso = parsing.parse_duration(f"{n} iş günü")
-    assert iso == (f"P{n // 5}W" if n % 5 == 0 else f"P{n}D")
+def test_working_days_are_never_calendar_days(n: int) -> None:
+    assert parsing.parse_duration(f"{n} iş günü") is None
 
 
 @given(st.integers(min_value=1, max_value=999), st.sampled_from(["gün", "hafta", "ay", "yıl"]))
@@ -131,7 +131,8 @@ def test_trap_list_styles(text: str, items: list[str]) -> None:
     assert parsing.split_items(text) == items
 
 
-def test_unnumbered_lists_split_by_line() -> None:
+def test_unnumbered_lists_split_by_wrapped_line() -> None:
+    """Lines of a page (wrapped=True): a line that continues the one above joins it."""
     lines = (
         "Kimlik Belgeleri",
         "(varsa)Kira Sözleşmesi",
@@ -139,7 +140,7 @@ def test_unnumbered_lists_split_by_line() -> None:
         "Kayıt Örneği (Aslı",
         "ile)",
     )
-    assert parsing.split_items(" ".join(lines), lines) == [
+    assert parsing.split_items(" ".join(lines), lines, wrapped=True) == [
         "Kimlik Belgeleri",
         "(varsa)Kira Sözleşmesi",
         "Vukuatlı Nüfus",
@@ -194,11 +195,11 @@ def test_trap_document_qualifiers(
 def test_trap_none_markers(none: str | None) -> None:
     assert parsing.is_none(none)
     assert parsing.split_items(none) == []
-    assert parsing.parse_legal_basis(none) == []
+    assert laws.parse_legal_basis(none) == []
 
 
 def test_legal_basis_articles() -> None:
-    refs = parsing.parse_legal_basis(
+    refs = laws.parse_legal_basis(
         "1-5395 sayılı Çocuk Koruma Kanunu 2-4721 Sayılı Türk Medeni Kanunu Madde 348 "
         "3-5237 Sayılı Türk Ceza Kanunu'nun 233. Maddesi 4-6284 Sayılı Ailenin Korunması ve "
         "Kadına Karşı Şiddetin Önlenmesine dair Kanun Madde 11-21-22"
@@ -214,14 +215,12 @@ def test_legal_basis_articles() -> None:
             ("11", "21", "22"),
         ),
     ]
-    (ref,) = parsing.parse_legal_basis(
-        "2-5216 Sayılı Büyükşehir Belediyesi Kanunu 7. madde v bendi"
-    )
+    (ref,) = laws.parse_legal_basis("2-5216 Sayılı Büyükşehir Belediyesi Kanunu 7. madde v bendi")
     assert (ref.number, ref.articles) == ("5216", ("7/v",))
 
 
 def test_two_laws_in_one_item_with_a_note() -> None:
-    refs = parsing.parse_legal_basis(
+    refs = laws.parse_legal_basis(
         "5216 sayılı Büyükşehir Belediye Kanunu ve 6698 sayılı kişisel verileri koruma kanunu "
         "kapsamında talep ve şikayetlerin alınması"
     )
@@ -232,9 +231,7 @@ def test_two_laws_in_one_item_with_a_note() -> None:
 
 
 def test_regulation_without_number() -> None:
-    (ref,) = parsing.parse_legal_basis(
-        "3- İstanbul Büyükşehir Belediyesi Eğitim Yardımı Yönetmeliği"
-    )
+    (ref,) = laws.parse_legal_basis("3- İstanbul Büyükşehir Belediyesi Eğitim Yardımı Yönetmeliği")
     assert (ref.number, ref.kind) == (None, "yonetmelik")
 
 

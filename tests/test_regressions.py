@@ -35,7 +35,8 @@ def test_build_records_reports_every_problem_of_every_record_at_once() -> None:
     raw = [
         _record(1),
         _record(2, institution_code="9512143", sdp_codes="abc", name="_"),
-        _record(3, legal_basis="_", annual_count="çok"),
+        # (An annual count that is no figure is kept as text with a warning, not a problem.)
+        _record(3, legal_basis="_", description="_"),
     ]
     try:
         build_records(raw, [], "corrections.yaml", 2025)
@@ -57,12 +58,7 @@ def test_build_records_reports_every_problem_of_every_record_at_once() -> None:
             "sdp_codes",
             "service 2: expected Standard File Plan codes like '815' or '120.05', found 'abc'",
         ),
-        Problem(
-            "envanter.txt",
-            30,
-            "annual_count",
-            "service 3: expected a whole number such as '258.933' or '19.872 hizmet', found 'çok'",
-        ),
+        Problem("envanter.txt", 30, "description", "service 3: this cell must not be empty"),
         Problem(
             "envanter.txt",
             30,

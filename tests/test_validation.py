@@ -45,11 +45,10 @@ def test_validate_reports_a_broken_graph_word_for_word(tmp_path: Path, engine: l
     assert result.exit_code == 1
     service = "<https://envanter.example/id/hizmet/x>"
     assert result.output == (
-        f"{path}: 2 violations, 1 warning, 0 notes\n"
+        f"{path}: 1 violation, 2 warnings, 0 notes\n"
         f"  violation [service-legal-resource] {service}: A service must rest on at least one "
         "law or regulation (cv:hasLegalResource).\n"
-        f"  violation [service-title] {service}: A service must have an English title "
-        "(dct:title@en): add it to data/reference/en.yaml.\n"
+        "  warning [english-title]: 1 resource\n"
         "  warning [no-online-channel]: 1 resource\n"
     )
 
@@ -59,8 +58,9 @@ def test_validate_in_turkish(tmp_path: Path) -> None:
     path.write_text(BROKEN, encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", str(path), "--lang", "tr", "--all"])
     assert (
-        "  violation [service-title] <https://envanter.example/id/hizmet/x>: Hizmetin İngilizce "
-        "bir adı (dct:title@en) olmalı: data/reference/en.yaml dosyasına ekleyin.\n"
+        "  warning [english-title] <https://envanter.example/id/hizmet/x>: Hizmetin İngilizce "
+        "bir adı (dct:title@en) yok: data/reference/en.yaml dosyasına ekleyin; İngilizce "
+        "sayfalar Türkçe adı gösterir.\n"
     ) in result.output
     assert "  warning [no-online-channel] <https://envanter.example/id/hizmet/x>: " in result.output
 
@@ -84,21 +84,45 @@ def test_validate_refuses_what_it_cannot_read(tmp_path: Path) -> None:
 def test_a_violation_stops_the_build_and_nothing_is_published(tmp_path: Path) -> None:
     reference = tmp_path / "reference"
     shutil.copytree(ROOT / "data" / "reference", reference)
+    organisations = yaml.safe_load((reference / "organisations.yaml").read_text(encoding="utf-8"))
+    del organisations["publisher"]["spatial"]  # the area a public organisation serves
+    (reference / "organisations.yaml").write_text(
+        yaml.safe_dump(organisations, allow_unicode=True), encoding="utf-8"
+    )
+    out = tmp_path / "dist"
+    with pytest.raises(ValidationFailed) as failed:
+        build(BuildOptions(out=out, reference=reference))
+    assert failed.value.exit_code == 1
+    lines = str(failed.value).splitlines()
+    assert lines[0] == "the graph does not pass validation: 1 violation, 38 warnings, 76 notes"
+    assert lines[1].startswith("  violation [organisation-label-spatial] <")
+    assert not out.exists()
+
+
+def test_a_missing_english_title_is_a_warning_and_the_page_shows_the_turkish_one(
+    tmp_path: Path,
+) -> None:
+    """English does not block a build: the English page shows the Turkish title, marked tr."""
+    reference = tmp_path / "reference"
+    shutil.copytree(ROOT / "data" / "reference", reference)
     english = yaml.safe_load((reference / "en.yaml").read_text(encoding="utf-8"))
     del english["service_names"]["Halk Süt Desteği"]
     (reference / "en.yaml").write_text(
         yaml.safe_dump(english, allow_unicode=True), encoding="utf-8"
     )
     out = tmp_path / "dist"
-    with pytest.raises(ValidationFailed) as failed:
-        build(BuildOptions(out=out, reference=reference))
-    assert failed.value.exit_code == 1
-    assert str(failed.value).splitlines() == [
-        "the graph does not pass validation: 1 violation, 38 warnings, 76 notes",
-        "  violation [service-title] <https://envanter.example/id/hizmet/halk-sut-destegi>: "
-        "A service must have an English title (dct:title@en): add it to data/reference/en.yaml.",
+    result = build(BuildOptions(out=out, reference=reference))
+    assert result.report is not None
+    missing = [f for f in result.report.findings if f.rule == "english-title"]
+    assert [(f.severity, f.focus) for f in missing] == [
+        ("warning", "https://envanter.example/id/hizmet/halk-sut-destegi")
     ]
-    assert not out.exists()
+    page = (out / "en" / "doc" / "id" / "hizmet" / "halk-sut-destegi.html").read_text(
+        encoding="utf-8"
+    )
+    assert '<h1 lang="tr">Halk Süt Desteği</h1>' in page
+    listing = (out / "en" / "hizmetler.html").read_text(encoding="utf-8")
+    assert 'lang="tr">Halk Süt Desteği</a>' in listing
 
 
 def test_strict_makes_warnings_fail(tmp_path: Path) -> None:

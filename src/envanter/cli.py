@@ -11,7 +11,7 @@ import click
 
 from . import __version__
 from .check.shacl import DEFAULT_ENGINE, ENGINES
-from .config import SETTINGS
+from .config import SETTINGS, check_base_uri, check_http_iri, check_license
 from .errors import EXIT_INTERNAL, EXIT_VIOLATIONS, EnvanterError
 from .messages import correction_lines, minted_lines, report_lines
 from .resources import resource
@@ -109,11 +109,22 @@ def build_command(
         shacl_engine=shacl_engine,
     )
     say = (lambda _m: None) if quiet else (lambda m: click.echo(m, err=True))
+    run(lambda: check_options(options))  # before anything is read or written
     result = run(lambda: build(options, progress=say))
     if not quiet:
         for line in correction_lines(result.corrections) + minted_lines(result):
             click.echo(line, err=True)
         click.echo(f"built {result.services} services into {result.out}/", err=True)
+
+
+def check_options(options: BuildOptions) -> None:
+    """The options that end up in links and IRIs: http(s) IRIs only, or exit 2."""
+    check_base_uri(options.base_uri)
+    check_license(options.license)
+    if options.sparql_endpoint:
+        check_http_iri(
+            "--sparql-endpoint", options.sparql_endpoint, "https://data.example.org/sparql"
+        )
 
 
 @main.command("diff")

@@ -136,8 +136,13 @@ class ShardShapes:
                 base + "def/envanter#AnnualVolume",
                 base + "def/envanter#SourceExcerpt",
                 base + "def/envanter#InternalStep",
+                base + "def/envanter#Duration",
             },
-            {base + "def/envanter#correction", "http://data.europa.eu/m8g/processingTime"},
+            {
+                base + "def/envanter#correction",
+                base + "def/envanter#electronicDeliveryText",
+                "http://data.europa.eu/m8g/processingTime",
+            },
         )
         return cls(local, shared, relevant_predicates(shapes), engine)
 

@@ -112,7 +112,8 @@ class SiteWriter:
         # written from `self.page` (pages are written one at a time in a process).
         self.page = Page("tr", "", "")
         self.env.filters.update(
-            label=lambda iri: self.data.label(iri, self.page.lang),
+            label=lambda iri: self.data.shown_label(iri, self.page.lang),
+            plain_label=lambda iri: self.data.label(iri, self.page.lang),
             link=self.link,
             link_items=self.link_items,
             fragment=lambda iri: iri.partition("#")[2],
@@ -166,7 +167,7 @@ class SiteWriter:
             if item is None:
                 page = self.page_of(iri)
                 href = escape(f"{home}{page}" if page else iri)
-                item = f'<li><a href="{href}">{escape(self.data.label(iri, lang))}</a></li>\n'
+                item = f'<li><a href="{href}">{self.data.shown_label(iri, lang)}</a></li>\n'
                 if len(items) < 500_000:
                     items[iri] = item
             out.append(item)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from markupsafe import Markup, escape
 
 from ..rdf.vocab import CV, FOAF
 from ..sparql_rows import rows
@@ -41,6 +42,15 @@ class SiteData:
     def label(self, iri: str, lang: str) -> str:
         names = self.labels.get(iri, {})
         return names.get(lang) or names.get("tr") or names.get("en") or iri.rsplit("/", 1)[-1]
+
+    def shown_label(self, iri: str, lang: str) -> Markup:
+        """The label as HTML: in an English page, a Turkish label shown for want of an English
+        one is marked lang="tr", so that it is read (and spoken) as Turkish."""
+        names = self.labels.get(iri, {})
+        text = self.label(iri, lang)
+        if lang != "tr" and not names.get(lang) and names.get("tr") == text:
+            return Markup('<span lang="tr">{}</span>').format(text)
+        return Markup(escape(text))
 
 
 def load_site_data(triples: Iterable[ox.Triple], base: str, queries: Path) -> SiteData:
@@ -119,7 +129,8 @@ def site_data(store: ox.Store, base: str, queries: Path) -> SiteData:
             by_unit: dict[str, int] = defaultdict(int)
             for s in services:
                 for vol in volumes.get(s, []):
-                    by_unit[vol["unit"]] += int(vol["value"])
+                    if vol.get("unit"):  # (a unit kept as text is not summed across services)
+                        by_unit[vol["unit"]] += int(vol["value"])
             totals[entity] = dict(by_unit)
     for key in links:
         for rel in links[key]:

@@ -123,7 +123,11 @@ class Views:
             findings=self.findings.get(iri, []),
             search=search_fold(
                 " ".join(
-                    [row.get("title_tr", ""), row.get("title_en", ""), row.get("description", "")]
+                    [
+                        row.get("title_tr") or "",
+                        row.get("title_en") or "",
+                        row.get("description") or "",
+                    ]
                     + [
                         self.data.label(d, "tr")
                         for d in links.get(CPSV + "hasInput", []) + channels

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 from .table_model import Table
@@ -25,7 +26,18 @@ def _cell(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return inert(str(value))
+
+
+# A text a spreadsheet would run as a formula: '=…', '@…', or '+…'/'-…' that is not a plain
+# number or a lone dash (a steward's 'none'). Such a value is published with an apostrophe before
+# it, the mark spreadsheets take for "this is text" (docs/publication.md).
+FORMULA = re.compile(r"^[=@\t\r]|^[+\-](?![0-9]+(?:[.,][0-9]+)?$)(?!$)")
+
+
+def inert(text: str) -> str:
+    """The text, made inert for spreadsheets: a formula-like text gets a leading apostrophe."""
+    return "'" + text if FORMULA.match(text) else text
 
 
 def csvw_metadata(tables: list[Table]) -> dict[str, object]:

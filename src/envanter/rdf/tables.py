@@ -90,8 +90,13 @@ def build_tables(linked: Linked) -> list[Table]:
                     "duration",
                     description="the exact duration, average before legal",
                 ),
-                c("electronic_offered", "boolean", True),
+                c(
+                    "electronic_offered",
+                    "boolean",
+                    description="empty when the cell's wording is not understood (unknown)",
+                ),
                 c("electronic_text"),
+                c("annual_count_text", description="the annual-count cell when it is no figure"),
                 c("reference_year", "gYear", True, "the year the annual counts are for"),
                 c("source_file", required=True),
                 c("first_line", "integer", True),
@@ -121,6 +126,7 @@ def build_tables(linked: Linked) -> list[Table]:
                     "processing_time": xsd_duration(s.average_time.iso or s.legal_time.iso),
                     "electronic_offered": s.electronic.offered,
                     "electronic_text": s.electronic.text,
+                    "annual_count_text": s.annual_count_text,
                     "reference_year": s.reference_year,
                     "source_file": s.source_file,
                     "first_line": s.first_line,
@@ -236,7 +242,8 @@ def build_tables(linked: Linked) -> list[Table]:
         "Annual number of transactions.",
         [
             c("value", "integer", True),
-            c("unit"),
+            c("unit", description="a count-unit concept (scheme birim); empty for unit_text"),
+            c("unit_text", description="a unit printed after the figure that is not a concept"),
             c("scope"),
             c("note"),
             c("reference_year", "gYear", True),
@@ -244,12 +251,38 @@ def build_tables(linked: Linked) -> list[Table]:
         lambda s: (
             {
                 "value": x.value,
-                "unit": _unit_key(x.unit),
+                "unit": None if x.unit_text else _unit_key(x.unit),
+                "unit_text": x.unit_text,
                 "scope": x.scope,
                 "note": x.note,
                 "reference_year": s.reference_year,
             }
             for x in s.annual_counts
+        ),
+    )
+    per_service(
+        "service_durations",
+        "Completion times as read: a figure or a range in its printed unit (never a working day "
+        "turned into calendar days), or a kind of time such as 'Aynı gün'.",
+        [
+            c("time", required=True, description="mevzuat (legal) or ortalama (average)"),
+            c("value", "integer"),
+            c("minimum", "integer"),
+            c("maximum", "integer"),
+            c("unit", description="a concept of the sure-birimi scheme, e.g. is-gunu"),
+            c("kind", description="a concept of the sure-turu scheme: ayni-gun or aninda"),
+        ],
+        lambda s: (
+            {
+                "time": time,
+                "value": d.reading.value,
+                "minimum": d.reading.minimum,
+                "maximum": d.reading.maximum,
+                "unit": d.reading.unit,
+                "kind": d.reading.kind,
+            }
+            for time, d in (("mevzuat", s.legal_time), ("ortalama", s.average_time))
+            if d.reading is not None
         ),
     )
     per_service(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .parsing import is_none, split_bullets, split_numbered
+from .parsing import is_iri, is_none, split_bullets, split_items, split_numbered
 
 # Channel kinds; their labels and SKOS concepts live in ontology/ (issue: knowledge graph).
 PHONE = "phone_line"
@@ -46,13 +46,14 @@ def digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-def parse_channels(text: str | None) -> list[Channel]:
+def parse_channels(text: str | None, lines: tuple[str, ...] = ()) -> list[Channel]:
+    """The channels a cell names; `lines` are its own line breaks (one channel a line)."""
     if is_none(text):
         return []
     assert text is not None
     s = " ".join(text.split())
     s = re.sub(r"^Başvurular;\s*", "", s)
-    items = split_numbered(s) or split_bullets(s) or [s]
+    items = split_numbered(s) or split_bullets(s) or split_items(s, lines) or [s]
     channels: list[Channel] = []
     for item in items:
         found = channels_in(item)
@@ -85,7 +86,7 @@ def channels_in(item: str) -> list[Channel]:
             number = m.group(1) or m.group(2)
             add(m.start(), m.end(), Channel(PHONE, m.group(0).strip(), number))
     for m in URL.finditer(item):
-        if free(m.start(), m.end()):
+        if free(m.start(), m.end()) and is_iri(m.group(0)):
             add(m.start(), m.end(), Channel(WEB, _host(m.group(0)), url=m.group(0)))
     for m in BARE_DOMAIN.finditer(item):
         if free(m.start(), m.end()):

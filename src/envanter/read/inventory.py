@@ -58,6 +58,9 @@ class Cell:
     # The text as it was broken into lines in the source, where that matters: an unnumbered
     # list (one document a line) can only be split by its lines.
     parts: tuple[str, ...] = ()
+    # True when the line breaks of `parts` may come from wrapping the text on a page (a PDF),
+    # so a new line is not by itself a new item; False for a spreadsheet's own line breaks.
+    wrapped: bool = False
 
 
 @dataclass(frozen=True, slots=True)

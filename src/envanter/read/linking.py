@@ -7,7 +7,7 @@ does not say: English labels, the official page of a law, the hierarchy of units
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ import yaml
 from ..errors import InputError, Problem
 from ..rdf.iris import slugify
 from .channels import Channel
-from .parsing import LegalReference
+from .laws import LegalReference
 from .records import Service
 
 MEVZUAT_LAW_PAGE = (
@@ -155,19 +155,43 @@ class Law:
     page: str | None
 
 
+# mevzuat.gov.tr's type of each numbered kind: laws 1, decree-laws (KHK) 4, presidential
+# decrees (CBK) 19; its page of a numbered act follows one pattern with the type.
+MEVZUAT_TYPES = {"kanun": 1, "khk": 4, "cbk": 19}
+NUMBERED_KIND_TITLES = {
+    "kanun": "{number} sayılı Kanun",
+    "khk": "{number} sayılı Kanun Hükmünde Kararname",
+    "cbk": "{number} sayılı Cumhurbaşkanlığı Kararnamesi",
+}
+
+
 def link_law(ref: LegalReference, reference: Reference) -> Law:
     if ref.number:
-        curated = reference.laws.get(ref.number, {})
-        title = str(curated.get("title", ref.title))
+        # A number names a law (or a KHK, a CBK) whether or not laws.yaml knows it: one that is
+        # not there is linked by its number and type, titled as cited (check_links warns).
+        kind = ref.kind if ref.kind in MEVZUAT_TYPES else "kanun"
+        curated = reference.laws.get(ref.number, {}) if kind == "kanun" else {}
+        title = str(
+            curated.get("title")
+            or ref.title
+            or NUMBERED_KIND_TITLES[kind].format(number=ref.number)
+        )
         return Law(
-            f"kanun-{ref.number}",
-            "kanun",
+            f"{kind}-{ref.number}",
+            kind,
             ref.number,
             title,
             reference.en("law_titles", title) or reference.en("law_titles", ref.title),
-            MEVZUAT_LAW_PAGE.format(number=ref.number),
+            MEVZUAT_LAW_PAGE.replace("MevzuatTur=1", f"MevzuatTur={MEVZUAT_TYPES[kind]}").format(
+                number=ref.number
+            ),
         )
     folded = ref.title.casefold()
+    if ref.kind == "kanun":
+        # 'Belediye Kanunu', cited without its number: the curated law of that title, if any.
+        for number, law in reference.laws.items():
+            if str(law.get("title", "")).casefold() == folded:
+                return link_law(replace(ref, number=number), reference)
     for regulation in reference.regulations:
         if folded in (t.casefold() for t in regulation.get("cited_as", [])):
             title = str(regulation["title"])
@@ -175,9 +199,12 @@ def link_law(ref: LegalReference, reference: Reference) -> Law:
             return Law(
                 f"yonetmelik-{regulation['key']}", ref.kind, None, title, en, regulation.get("page")
             )
+    # A law whose number is not cited is no numbered law: it is kept as cited, of type 'diger'
+    # (check_links warns), rather than a law without the number a law must have.
+    kind = "diger" if ref.kind in MEVZUAT_TYPES else ref.kind
     return Law(
-        f"{ref.kind}-{slugify(ref.title)}",
-        ref.kind,
+        f"{kind}-{slugify(ref.title)}",
+        kind,
         None,
         ref.title,
         reference.en("law_titles", ref.title),
@@ -240,6 +267,38 @@ def check_links(services: list[Service], reference: Reference, file: str) -> lis
     the service is still published, only without its audience concept."""
     problems = []
     for s in services:
+        for ref in s.legal_basis:
+            if (
+                not ref.number
+                and ref.kind in MEVZUAT_TYPES
+                and not any(
+                    str(law.get("title", "")).casefold() == ref.title.casefold()
+                    for law in reference.laws.values()
+                )
+            ):
+                problems.append(
+                    Problem(
+                        s.source_file,
+                        s.first_line,
+                        "legal_basis",
+                        f"service {s.number}: {ref.cited_as!r} names a law without its number; "
+                        "it is published as cited, of type 'diger' (write the number, e.g. "
+                        "'5393 sayılı Belediye Kanunu')",
+                    )
+                )
+            if ref.number and ref.kind in ("kanun", "diger") and ref.number not in reference.laws:
+                cell = s.cells.get("legal_basis")
+                line = cell.lines[0] if cell and cell.lines else s.first_line
+                problems.append(
+                    Problem(
+                        s.source_file,
+                        line,
+                        "legal_basis",
+                        f"service {s.number}: law {ref.number} is not in laws.yaml; it is "
+                        f"published by its number, titled as cited ({ref.cited_as!r}); add "
+                        "its official title to laws.yaml",
+                    )
+                )
         for item in s.beneficiaries:
             if item not in reference.group_items:
                 problems.append(

@@ -18,6 +18,16 @@ def is_none(text: str | None) -> bool:
     return text is None or text.strip() in NONE_MARKERS or not text.strip()
 
 
+# An http(s) address that is a valid IRI (RFC 3987): none of the characters an IRI may not hold
+# raw (space, quotes, angle brackets, braces …), so it can be published as a link, never as
+# something that breaks out of an attribute or a Turtle IRI.
+IRI = re.compile(r"https?://[^\s<>\"{}|\\^`\x00-\x1f\x7f]+")
+
+
+def is_iri(text: str) -> bool:
+    return IRI.fullmatch(text) is not None and len(text) <= 2000
+
+
 # --- figures -------------------------------------------------------------------------------------
 
 FIGURE = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d+)(?![\d,]|\.\d)")
@@ -40,29 +50,43 @@ def format_figure(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-COUNT_UNITS = (
-    "kişi",
-    "hizmet",
-    "seans",
-    "talep",
-    "katılım",
-    "adet",
-    "kapasite",
-    "kez",
-    "ziyaret ve program",
-)
+# The count units with a concept in ontology/schemes.ttl (scheme 'birim'), by their folded
+# spelling; any other unit noun is kept as printed (AnnualCount.unit_text), with a warning.
+COUNT_UNITS = {
+    "kişi": "kisi",
+    "kişiye": "kisi",
+    "hizmet": "hizmet",
+    "seans": "seans",
+    "talep": "talep",
+    "katılım": "katilim",
+    "katılımcı": "katilim",
+    "adet": "adet",
+    "kapasite": "kapasite",
+    "kez": "kez",
+    "ziyaret ve program": "ziyaret-ve-program",
+    "işlem": "islem",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class AnnualCount:
     value: int
-    unit: str | None  # a count unit from COUNT_UNITS, lower-cased
+    unit: str | None  # a known count unit (a key of COUNT_UNITS), lower-cased, or None
     scope: str | None  # what the figure is counted over, e.g. "1 İSADEM için"
     note: str | None  # a remark printed with the figure
+    unit_text: str | None = None  # a unit noun printed after the figure that is not a known unit
+
+
+COUNT_FIGURE = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d+)(?![\d.,]\d)(?:\s+([^\d()]+?))?\s*(?=\d|$)")
 
 
 def parse_annual_count(text: str) -> list[AnnualCount]:
-    """'1 İSADEM için 19.872 hizmet' → [AnnualCount(19872, 'hizmet', '1 İSADEM için', None)]."""
+    """'1 İSADEM için 19.872 hizmet' → [AnnualCount(19872, 'hizmet', '1 İSADEM için', None)].
+
+    Any noun after a figure is its unit: a known one names a concept, another ('1.250 dosya')
+    is kept as printed in unit_text. A cell with no figure (a note such as 'Talebe göre
+    değişir') or a figure that is not a whole number in Turkish notation is a ValueError.
+    """
     s = " ".join(text.split())
     counts: list[AnnualCount] = []
     scope: str | None = None
@@ -73,12 +97,16 @@ def parse_annual_count(text: str) -> list[AnnualCount]:
     if m := re.search(r"\s*\((.*)\)\s*$", s):
         note = m.group(1).strip()
         s = s[: m.start()]
-    units = "|".join(re.escape(u) for u in COUNT_UNITS)
-    pattern = re.compile(rf"(\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:\s+({units})\b)?", re.IGNORECASE)
     pos = 0
-    while m := pattern.match(s, pos):
-        unit = m.group(2).casefold() if m.group(2) else None
-        counts.append(AnnualCount(parse_figure(m.group(1)), _fold_unit(unit), scope, note))
+    while m := COUNT_FIGURE.match(s, pos):
+        printed = m.group(2).strip(" .,;:") if m.group(2) else None
+        folded = turkish_lower(printed) if printed else None
+        unit = folded if folded in COUNT_UNITS else None
+        counts.append(
+            AnnualCount(
+                parse_figure(m.group(1)), unit, scope, note, printed if unit is None else None
+            )
+        )
         pos = m.end()
         while pos < len(s) and s[pos] == " ":
             pos += 1
@@ -88,9 +116,9 @@ def parse_annual_count(text: str) -> list[AnnualCount]:
     return counts
 
 
-def _fold_unit(unit: str | None) -> str | None:
-    # Python's casefold turns "İ" into "i̇"; the units only use ASCII capitals, so this is enough.
-    return unit.replace("i̇", "i") if unit else None
+def turkish_lower(text: str) -> str:
+    """Lower case the Turkish way ('İ' → 'i', 'I' → 'ı'), spaces collapsed."""
+    return " ".join(text.replace("I", "ı").replace("İ", "i").lower().split())
 
 
 # --- durations -----------------------------------------------------------------------------------
@@ -108,7 +136,7 @@ _NUMBER_WORDS = {
     "on": 10,
 }
 _UNITS = {
-    "iş günü": ("D", 1),  # counted in weeks below when divisible by five
+    "iş günü": ("D", 1),  # never a calendar duration: see parse_duration
     "gün": ("D", 1),
     "hafta": ("W", 1),
     "ay": ("M", 1),
@@ -122,8 +150,9 @@ _UNITS = {
 def parse_duration(text: str | None) -> str | None:
     """An exact duration as ISO 8601, or None when the text gives none or only a range.
 
-    '15 iş günü' is P3W (five working days a week), '3 ay (90 gün)' is P90D (the figure in days
-    is the exact one), '1 iş günü' P1D, '15 gün içerisinde' P15D, '11 ay' P11M, '8 hafta' P8W,
+    Only calendar units make one: '15 iş günü' (working days) makes none, since how many
+    calendar days it spans depends on weekends and holidays. '3 ay (90 gün)' is P90D (the figure
+    in days is the exact one), '15 gün içerisinde' P15D, '11 ay' P11M, '8 hafta' P8W,
     '1 Yıl (3 ayda 1)' P1Y. '45-60 dk' is a range and '*Eğitim … *Tarama …' several durations:
     neither is one exact duration.
     """
@@ -146,7 +175,9 @@ def parse_duration(text: str | None) -> str | None:
         return None
     n, unit = found[0]
     if unit == "iş günü":
-        return f"P{n // 5}W" if n % 5 == 0 else f"P{n}D"
+        # Working days are not calendar days: no xsd:duration says '15 working days'
+        # (durations.read_duration keeps the figure and its unit instead).
+        return None
     designator = _UNITS[unit][0]
     if designator in ("H", "MIN"):
         return f"PT{n}{'M' if designator == 'MIN' else 'H'}"
@@ -165,13 +196,22 @@ def xsd_duration(iso: str | None) -> str | None:
 # --- lists ---------------------------------------------------------------------------------------
 
 ITEM_MARK = r"(?:(?<=\s)|^)({n})\s*(?:[.)]|-+|\s-)\s*(?=\S)"
-BULLETS = re.compile(r"(?:^|\s)[•*]\s*")
+BULLETS = re.compile(r"(?:^|\s)[•*▪·]\s*")
+DASH_BULLETS = re.compile(r"(?:^|\s)[-–]\s+")
+# The mark that starts an item on its own line: '1.', '1)', '1-', 'a)', '-', '•', '*'.
+LINE_MARK = re.compile(r"^(?:\d{1,2}\s*[.)]|\d{1,2}\s*-(?!\d)|[a-zçğıöşü]\)|[-–•*▪·])\s*")
 
 
 @cache
 def item_mark(n: int) -> re.Pattern[str]:
     """The mark of item n of a numbered list, compiled once."""
     return re.compile(ITEM_MARK.format(n=n))
+
+
+@cache
+def letter_mark(letter: str) -> re.Pattern[str]:
+    """The mark of item `letter` of a list lettered 'a) … b) …'."""
+    return re.compile(rf"(?:(?<=\s)|^){letter}\)\s*(?=\S)")
 
 
 def split_numbered(text: str) -> list[str] | None:
@@ -197,26 +237,59 @@ def split_numbered(text: str) -> list[str] | None:
         n += 1
 
 
-def split_bullets(text: str) -> list[str] | None:
-    """Split '• a • b' or '*a *b' into items; None when the text has no bullets."""
-    if not BULLETS.search(text):
+LETTERS = "abcçdefgğhıijklmnoöprsştuüvyz"
+
+
+def split_lettered(text: str) -> list[str] | None:
+    """Split 'a) x b) y' into ['x', 'y'] following the letters a, b, c …; None if not lettered."""
+    s = text.strip()
+    first = letter_mark("a").match(s)
+    if not first:
         return None
-    parts = [p.strip() for p in BULLETS.split(text)]
+    items: list[str] = []
+    start = first.end()
+    for letter in LETTERS[1:]:
+        m = letter_mark(letter).search(s, start)
+        if not m:
+            break
+        items.append(s[start : m.start()].strip())
+        start = m.end()
+    items.append(s[start:].strip())
+    return items
+
+
+def split_bullets(text: str) -> list[str] | None:
+    """Split '• a • b', '*a *b' or '- a - b' into items; None when the text has no bullets."""
+    if BULLETS.search(text):
+        parts = [p.strip() for p in BULLETS.split(text)]
+    elif DASH_BULLETS.match(text.strip()):
+        # Dashes are bullets only when the cell starts with one ('- Dilekçe - Kimlik'): inside a
+        # text a dash is punctuation ('Belediye - Merkez').
+        parts = [p.strip() for p in DASH_BULLETS.split(text.strip())]
+    else:
+        return None
     head, items = parts[0], [p for p in parts[1:] if p]
     return ([head] if head else []) + items
 
 
-def split_items(text: str | None, lines: tuple[str, ...] = ()) -> list[str]:
-    """The items of a list cell: numbered, bulleted, or (failing both) one per source line."""
+def split_items(text: str | None, lines: tuple[str, ...] = (), wrapped: bool = False) -> list[str]:
+    """The items of a list cell: numbered, lettered, bulleted, or (failing those) one a line.
+
+    `lines` are the cell's lines in the source. Where a line break is the steward's (Alt+Enter in
+    a spreadsheet), each line is an item, without its mark; where it may come from wrapping the
+    text on a page (`wrapped`), a line that visibly continues the one above joins it.
+    """
     if is_none(text):
         return []
     assert text is not None
-    for splitter in (split_numbered, split_bullets):
+    for splitter in (split_numbered, split_lettered, split_bullets):
         items = splitter(text)
         if items is not None:
             return [i for i in items if i]
     if len(lines) > 1:
-        return join_wrapped(lines)
+        if wrapped:
+            return join_wrapped(lines)
+        return [item for line in lines if (item := LINE_MARK.sub("", line.strip()).strip())]
     return [text.strip()]
 
 
@@ -252,20 +325,32 @@ class Document:
 
 
 NO_DOCUMENT = re.compile(r"herhangi bir belge (?:istenmemektedir|talep edilmemektedir)")
+# A whole cell saying that no document is asked for, lower-cased the Turkish way.
+NO_DOCUMENTS = re.compile(
+    r"(?:yok|yoktur|bulunmamaktadır|gerek yok|gerekmez|gerekmemektedir|belge yok|"
+    r"(?:başvuruda |başvuru aşamasında )?(?:herhangi bir |hiçbir )?(?:belge|evrak)"
+    r"(?:lar)? (?:istenmemektedir|istenmez|talep edilmemektedir|gerekmemektedir|gerekmez|"
+    r"bulunmamaktadır|yoktur))\.?"
+)
 SENTENCE_VERB = re.compile(r"(?:ler|lar|dır|dir|tır|tir|dur|dür|tur|tür|ilir|ılır)\.?$")
 
 
 def parse_documents(
-    text: str | None, lines: tuple[str, ...] = ()
+    text: str | None, lines: tuple[str, ...] = (), wrapped: bool = False
 ) -> tuple[list[Document], str | None]:
-    """The documents asked for, and the cell's text as a note when it is prose rather than a list."""
+    """The documents asked for, and the cell's text as a note when it is prose rather than a list.
+
+    A cell that says no document is asked for ('Belge istenmemektedir', 'Yok', '-') asks for none.
+    """
     if is_none(text):
         return [], None
     assert text is not None
     s = " ".join(text.split())
+    if NO_DOCUMENTS.fullmatch(turkish_lower(s)):
+        return [], s  # kept as the note: what the steward wrote, and no document
     if "için;" in s or s.startswith("Başvuru aşamasında"):
         return _documents_in_sentences(s), s
-    items = split_items(s, lines)
+    items = split_items(s, lines, wrapped)
     if items and all(SENTENCE_VERB.search(i) for i in items):
         return [], s  # sentences about how to apply, not a list of documents
     if split_numbered(s) is None and SENTENCE_VERB.search(s) and s.endswith("."):
@@ -320,78 +405,6 @@ def parse_document(item: str) -> Document:
         name = name[: m.start()]
     name = name.rstrip(" .,")
     return Document(name[:1].upper() + name[1:], qualifier, condition, alternative)
-
-
-# --- laws ----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class LegalReference:
-    cited_as: str  # the item as the source prints it (after corrections)
-    number: str | None  # the law's number, e.g. "5393"
-    kind: str  # "kanun" (law), "yonetmelik" (regulation) or "diger"
-    title: str  # e.g. "Belediye Kanunu", as cited
-    articles: tuple[str, ...]  # cited articles: "348", "7/v", "11"
-    note: str | None  # text after the citation, e.g. "kapsamında talep ve şikayetlerin alınması"
-
-
-LAW_NUMBER = re.compile(r"(\d{4})\s+[Ss]ayılı\s+")
-# (Compiled once: the legal-basis cell of every service of a national inventory goes through them.)
-ITEM_NUMBER = re.compile(r"^(?:\d{1,2}\s*[-.)]+\s*)?[-–\s]*")
-TWO_LAWS = re.compile(r"\s+ve\s+(?=\d{4}\s+[Ss]ayılı)")
-ARTICLE_OF = re.compile(r"'nun\s+(\d+)\.\s*[Mm]addesi$")
-ARTICLES = re.compile(r"\s+[Mm]adde\s+([\d\-–, ]+)$")
-ARTICLE_SEPARATOR = re.compile(r"[-–, ]+")
-CLAUSE = re.compile(r"\s+(\d+)\.\s*[Mm]adde\s+([a-zçğıöşü])\s+bendi$")
-SCOPE = re.compile(r"\s+(kapsamında .*)$")
-
-
-def parse_legal_basis(text: str | None) -> list[LegalReference]:
-    """Split the legal-basis cell into one reference per law or regulation."""
-    if is_none(text):
-        return []
-    assert text is not None
-    items = split_numbered(text) or [text.strip()]
-    refs: list[LegalReference] = []
-    for item in items:
-        item = ITEM_NUMBER.sub("", item)
-        # "5216 sayılı … Kanunu ve 6698 sayılı … kanunu kapsamında …": two laws in one item.
-        parts = TWO_LAWS.split(item)
-        refs.extend(parse_legal_reference(p) for p in parts)
-    return refs
-
-
-def parse_legal_reference(item: str) -> LegalReference:
-    s = " ".join(item.split())
-    number = None
-    if m := LAW_NUMBER.match(s):
-        number = m.group(1)
-        rest = s[m.end() :]
-    else:
-        rest = s
-    articles: list[str] = []
-    note = None
-    # "Kanunu'nun 233. Maddesi", "Kanun Madde 11-21-22", "Kanunu Madde 348", "Kanunu 7. madde v bendi"
-    title = rest
-    if m := ARTICLE_OF.search(rest):
-        articles = [m.group(1)]
-        title = rest[: m.start()]
-    elif m := ARTICLES.search(rest):
-        articles = [a for a in ARTICLE_SEPARATOR.split(m.group(1)) if a]
-        title = rest[: m.start()]
-    elif m := CLAUSE.search(rest):
-        articles = [f"{m.group(1)}/{m.group(2)}"]
-        title = rest[: m.start()]
-    if m := SCOPE.search(title):
-        note = m.group(1)
-        title = title[: m.start()]
-    kind = "diger"
-    folded = title.casefold()
-    if "kanun" in folded:
-        kind = "kanun"
-    if "yönetmeli" in folded:
-        kind = "yonetmelik"
-    return LegalReference(s, number, kind, title.strip(), tuple(articles), note)
 
 
 # --- organisations -------------------------------------------------------------------------------

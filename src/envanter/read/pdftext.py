@@ -169,6 +169,7 @@ class RowReader:
                 join_pieces(pieces),
                 tuple(sorted({p.line for p in pieces})),
                 tuple(p.text for p in pieces),
+                wrapped=True,
             )
         else:
             self.cells[field] = Cell(None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -16,8 +16,11 @@ import yaml
 from ..errors import InputError, Problem
 from . import parsing
 from .channels import Channel, parse_channels
+from .durations import DurationReading, read_duration
+from .electronic import Electronic, read_electronic
 from .inventory import CELL_KEYS, Cell, RawRecord
-from .parsing import AnnualCount, Document, LegalReference
+from .laws import LegalReference, parse_legal_basis
+from .parsing import AnnualCount, Document
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,14 +47,8 @@ class AppliedCorrection:
 @dataclass(frozen=True, slots=True)
 class Duration:
     text: str | None  # the cell as printed (None when it says none)
-    iso: str | None  # an exact xsd:duration where the text gives one
-
-
-@dataclass(frozen=True, slots=True)
-class Electronic:
-    offered: bool  # False when the cell says 'Sunulmuyor' (not offered) or nothing
-    urls: tuple[str, ...]
-    text: str | None  # the cell as printed
+    iso: str | None  # an exact xsd:duration where the text gives one in calendar units
+    reading: DurationReading | None = None  # the figure or range and its unit, as printed
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +74,7 @@ class Service:
     legal_time: Duration
     average_time: Duration
     annual_counts: tuple[AnnualCount, ...]
+    annual_count_text: str | None  # the cell as printed, when it is not a figure (a note)
     reference_year: int  # the year the annual counts are for
     electronic: Electronic
     source_file: str
@@ -84,6 +82,8 @@ class Service:
     last_line: int
     cells: dict[str, Cell]  # the corrected raw cells, for provenance and the 'every cell' check
     corrections: tuple[AppliedCorrection, ...] = field(default=())
+    # Cells not understood, kept as text: file, line, column and what was not understood.
+    warnings: tuple[Problem, ...] = field(default=())
 
     @property
     def competent_unit(self) -> str | None:
@@ -170,7 +170,9 @@ def apply_corrections(
                     )
                 )
                 continue
-            cells[n][c.field] = Cell(cell.text.replace(c.source, c.corrected), cell.lines)
+            cells[n][c.field] = Cell(
+                cell.text.replace(c.source, c.corrected), cell.lines, (), cell.wrapped
+            )
             applied.setdefault(n, []).append(
                 AppliedCorrection(c.id, c.field, c.source, c.corrected, c.reason)
             )
@@ -206,6 +208,7 @@ def interpret(
     r: RawRecord, applied: list[AppliedCorrection], reference_year: int
 ) -> tuple[Service | None, list[Problem]]:
     problems: list[Problem] = []
+    r, warnings = without_control_characters(r)
 
     def problem(key: str, message: str) -> None:
         cell = r.cells[key]
@@ -222,6 +225,16 @@ def interpret(
         value = r.cells[key].text
         return None if parsing.is_none(value) else value
 
+    def warn(key: str, message: str) -> None:
+        cell = r.cells[key]
+        line = cell.lines[0] if cell.lines else r.first_line
+        warnings.append(Problem(r.file, line, key, f"service {r.number}: {message}"))
+
+    def items(key: str) -> list[str]:
+        # A page's wrapped lines say nothing about items here (the documents cell, above, has
+        # its own reading of them).
+        return parsing.split_items(text(key), _lines(r.cells[key]))
+
     code = r.cells["institution_code"].text or ""
     if not re.fullmatch(r"\d{8}", code):
         problem("institution_code", f"expected an 8-digit DETSİS code, found {code!r}")
@@ -235,27 +248,46 @@ def interpret(
     for key in ("name", "description"):
         if text(key) is None:
             problem(key, "this cell must not be empty")
-    legal = parsing.parse_legal_basis(text("legal_basis"))
+    legal = parse_legal_basis(text("legal_basis"), _lines(r.cells["legal_basis"]))
     if not legal:
         problem("legal_basis", "expected at least one law or regulation")
     counts: list[AnnualCount] = []
     count_text = text("annual_count")
+    count_note: str | None = None
     if count_text is not None:
         try:
             counts = parsing.parse_annual_count(count_text)
         except ValueError:
-            problem(
-                "annual_count",
-                "expected a whole number such as '258.933' or "
-                f"'19.872 hizmet', found {count_text!r}",
-            )
+            count_note = count_text
+            if count_text.strip() != "0":
+                warn(
+                    "annual_count",
+                    f"{count_text!r} is not a figure such as '258.933' or '1.250 işlem'; "
+                    "kept as text, with no annual volume",
+                )
+        for count in counts:
+            if count.unit_text:
+                warn(
+                    "annual_count",
+                    f"the unit {count.unit_text!r} of {count_text!r} is not a known count unit; "
+                    "kept as printed (add it to the 'birim' scheme to type it)",
+                )
+    documents_cell = r.cells["documents"]
     documents, documents_note = parsing.parse_documents(
-        text("documents"), _parts(r.cells["documents"])
+        text("documents"), documents_cell.parts, documents_cell.wrapped
     )
     external = text("external")
     if problems:
         return None, problems
-    electronic_text = r.cells["electronic"].text
+    electronic, not_understood = read_electronic(r.cells["electronic"].text)
+    if not_understood:
+        warn("electronic", not_understood)
+    times = {}
+    for key in ("legal_time", "average_time"):
+        reading = read_duration(text(key))
+        if reading is None and text(key) is not None:
+            warn(key, f"no duration read from {text(key)!r}; kept as text")
+        times[key] = Duration(text(key), parsing.parse_duration(text(key)), reading)
     service = Service(
         number=r.number,
         institution_code=code,
@@ -263,42 +295,64 @@ def interpret(
         name=text("name") or "",
         description=text("description") or "",
         legal_basis=tuple(legal),
-        beneficiaries=tuple(parsing.split_items(text("beneficiaries"))),
+        beneficiaries=tuple(items("beneficiaries")),
         units={k: text(k) for k in ("unit_central", "unit_provincial", "unit_local", "unit_other")},
         documents=tuple(documents),
         documents_note=documents_note,
         application=text("application"),
-        channels=tuple(parse_channels(text("application"))),
-        paraf=tuple(parsing.split_items(text("paraf"))),
-        internal_steps=tuple(parsing.split_items(text("internal"))),
+        channels=tuple(parse_channels(text("application"), _lines(r.cells["application"]))),
+        paraf=tuple(items("paraf")),
+        internal_steps=tuple(items("internal")),
         external_text=external,
         external_organisations=tuple(parsing.split_organisations(external)),
-        legal_time=Duration(text("legal_time"), parsing.parse_duration(text("legal_time"))),
-        average_time=Duration(text("average_time"), parsing.parse_duration(text("average_time"))),
+        legal_time=times["legal_time"],
+        average_time=times["average_time"],
         annual_counts=tuple(counts),
+        annual_count_text=count_note,
         reference_year=reference_year,
-        electronic=_electronic(electronic_text),
+        electronic=electronic,
         source_file=r.file,
         first_line=r.first_line,
         last_line=r.last_line,
         cells=dict(r.cells),
         corrections=tuple(applied),
+        warnings=tuple(warnings),
     )
     return service, problems
 
 
-def _parts(cell: Cell) -> tuple[str, ...]:
-    return cell.parts
+# NUL and the other control characters (but tab and line ends) have no meaning in a cell and
+# break what is made of it: XML (the SPARQL endpoint's results, the site), CSV, N-Triples.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-NOT_OFFERED = re.compile(r"^\s*Sunulmuyor\.?\s*$", re.IGNORECASE)
+def without_control_characters(r: RawRecord) -> tuple[RawRecord, list[Problem]]:
+    """The record with control characters removed from every cell, and a warning per cell."""
+    if not any(c.text and CONTROL.search(c.text) for c in r.cells.values()):
+        return r, []
+    cells = dict(r.cells)
+    warnings: list[Problem] = []
+    for key, cell in r.cells.items():
+        if cell.text is None or not CONTROL.search(cell.text):
+            continue
+        text = CONTROL.sub("", cell.text)
+        parts = tuple(CONTROL.sub("", p) for p in cell.parts)
+        cells[key] = Cell(text or None, cell.lines, parts, cell.wrapped)
+        line = cell.lines[0] if cell.lines else r.first_line
+        warnings.append(
+            Problem(
+                r.file,
+                line,
+                key,
+                f"service {r.number}: control characters (such as NUL) removed from the cell",
+            )
+        )
+    return replace(r, cells=cells), warnings
 
 
-def _electronic(text: str | None) -> Electronic:
-    if parsing.is_none(text) or text is None or NOT_OFFERED.match(text):
-        return Electronic(False, (), text)
-    urls = tuple(u.rstrip(".,") for u in re.findall(r"https?://[^\s)]+", text))
-    return Electronic(True, urls, text)
+def _lines(cell: Cell) -> tuple[str, ...]:
+    """A cell's lines where each is the steward's own (not a page's wrapping)."""
+    return () if cell.wrapped else cell.parts
 
 
 def distinct(values: Iterable[str]) -> list[str]:

@@ -17,6 +17,7 @@ from typing import Any
 from ..errors import ConfigError, InputError, Problem
 from .formats import read_inventory
 from .inventory import CELL_KEYS, COLUMNS, Cell, RawRecord
+from .parsing import join_wrapped
 from .table import collapse, make_cell
 
 __all__ = ["make_cell", "read_csv", "read_source", "read_xlsx", "write_csv", "write_template"]
@@ -38,16 +39,21 @@ read_xlsx = read_source
 # --- writing -------------------------------------------------------------------------------------
 
 
-def written_text(cell: Cell) -> str | None:
+def written_text(cell: Cell, key: str = "") -> str | None:
     """What to write for a cell: its text, broken into its `parts` when they make up the text
-    (so that an unnumbered list, one item a line, survives being written and read back)."""
+    (so that an unnumbered list, one item a line, survives being written and read back). A page's
+    wrapped lines are not items, except in the documents column, where each document read from
+    them is written on a line of its own."""
     if len(cell.parts) > 1 and collapse(" ".join(cell.parts)) == cell.text:
-        return "\n".join(cell.parts)
+        if not cell.wrapped:
+            return "\n".join(cell.parts)
+        if key == "documents":
+            return "\n".join(join_wrapped(cell.parts))
     return cell.text
 
 
 def record_row(record: RawRecord) -> list[str | None]:
-    cells = [written_text(record.cells.get(key, Cell(None))) for key in CELL_KEYS]
+    cells = [written_text(record.cells.get(key, Cell(None)), key) for key in CELL_KEYS]
     return [str(record.number), *cells]
 
 

@@ -64,6 +64,9 @@ def prepare_tables(
         corrections_name = display_path(options.corrections) if options.corrections else ""
         services = build_records(raw, corrections, corrections_name, year)
     progress(f"read {len(services)} services")
+    for service in services:  # cells kept as text: what was not understood, where
+        for warning in service.warnings:
+            progress(f"warning: {warning}")
     with stage("link"):
         reference = load_reference(options.reference)
         for warning in check_links(services, reference, display_path(options.reference)):
