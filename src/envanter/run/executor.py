@@ -120,6 +120,7 @@ class Serial:
     def batches(self, publish: Callable[[C, int, Stop], R], context: C, count: int) -> Iterator[R]:
         """`publish(context, k, stop)` for every batch k, the results in order; what the caller
         kept of a result is frozen when it asks for the next."""
+        gc.freeze()  # what the build made before the batches: each batch's collection skips it
         stop = Flag()
         for k in range(count):
             with no_cyclic_gc(after=gc.collect):
@@ -188,6 +189,7 @@ def in_workers(
     at a time; the results in order. A fresh fork for every batch: what a worker copied of the
     build's memory by touching it (copy-on-write) goes with it, so no worker grows to a copy of
     the build, and a worker that dies is seen (its pipe closes without a result)."""
+    gc.freeze()  # what the build made before the batches: kept()'s collections skip it
     mp = multiprocessing.get_context("fork")
     stop = mp.Value("b", 0, lock=False)
     running: dict[int, tuple[BaseProcess, Connection]] = {}
