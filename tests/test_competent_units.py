@@ -31,7 +31,9 @@ SOCIAL = "Sosyal Hizmetler Şube Müdürlüğü"  # a unit the seed's organisati
 DISABLED = "Engelliler Müdürlüğü"
 
 
-def _units(central: str = "-", provincial: str = "-", local: str = "-", other: str = "-") -> dict:
+def _units(
+    central: str = "-", provincial: str = "-", local: str = "-", other: str = "-"
+) -> dict[str, Cell]:
     """The four cells; a value with line breaks is a steward's one-unit-a-line cell."""
 
     def cell(text: str) -> Cell:
@@ -115,7 +117,10 @@ def test_each_unit_says_the_level_of_the_column_naming_it(built: ox.Store) -> No
 def test_a_unit_named_twice_is_one_unit_and_units_apart_stay_apart(built: ox.Store) -> None:
     second = _services(built)[1]
     # Numbered items lose their numbers; the same names are the same two units as above.
-    assert _authorities(built, second) == {"sosyal-hizmetler-sube-mudurlugu", "engelliler-mudurlugu"}
+    assert _authorities(built, second) == {
+        "sosyal-hizmetler-sube-mudurlugu",
+        "engelliler-mudurlugu",
+    }
     names = {
         str(r["n"].value)  # type: ignore[union-attr]
         for r in built.query(  # type: ignore[union-attr]
@@ -134,7 +139,7 @@ def test_a_unit_named_twice_is_one_unit_and_units_apart_stay_apart(built: ox.Sto
 
 def test_the_service_page_lists_every_unit_under_its_level(dist: Path) -> None:
     page = (dist / "doc/id/hizmet/sosyal-destek-istanbulkart.html").read_text(encoding="utf-8")
-    section = page.split("<dl class=\"units\">", 1)[1].split("</dl>", 1)[0]
+    section = page.split('<dl class="units">', 1)[1].split("</dl>", 1)[0]
     order = [section.index(x) for x in ("Merkezî idare", MINISTRY, PROVINCIAL, "Mahallî idare")]
     assert order == sorted(order)
     assert SOCIAL in section and DISABLED in section

@@ -145,7 +145,8 @@ class Views:
         order (a unit named in two columns is under both; one with no level last)."""
         by_level: dict[str | None, list[str]] = {}
         for unit in units:
-            for level in sorted(self.data.details.get(unit, {}).get("level", ())) or [None]:
+            levels: list[str | None] = [*sorted(self.data.details.get(unit, {}).get("level", ()))]
+            for level in levels or [None]:
                 by_level.setdefault(level, []).append(unit)
         order = [self.base + "def/idari-duzey/" + k for k in LEVEL_ORDER]
         return sorted(
