@@ -14,13 +14,13 @@ import pytest
 from click.testing import CliRunner
 
 from envanter.cli import main
+from envanter.rdf.table_model import article_key
 from envanter.read import parsing
 from envanter.read.durations import DurationReading, read_duration
 from envanter.read.electronic import read_electronic
 from envanter.read.inventory import Cell, RawRecord
 from envanter.read.laws import parse_legal_basis
 from envanter.read.source import write_csv
-from envanter.rdf.table_model import article_key
 
 # --- electronic delivery: is the service offered online? -------------------------------------------
 

@@ -97,7 +97,11 @@ def build_tables(linked: Linked) -> list[Table]:
                 ),
                 c("electronic_text"),
                 c("annual_count_text", description="the annual-count cell when it is no figure"),
-                c("reference_year", "gYear", description="the year the annual counts are for; empty: unknown"),
+                c(
+                    "reference_year",
+                    "gYear",
+                    description="the year the annual counts are for; empty: unknown",
+                ),
                 c("source_file", required=True),
                 c("first_line", "integer", True),
                 c("last_line", "integer", True),
