@@ -251,23 +251,7 @@ def test_articles_and_slugs_are_read_the_way_sources_write_them() -> None:
 
 # Facts that do not hold yet, each with why. The test fails when one of them starts to hold (take
 # it off this list) as well as when any other fact fails.
-KNOWN_GAPS: list[tuple[str, str]] = [
-    # The graph names one competent authority a service (the first of the four görevli birim
-    # columns that is filled), where the source names a unit at each administrative level.
-    *(
-        (f"{name}: row {row} ", "competent units: expected")
-        for name in (
-            "ankara-il-milli-egitim.facts.yaml",
-            "bursa-yuksek-ihtisas-hastanesi.facts.yaml",
-            "eskisehir-valiligi.facts.yaml",
-            "kadikoy-tapu-mudurlugu.facts.yaml",
-            "sgk-konya-il-mudurlugu.facts.yaml",
-        )
-        for row in range(1, 7)
-    ),
-    # Two units one a line in one cell are read as one unit.
-    ("ege-universitesi-ogrenci-isleri.facts.yaml: row 1 ", "competent units: expected"),
-]
+KNOWN_GAPS: list[tuple[str, str]] = []
 
 
 def _known(failure: str) -> bool:

@@ -34,7 +34,8 @@ class ServiceView:
     channel_kinds: list[str]
     audiences: list[str]
     sdp: list[str]
-    unit: str | None
+    unit: str | None  # one of the competent units, for the list of services and the citation
+    units_by_level: list[tuple[str | None, list[str]]]  # every competent unit, by level
     corrections: list[Solution]
     paraf: list[Solution]
     institutions: list[Solution]

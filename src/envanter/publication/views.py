@@ -14,6 +14,8 @@ from .pages import EntityView, Facet, Figures, ListedService, ServiceView, Solut
 from .sitedata import SiteData
 
 ENV = "def/envanter#"
+# The administrative levels (ontology/schemes.ttl), in the order of the table's four columns.
+LEVEL_ORDER = ("merkezi-idare", "tasra", "mahalli-idare", "diger")
 # The variables of queries/site/entity-details.rq: every entity page has each, maybe empty.
 DETAIL_KEYS = (
     "number",
@@ -22,6 +24,7 @@ DETAIL_KEYS = (
     "article",
     "detsis",
     "parent",
+    "level",
     "scheme",
     "notation",
     "kind",
@@ -110,6 +113,7 @@ class Views:
             audiences=links.get(DCT + "audience", []),
             sdp=links.get(CV + "isClassifiedBy", []),
             unit=row.get("unit"),
+            units_by_level=self.units_by_level(links.get(CV + "hasCompetentAuthority", [])),
             corrections=[
                 self.data.corrections[c]
                 for c in links.get(self.base + ENV + "correction", [])
@@ -134,6 +138,20 @@ class Views:
                     ]
                 )
             ),
+        )
+
+    def units_by_level(self, units: list[str]) -> list[tuple[str | None, list[str]]]:
+        """The competent units under the level of the column naming each, levels in the table's
+        order (a unit named in two columns is under both; one with no level last)."""
+        by_level: dict[str | None, list[str]] = {}
+        for unit in units:
+            levels: list[str | None] = [*sorted(self.data.details.get(unit, {}).get("level", ()))]
+            for level in levels or [None]:
+                by_level.setdefault(level, []).append(unit)
+        order = [self.base + "def/idari-duzey/" + k for k in LEVEL_ORDER]
+        return sorted(
+            by_level.items(),
+            key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order),
         )
 
     def facets(self, services: list[ListedService], lang: str) -> list[Facet]:

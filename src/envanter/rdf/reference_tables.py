@@ -9,6 +9,14 @@ from ..read.linking import Linked
 from .iris import slugify
 from .table_model import KEY, Table, TableRow, article_key, c
 
+# The administrative-level concepts (ontology/schemes.ttl) of the four görevli birim columns.
+LEVELS = {
+    "unit_central": "merkezi-idare",
+    "unit_provincial": "tasra",
+    "unit_local": "mahalli-idare",
+    "unit_other": "diger",
+}
+
 
 def reference_tables(linked: Linked) -> list[Table]:
     services = linked.services
@@ -69,6 +77,25 @@ def reference_tables(linked: Linked) -> list[Table]:
                     )
                 }
                 for o in linked.organisations.values()
+            ),
+        ),
+        Table(
+            "unit_levels",
+            "The administrative level of each competent unit: the görevli birim columns naming it.",
+            (
+                c("unit", required=True, description="organisations.key"),
+                c("administrative_level", required=True),
+            ),
+            ("unit", "administrative_level"),
+            (("unit", "organisations", "key"),),
+            sorted(
+                (
+                    {"unit": key, "administrative_level": LEVELS[level]}
+                    for key, level in dict.fromkeys(
+                        pair for s in services for pair in linked.unit_keys[s.number]
+                    )
+                ),
+                key=lambda r: (str(r["unit"]), str(r["administrative_level"])),
             ),
         ),
         Table(

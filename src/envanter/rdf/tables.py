@@ -15,7 +15,7 @@ from ..read.linking import Linked
 from ..read.parsing import xsd_duration
 from ..read.records import Service
 from .iris import slugify
-from .reference_tables import reference_tables
+from .reference_tables import LEVELS, reference_tables
 from .table_model import (
     POSITION,
     SERVICE,
@@ -71,8 +71,6 @@ def build_tables(linked: Linked) -> list[Table]:
                 c("name", required=True),
                 c("name_en", description="our English translation"),
                 c("description", required=True),
-                c("unit", description="the competent unit (organisations.key)"),
-                c("administrative_level", description="the görevli-birim column the unit is in"),
                 c("unit_central"),
                 c("unit_provincial"),
                 c("unit_local"),
@@ -107,7 +105,7 @@ def build_tables(linked: Linked) -> list[Table]:
                 c("last_line", "integer", True),
             ),
             ("id",),
-            (("unit", "organisations", "key"),),
+            (),
             [
                 {
                     "id": slugs[s.number],
@@ -116,8 +114,6 @@ def build_tables(linked: Linked) -> list[Table]:
                     "name": s.name,
                     "name_en": linked.name_en[s.number],
                     "description": s.description,
-                    "unit": linked.unit_keys[s.number],
-                    "administrative_level": _level(s),
                     **s.units,
                     "legal_basis_text": s.cells["legal_basis"].text,
                     "documents_note": s.documents_note,
@@ -207,6 +203,19 @@ def build_tables(linked: Linked) -> list[Table]:
         [c("channel", required=True)],
         lambda s: ({"channel": k} for k in linked.channel_keys[s.number]),
         (("channel", "channels", "key"),),
+    )
+    per_service(
+        "service_units",
+        "The competent units: each unit a görevli birim column names, with that column's level.",
+        [
+            c("unit", required=True, description="organisations.key"),
+            c("administrative_level", required=True, description="the column the unit is in"),
+        ],
+        lambda s: (
+            {"unit": k, "administrative_level": LEVELS[level]}
+            for k, level in linked.unit_keys[s.number]
+        ),
+        (("unit", "organisations", "key"),),
     )
     per_service(
         "service_paraf",
@@ -304,16 +313,6 @@ def build_tables(linked: Linked) -> list[Table]:
     )
     tables += reference_tables(linked)
     return tables
-
-
-def _level(s: Service) -> str | None:
-    levels = {
-        "unit_central": "merkezi-idare",
-        "unit_provincial": "tasra",
-        "unit_local": "mahalli-idare",
-        "unit_other": "diger",
-    }
-    return next((levels[k] for k in levels if s.units[k]), None)
 
 
 def _unit_key(unit: str | None) -> str:

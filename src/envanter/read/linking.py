@@ -331,7 +331,8 @@ class Linked:
     channel_keys: dict[int, list[str]] = field(default_factory=dict)
     role_keys: dict[int, list[str]] = field(default_factory=dict)
     paraf_participants: dict[int, list[str | None]] = field(default_factory=dict)
-    unit_keys: dict[int, str | None] = field(default_factory=dict)
+    # Each competent unit's key and the görevli birim column (level) that names it.
+    unit_keys: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     institutions: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # (key, column)
     audiences: dict[int, list[str]] = field(default_factory=dict)
     name_en: dict[int, str | None] = field(default_factory=dict)
@@ -386,20 +387,29 @@ def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
             key = pins.slug("roles", role)
             linked.roles.setdefault(key, Entity(key, role, reference.en("paraf_roles", role)))
             linked.role_keys[n].append(key)
-        unit = s.competent_unit
-        linked.unit_keys[n] = unit_key(unit, reference) if unit else None
-        if unit and linked.unit_keys[n] not in linked.organisations:
-            curated = next((u for u in org.get("units", []) if u["name"] == unit), None)
-            linked.organisations[unit_key(unit, reference)] = {
-                "key": unit_key(unit, reference),
-                "name": unit,
-                "name_en": (curated or {}).get("name_en") or reference.en("units", unit),
-                "detsis": (curated or {}).get("detsis", s.institution_code),
-                "part_of": department["key"],
-                "kind": "unit",
-                "public": True,
-                "spatial": department.get("spatial"),
-            }
+        linked.unit_keys[n] = []
+        # The DETSİS code and the department are the publishing institution's: they are said only
+        # of the units in the column the competent unit comes from, not of a ministry named in
+        # another column.
+        own = next((lv for lv, u in s.competent_units if u == s.competent_unit), None)
+        for level, unit in s.competent_units:
+            key = unit_key(unit, reference)
+            if (key, level) not in linked.unit_keys[n]:
+                linked.unit_keys[n].append((key, level))
+            if key not in linked.organisations:
+                curated = next((u for u in org.get("units", []) if u["name"] == unit), None)
+                linked.organisations[key] = {
+                    "key": key,
+                    "name": unit,
+                    "name_en": (curated or {}).get("name_en") or reference.en("units", unit),
+                    "detsis": (curated or {}).get(
+                        "detsis", s.institution_code if level == own else None
+                    ),
+                    "part_of": department["key"] if level == own else None,
+                    "kind": "unit",
+                    "public": True,
+                    "spatial": department.get("spatial"),
+                }
         linked.institutions[n] = []
         for name in s.external_organisations:
             key = institution_key(name, reference)

@@ -86,11 +86,28 @@ class Service:
     warnings: tuple[Problem, ...] = field(default=())
 
     @property
+    def competent_units(self) -> tuple[tuple[str, str], ...]:
+        """Each unit the görevli birim cells name, with its column key: a cell may list several,
+        one a line (Alt+Enter), numbered or bulleted."""
+        return tuple(
+            (key, name)
+            for key in UNIT_KEYS
+            for name in distinct(parsing.split_items(self.units[key], _lines(self.cells[key])))
+        )
+
+    @property
     def competent_unit(self) -> str | None:
+        """The unit that answers for the service's steps: the first of the local units, else
+        of the central, provincial and other ones."""
         for key in ("unit_local", "unit_central", "unit_provincial", "unit_other"):
-            if (value := self.units[key]) is not None:
-                return value
+            for level, name in self.competent_units:
+                if level == key:
+                    return name
         return None
+
+
+# The four görevli birim columns, in the regulation's order.
+UNIT_KEYS = ("unit_central", "unit_provincial", "unit_local", "unit_other")
 
 
 # --- corrections ---------------------------------------------------------------------------------
@@ -296,7 +313,7 @@ def interpret(
         description=text("description") or "",
         legal_basis=tuple(legal),
         beneficiaries=tuple(items("beneficiaries")),
-        units={k: text(k) for k in ("unit_central", "unit_provincial", "unit_local", "unit_other")},
+        units={k: text(k) for k in UNIT_KEYS},
         documents=tuple(documents),
         documents_note=documents_note,
         application=text("application"),
