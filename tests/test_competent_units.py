@@ -135,6 +135,11 @@ def test_a_unit_named_twice_is_one_unit_and_units_apart_stay_apart(built: ox.Sto
     assert not built.query(f"ASK {{ {ministry} <http://www.w3.org/ns/org#subOrganizationOf> ?p }}")
     social = f"<{UNIT}sosyal-hizmetler-sube-mudurlugu>"
     assert built.query(f'ASK {{ {social} <{ENV}detsisCode> "93186084" }}')
+    # Nor is the department's place: a provincial directorate's area is not known.
+    spatial = "<http://purl.org/dc/terms/spatial>"
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    assert not built.query(f'ASK {{ ?u <{skos}prefLabel> "{PROVINCIAL}"@tr ; {spatial} ?p }}')
+    assert built.query(f"ASK {{ {social} {spatial} <http://www.wikidata.org/entity/Q406> }}")
 
 
 def test_the_service_page_lists_every_unit_under_its_level(dist: Path) -> None:

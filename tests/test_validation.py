@@ -89,9 +89,20 @@ def test_a_violation_stops_the_build_and_nothing_is_published(tmp_path: Path) ->
     (reference / "organisations.yaml").write_text(
         yaml.safe_dump(organisations, allow_unicode=True), encoding="utf-8"
     )
+    # An unknown area is a warning in the shipped shapes; a project's own shapes may make it a
+    # violation, which must stop the build.
+    shapes = tmp_path / "shapes"
+    shutil.copytree(ROOT / "shapes", shapes)
+    profile = (shapes / "profile.ttl").read_text(encoding="utf-8")
+    unknown_area = "sh:path dct:spatial ; sh:minCount 1 ;\n        sh:severity sh:Warning ;"
+    assert unknown_area in profile
+    (shapes / "profile.ttl").write_text(
+        profile.replace(unknown_area, unknown_area.replace("Warning", "Violation")),
+        encoding="utf-8",
+    )
     out = tmp_path / "dist"
     with pytest.raises(ValidationFailed) as failed:
-        build(BuildOptions(out=out, reference=reference))
+        build(BuildOptions(out=out, reference=reference, shapes=shapes))
     assert failed.value.exit_code == 1
     lines = str(failed.value).splitlines()
     assert lines[0] == "the graph does not pass validation: 1 violation, 38 warnings, 76 notes"

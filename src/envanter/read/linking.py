@@ -408,7 +408,10 @@ def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
                     "part_of": department["key"] if level == own else None,
                     "kind": "unit",
                     "public": True,
-                    "spatial": department.get("spatial"),
+                    # The place is known for the publisher's own units only; a unit of another
+                    # column (a ministry, a provincial directorate) gets none unless curated.
+                    "spatial": (curated or {}).get("spatial")
+                    or (department.get("spatial") if level == own else None),
                 }
         linked.institutions[n] = []
         for name in s.external_organisations:
