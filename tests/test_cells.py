@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from envanter.cli import main
+from envanter.rdf.table_model import article_key
 from envanter.read import parsing
 from envanter.read.durations import DurationReading, read_duration
 from envanter.read.electronic import read_electronic
@@ -131,12 +132,52 @@ def test_an_address_with_a_quote_or_angle_bracket_is_kept_as_text_with_a_warning
             (),
             [(None, "yonetmelik", ())],
         ),
+        (
+            # A regulation on its own line is its own reference, with its own articles.
+            "1 Sayılı Cumhurbaşkanlığı Hükümet Sistemi Kararnamesi Madde 307 "
+            "Milli Eğitim Bakanlığı Denklik Yönetmeliği Madde 8, 9, 10",
+            (
+                "1 Sayılı Cumhurbaşkanlığı Hükümet Sistemi Kararnamesi Madde 307",
+                "Milli Eğitim Bakanlığı Denklik Yönetmeliği Madde 8, 9, 10",
+            ),
+            [("1", "cbk", ("307",)), (None, "yonetmelik", ("8", "9", "10"))],
+        ),
+        (
+            # A numbered law whose title is unfinished, then a tebliğ: the tebliğ is no title.
+            "5216 Sayılı Büyükşehir Belediye Ücret Tarifesi Tebliği Md. 3",
+            ("5216 Sayılı Büyükşehir Belediye", "Ücret Tarifesi Tebliği Md. 3"),
+            [("5216", "kanun", ()), (None, "diger", ("3",))],
+        ),
+        (
+            # The articles of a regulation's line, then an article-only line: to the regulation.
+            "657 S.K. Md. 4 Görevde Yükselme Yönetmeliği Md. 5 Md. 6",
+            ("657 S.K. Md. 4", "Görevde Yükselme Yönetmeliği Md. 5", "Md. 6"),
+            [("657", "kanun", ("4",)), (None, "yonetmelik", ("5", "6"))],
+        ),
+        # A 'mükerrer' article is another article than the one of its number.
+        (
+            "2464 Sayılı Belediye Gelirleri Kanunu Mükerrer Md. 44",
+            (),
+            [("2464", "kanun", ("mükerrer 44",))],
+        ),
+        ("2464 sayılı Kanunun mükerrer 44. maddesi", (), [("2464", "kanun", ("mükerrer 44",))]),
+        (
+            "2464 S.K. Md. 44 ve Mükerrer Madde 44",
+            (),
+            [("2464", "kanun", ("mükerrer 44", "44"))],
+        ),
     ],
 )
 def test_legal_basis_wordings(
     text: str, lines: tuple[str, ...], laws: list[tuple[str | None, str, tuple[str, ...]]]
 ) -> None:
     assert [(r.number, r.kind, r.articles) for r in parse_legal_basis(text, lines)] == laws
+
+
+def test_a_mukerrer_article_has_its_own_iri_and_the_others_keep_theirs() -> None:
+    assert article_key("kanun-2464", "mükerrer 44") == "kanun-2464-madde-mukerrer-44"
+    assert article_key("kanun-2464", "44") == "kanun-2464-madde-44"
+    assert article_key("kanun-5237", "134-144") == "kanun-5237-madde-134-144"
 
 
 # --- lists -------------------------------------------------------------------------------------------

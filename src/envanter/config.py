@@ -54,7 +54,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "reference_year",
         None,
-        "Year the annual counts are for; defaults to the source's metadata file.",
+        "Year the annual counts are for; defaults to the source's metadata file; "
+        "when neither gives it, the counts are published without a year (a warning).",
     ),
 )
 

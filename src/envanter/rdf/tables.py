@@ -95,7 +95,11 @@ def build_tables(linked: Linked) -> list[Table]:
                 ),
                 c("electronic_text"),
                 c("annual_count_text", description="the annual-count cell when it is no figure"),
-                c("reference_year", "gYear", True, "the year the annual counts are for"),
+                c(
+                    "reference_year",
+                    "gYear",
+                    description="the year the annual counts are for; empty: unknown",
+                ),
                 c("source_file", required=True),
                 c("first_line", "integer", True),
                 c("last_line", "integer", True),
@@ -255,7 +259,7 @@ def build_tables(linked: Linked) -> list[Table]:
             c("unit_text", description="a unit printed after the figure that is not a concept"),
             c("scope"),
             c("note"),
-            c("reference_year", "gYear", True),
+            c("reference_year", "gYear"),
         ],
         lambda s: (
             {

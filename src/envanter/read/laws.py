@@ -3,7 +3,10 @@
 Stewards cite laws in many ways: '5393 Sayılı Belediye Kanunu', '657 S.K. Md. 4', '663 sayılı
 KHK', '1 Sayılı Cumhurbaşkanlığı Kararnamesi', 'CBK 1', 'Madde 134-144', '14. maddesi', one law a
 numbered item or one law a line (Alt+Enter). Each law cited becomes one reference with the
-articles cited of it; a line that only gives articles ('Md. 14, 15') belongs to the law above it.
+articles cited of it; a line that only gives articles ('Md. 14, 15') belongs to the law above it,
+and a line naming a regulation ('… Denklik Yönetmeliği Madde 8, 9') is a reference of its own.
+A 'mükerrer' article (one inserted after it, e.g. 2464's 'Mükerrer Md. 44') is its own article,
+'mükerrer 44', distinct from article 44.
 """
 
 from __future__ import annotations
@@ -39,14 +42,23 @@ ARTICLES_BEFORE_WORD = re.compile(
     rf"(?:'?n[ıiuü]n)?\s+({NUMS})\s*(?:\.|'?\s*(?:inci|ıncı|üncü|uncu|nci|ncı|ncü|ncu))?\s*"
     r"(?:[Mm]addeleri|[Mm]addesi|[Mm]adde|[Mm]d\.?)(?![a-zçğıöşü])"
 )
+# 'Mükerrer Md. 44', 'Mükerrer Madde 44', 'mükerrer 44. maddesi', 'Mükerrer 44 üncü madde'.
+MUKERRER = re.compile(
+    r"[\s,;'’]*(?<![A-Za-zçğıöşü])(?:[Mm]ükerrer|MÜKERRER)\s*(?:(?:[Mm]addesi|[Mm]adde|MADDE|[Mm]d)\s*\.?\s*)?"
+    r"(\d+)\s*(?:\.|'?\s*(?:inci|ıncı|üncü|uncu|nci|ncı|ncü|ncu))?\s*"
+    r"(?:(?:[Mm]addesi|[Mm]adde|[Mm]d)(?![a-zçğıöşü])\.?)?"
+)
 SCOPE = re.compile(r"\s+(kapsamında .*)$")
+# Secondary legislation, named on its own line: a reference of its own, never a title going on.
+REGULATION_WORDS = re.compile(r"yönetmeli|yönerge|tebliğ|genelge|tüzü|esaslar", re.IGNORECASE)
 ARTICLE_ONLY = re.compile(
     rf"^(?:[Mm]addeleri|[Mm]addesi|MADDE|[Mm]adde|[Mm]d|[Mm]ad)\s*\.?\s*:?\s*{NUMS}"
 )
 
 KIND_WORDS = (
     ("khk", re.compile(r"\bKHK\b|kanun hükmünde kararname", re.IGNORECASE)),
-    ("cbk", re.compile(r"\bCBK\b|cumhurbaşkanlığı kararname", re.IGNORECASE)),
+    # 'Cumhurbaşkanlığı Kararnamesi', 'Cumhurbaşkanlığı Hükümet Sistemi Kararnamesi'.
+    ("cbk", re.compile(r"\bCBK\b|cumhurbaşkanlığı\b.*\bkararname", re.IGNORECASE)),
     ("yonetmelik", re.compile(r"yönetmeli", re.IGNORECASE)),
     ("kanun", re.compile(r"kanun|\bS\.\s?K\b|\bSK\b", re.IGNORECASE)),
 )
@@ -84,7 +96,11 @@ def _items_of_lines(lines: tuple[str, ...]) -> list[str]:
         if items and (
             ARTICLE_ONLY.match(line)
             or re.match(r"^[a-zçğıöşü(]", line)
-            or (_title_unfinished(items[-1]) and not NUMBERED.match(line))
+            or (
+                _title_unfinished(items[-1])
+                and not NUMBERED.match(line)
+                and not REGULATION_WORDS.search(line)
+            )
         ):
             items[-1] += " " + line
         else:
@@ -94,8 +110,14 @@ def _items_of_lines(lines: tuple[str, ...]) -> list[str]:
 
 def _title_unfinished(item: str) -> bool:
     """'5216 sayılı Büyükşehir Belediye': a number whose law is not named yet (no 'Kanun',
-    'KHK', 'Kararname', 'Yönetmelik' …): the next line goes on with its title."""
-    return bool(NUMBERED.match(item)) and not any(words.search(item) for _, words in KIND_WORDS)
+    'KHK', 'Kararname', 'Yönetmelik' …) nor its articles cited: the next line goes on with its
+    title."""
+    return (
+        bool(NUMBERED.match(item))
+        and not any(words.search(item) for _, words in KIND_WORDS)
+        and not ARTICLES_AFTER_WORD.search(item)
+        and not ARTICLES_BEFORE_WORD.search(item)
+    )
 
 
 def parse_legal_reference(item: str) -> LegalReference:
@@ -110,6 +132,9 @@ def parse_legal_reference(item: str) -> LegalReference:
         rest = (s[: m.start()] + " " + m.group(1) + " " + s[m.end() :]).strip()
     articles: list[str] = []
     title = rest
+    while m := MUKERRER.search(title):
+        articles.append(f"mükerrer {m.group(1)}")
+        title = title[: m.start()] + title[m.end() :]
     if m := CLAUSE.search(title):
         articles.append(f"{m.group(1)}/{m.group(2)}")
         title = title[: m.start()] + title[m.end() :]

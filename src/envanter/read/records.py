@@ -75,7 +75,7 @@ class Service:
     average_time: Duration
     annual_counts: tuple[AnnualCount, ...]
     annual_count_text: str | None  # the cell as printed, when it is not a figure (a note)
-    reference_year: int  # the year the annual counts are for
+    reference_year: int | None  # the year the annual counts are for; None when unknown
     electronic: Electronic
     source_file: str
     first_line: int
@@ -207,7 +207,7 @@ def build_records(
     raw: list[RawRecord],
     corrections: list[Correction],
     corrections_file: str,
-    reference_year: int,
+    reference_year: int | None,
 ) -> list[Service]:
     corrected, applied, problems = apply_corrections(raw, corrections, corrections_file)
     services: list[Service] = []
@@ -222,7 +222,7 @@ def build_records(
 
 
 def interpret(
-    r: RawRecord, applied: list[AppliedCorrection], reference_year: int
+    r: RawRecord, applied: list[AppliedCorrection], reference_year: int | None
 ) -> tuple[Service | None, list[Problem]]:
     problems: list[Problem] = []
     r, warnings = without_control_characters(r)

@@ -31,7 +31,7 @@ class Tables:
     base: str
     params: dict[str, str]
     metadata: SourceMetadata
-    year: int
+    year: int | None  # None: no year is known, the annual counts are published without one
 
 
 def prepare_tables(
@@ -46,12 +46,14 @@ def prepare_tables(
         )
     metadata = load_source_metadata(source)
     year = options.reference_year or metadata.reference_year
-    if year is None:
-        raise ConfigError(
-            f"the reference year of the annual counts is unknown: pass "
-            f"--reference-year or set reference_year in {source.stem}.meta.yaml"
-        )
     progress(f"reading {display_path(source)}")
+    if year is None:
+        # No year is guessed: the counts go out without one, and the steward is told.
+        progress(
+            f"warning: {display_path(source)}: the reference year of the annual counts is "
+            "unknown: they are published without a year and the catalog has no temporal "
+            f"coverage (pass --reference-year YEAR or set reference_year in {source.stem}.meta.yaml)"
+        )
     with stage("read"):
         reading = read_inventory(source, display_path(source))
     for note in reading.notes:
@@ -95,7 +97,7 @@ class Read:
     base: str
     params: dict[str, str]
     metadata: SourceMetadata
-    year: int
+    year: int | None
     table_names: list[str]
     table_files: list[Path]
     shared_rows: Rows
@@ -170,15 +172,21 @@ def applied_corrections(services: list[Service]) -> list[tuple[AppliedCorrection
     return list(found.values())
 
 
-def build_parameters(source: Path, metadata: SourceMetadata, year: int) -> dict[str, str]:
+def build_parameters(source: Path, metadata: SourceMetadata, year: int | None) -> dict[str, str]:
     """The values the mappings take from the build rather than the tables (`{@name}`)."""
     unit = metadata.unit or ""
+    if year is None:
+        title = f"Kamu Hizmet Envanteri: {unit}".rstrip(": ")
+        title_en = f"Public service inventory: {metadata.unit_en or unit}".rstrip(": ")
+    else:
+        title = f"Kamu Hizmet Envanteri: {unit} ({year})".replace(":  (", ": (")
+        title_en = f"Public service inventory: {metadata.unit_en or unit} ({year})"
     return {
         "source": source.stem,
         "source_file": source.name,
         "source_title": metadata.title or source.stem,
-        "title": f"Kamu Hizmet Envanteri: {unit} ({year})".replace(":  (", ": ("),
-        "title_en": f"Public service inventory: {metadata.unit_en or unit} ({year})",
+        "title": title,
+        "title_en": title_en,
         "description": (
             f"{metadata.publisher or ''} {unit} kamu hizmet envanterinin bağlantılı "
             "açık veri olarak yayımı."
@@ -188,7 +196,7 @@ def build_parameters(source: Path, metadata: SourceMetadata, year: int) -> dict[
             f"{metadata.unit_en or unit}, published as linked open data."
         ).strip(),
         "publisher": metadata.publisher_key or "",
-        "reference_year": str(year),
+        "reference_year": "" if year is None else str(year),
         "form_code": metadata.form_code or "",
         "received_as": metadata.received_as or "",
     }
