@@ -174,6 +174,21 @@ def test_legal_basis_wordings(
     assert [(r.number, r.kind, r.articles) for r in parse_legal_basis(text, lines)] == laws
 
 
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # 'Kanun' + 'un' and 'Kanunu' + 'nun': the genitive is cut off, never a letter of the word.
+        ("2464 sayılı Kanunun 44. maddesi", "Kanun"),
+        ("5393 sayılı Kanun'un 15. maddesi", "Kanun"),
+        ("5393 sayılı Belediye Kanununun 15. maddesi", "Belediye Kanunu"),
+        ("2547 sayılı Yükseköğretim Kanunu'nun 44. maddesi", "Yükseköğretim Kanunu"),
+        ("1 sayılı Cumhurbaşkanlığı Kararnamesinin 307. maddesi", "Cumhurbaşkanlığı Kararnamesi"),
+    ],
+)
+def test_a_title_cited_in_the_genitive_keeps_its_word(text: str, title: str) -> None:
+    assert [r.title for r in parse_legal_basis(text)] == [title]
+
+
 def test_a_mukerrer_article_has_its_own_iri_and_the_others_keep_theirs() -> None:
     assert article_key("kanun-2464", "mükerrer 44") == "kanun-2464-madde-mukerrer-44"
     assert article_key("kanun-2464", "44") == "kanun-2464-madde-44"

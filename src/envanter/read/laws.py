@@ -38,8 +38,10 @@ CLAUSE = re.compile(r"\s*(\d+)\.\s*[Mm]adde\s+([a-zçğıöşü])\s+bendi\b")
 ARTICLES_AFTER_WORD = re.compile(
     rf"[\s,;'’]*(?<![A-Za-zçğıöşüÇĞİÖŞÜ])(?:[Mm]addeleri|[Mm]addesi|MADDE|[Mm]adde|[Mm]d|[Mm]ad)\s*\.?\s*:?\s*({NUMS})\.?"
 )
+# The genitive before the article: 'Kanununun' is 'Kanunu' + 'nun', but 'Kanunun' is 'Kanun' +
+# 'un' (a stem ending in a consonant takes no 'n'), so the bare 'Kanun' is told apart first.
 ARTICLES_BEFORE_WORD = re.compile(
-    rf"(?:'?n[ıiuü]n)?\s+({NUMS})\s*(?:\.|'?\s*(?:inci|ıncı|üncü|uncu|nci|ncı|ncü|ncu))?\s*"
+    rf"(?:(?<=\b[Kk]anun)'?un|(?<!\b[Kk]anu)'?n[ıiuü]n)?\s+({NUMS})\s*(?:\.|'?\s*(?:inci|ıncı|üncü|uncu|nci|ncı|ncü|ncu))?\s*"
     r"(?:[Mm]addeleri|[Mm]addesi|[Mm]adde|[Mm]d\.?)(?![a-zçğıöşü])"
 )
 # 'Mükerrer Md. 44', 'Mükerrer Madde 44', 'mükerrer 44. maddesi', 'Mükerrer 44 üncü madde'.
