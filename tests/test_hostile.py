@@ -48,7 +48,7 @@ DESCRIPTION = f"Hanelere süt desteği sunulmaktadır. {HOSTILE}"
 KVKK = "Kişisel Verilerin Korunması Kanununa İlişkin Aydınlatma Metni"
 DOCUMENT = f"Belge {HOSTILE}"
 DOCUMENT_EN = f"Document {HOSTILE}"
-OWN_SCRIPT = re.compile(r"(^|/)static/search\.js$")
+OWN_SCRIPT = re.compile(r"(^|/)static/(search|query)\.js$")
 
 
 def hostile_records(records: list[RawRecord]) -> list[RawRecord]:

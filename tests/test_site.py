@@ -600,7 +600,7 @@ def test_no_inline_event_handlers_or_scripts(pages: dict[str, Page]) -> None:
             handlers = [name for name in attrs if name.startswith("on")]
             assert not handlers, f"{path}: <{tag}> has inline handlers {handlers}"
             if tag == "script" and attrs.get("type") != "application/ld+json":
-                assert attrs.get("src", "").endswith("static/search.js"), (
+                assert attrs.get("src", "").endswith(("static/search.js", "static/query.js")), (
                     f"{path}: <script {attrs}>"
                 )
 

@@ -13,6 +13,7 @@ MEDIA_TYPES: dict[str, str] = {
     "xml": "application/xml",
     "css": "text/css",
     "js": "text/javascript",
+    "wasm": "application/wasm",
     "svg": "image/svg+xml",
     "png": "image/png",
     "ico": "image/vnd.microsoft.icon",

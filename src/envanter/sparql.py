@@ -179,8 +179,15 @@ def dataset_prefixes(dist: Path) -> dict[str, str]:
 
 
 def adapt_query(text: str, base: str) -> str:
-    """The example queries are written for the default base; point them at `base` instead."""
-    return text if base == DEFAULT_BASE_URI else text.replace(DEFAULT_BASE_URI, base)
+    """The example queries are written for the default base; point them at `base` instead.
+
+    A query already pointed at `base` is left as it is (a query copied from the site's query
+    page), also when `base` starts with the default base (`https://envanter.example/x/`)."""
+    if base == DEFAULT_BASE_URI:
+        return text
+    rest = base[len(DEFAULT_BASE_URI) :] if base.startswith(DEFAULT_BASE_URI) else ""
+    default = re.escape(DEFAULT_BASE_URI) + (f"(?!{re.escape(rest)})" if rest else "")
+    return re.sub(default, lambda _: base, text)
 
 
 def load_store(dist: Path) -> Store:

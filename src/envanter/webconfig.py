@@ -34,6 +34,7 @@ TYPES = (
     ("image/vnd.microsoft.icon", "ico"),
     ("text/plain", "txt"),
     ("application/sparql-query", "rq"),
+    ("application/wasm", "wasm"),
     ("font/woff2", "woff2"),
     ("application/manifest+json", "webmanifest"),
 )

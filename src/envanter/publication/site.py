@@ -11,7 +11,7 @@ JSON escapes, as Jinja's tojson filter writes it).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from itertools import islice
 from pathlib import Path
@@ -26,6 +26,7 @@ from ..check.report import Finding, Report
 from ..rdf.jsonld import JsonLd, context_document, html_safe
 from ..rdf.serialize import Description, document_path
 from ..run.executor import in_processes
+from ..sparql import adapt_query
 from .pages import (
     AboutPage,
     EntityPage,
@@ -90,7 +91,9 @@ class SiteWriter:
         self.base = data.base
         self.out = out
         self.downloads = downloads
-        self.queries = queries
+        # The examples are written for the default base: the page shows (and runs) them with
+        # this build's, so that they find its IRIs.
+        self.queries = [replace(q, text=adapt_query(q.text, self.base)) for q in queries]
         self.license = license_
         strings: dict[str, dict[str, str]] = yaml.safe_load(
             (templates / "i18n.yaml").read_text(encoding="utf-8")

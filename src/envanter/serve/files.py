@@ -23,6 +23,7 @@ MEDIA_TYPES: Final = {
     ".xml": "application/xml",
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
+    ".wasm": "application/wasm",
     ".svg": "image/svg+xml",
     ".png": "image/png",
     ".ico": "image/vnd.microsoft.icon",
