@@ -166,10 +166,6 @@ def test_no_file_is_empty_metadata_with_every_gap_named(tmp_path: Path) -> None:
         "(set publisher, see docs/metadata.md)",
         f"{where}: no place: the catalog and the services say nothing of where they apply "
         "(set place, see docs/metadata.md)",
-        f"{where}: no issue date: the catalog does not say when the inventory was issued "
-        "(set issued, see docs/metadata.md)",
-        f"{where}: no contact: the catalog gives no point of contact "
-        "(set contact, see docs/metadata.md)",
     ]
 
 

@@ -123,14 +123,10 @@ class InventoryMetadata:
         gaps = {
             "publisher": "no publisher: the catalog and the data name none",
             "place": "no place: the catalog and the services say nothing of where they apply",
-            "issued": "no issue date: the catalog does not say when the inventory was issued",
-            "contact": "no contact: the catalog gives no point of contact",
         }
         have = {
             "publisher": self.publisher,
             "place": self.place,
-            "issued": self.issued,
-            "contact": self.contact,
         }
         out = [
             f"{where}: {gap} (set {key}, see docs/metadata.md)"
