@@ -261,3 +261,36 @@ def test_the_store_behind_nginx_takes_no_updates(nginx: int) -> None:
 def test_a_browser_at_the_endpoint_gets_the_example_queries(nginx: int) -> None:
     response, _ = get(nginx, "/sparql", {"Accept": "text/html"})
     assert (response.status, response.getheader("Location")) == (303, "/sorgular.html")
+
+
+def test_the_query_page_finds_the_store_behind_nginx(nginx: int) -> None:
+    """What the query page (static/query.js) asks when it opens, `ASK {}` in SPARQL JSON, is
+    answered by the store, so the page sends its queries there: SELECT answered in SPARQL JSON,
+    CONSTRUCT in N-Triples, as the page asks for them. Its in-browser engine, for static hosts,
+    is served as application/wasm."""
+    json_results = "application/sparql-results+json"
+    response, body = get(
+        nginx, "/sparql?" + urlencode({"query": "ASK {}"}), {"Accept": json_results}
+    )
+    assert response.status == 200
+    assert (response.getheader("Content-Type") or "").startswith(json_results)
+    assert json.loads(body)["boolean"] is True
+    page = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Accept": f"{json_results}, application/n-triples;q=0.9",
+    }
+    for text, media in (
+        ("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", json_results),
+        ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "application/n-triples"),
+    ):
+        conn = http.client.HTTPConnection("127.0.0.1", nginx, timeout=30)
+        try:
+            conn.request("POST", "/sparql", urlencode({"query": text}), page)
+            response = conn.getresponse()
+            response.read()
+        finally:
+            conn.close()
+        assert response.status == 200, text
+        assert (response.getheader("Content-Type") or "").startswith(media), text
+    response, _ = get(nginx, "/static/vendor/oxigraph/web_bg.wasm", {})
+    assert (response.status, response.getheader("Content-Type")) == (200, "application/wasm")

@@ -273,6 +273,32 @@ def test_the_query_run_is_kept_in_the_address(driver: webdriver.Chrome, static_s
     assert editor.get_attribute("value") == text
 
 
+def check_ask_and_construct(driver: webdriver.Chrome) -> None:
+    """An ASK answer is said in words; a CONSTRUCT answer is shown as N-Triples, and downloaded
+    as such."""
+    run_text(driver, "ASK { ?s a <http://purl.org/vocab/cpsv#PublicService> }")
+    assert status(driver) == "Yanıt: doğru (true)"
+    assert not driver.find_element(By.ID, "query-download").is_displayed()
+    run_text(
+        driver,
+        "CONSTRUCT { ?s <urn:x:rowNumber> ?n } WHERE { VALUES (?s ?n) { (<urn:x:a> 1) (<urn:x:b> 2) } }",
+    )
+    assert status(driver) == "2 üçlü"
+    shown = driver.find_element(By.CSS_SELECTOR, "#query-results pre").text
+    triples = {line for line in shown.splitlines() if line}
+    integer = "<http://www.w3.org/2001/XMLSchema#integer>"
+    assert triples == {
+        f'<urn:x:a> <urn:x:rowNumber> "1"^^{integer} .',
+        f'<urn:x:b> <urn:x:rowNumber> "2"^^{integer} .',
+    }
+    assert driver.find_element(By.ID, "query-download").text.endswith("(N-Triples)")
+
+
+def test_ask_and_construct_in_the_browser(driver: webdriver.Chrome, static_site: str) -> None:
+    open_page(driver, static_site + "sorgular.html", "browser")
+    check_ask_and_construct(driver)
+
+
 def test_a_bad_query_says_what_is_wrong(driver: webdriver.Chrome, static_site: str) -> None:
     open_page(driver, static_site + "sorgular.html", "browser")
     run_text(driver, "SELEC * WHERE { ?s ?p ?o }")
@@ -288,6 +314,7 @@ def test_a_served_site_runs_example_01_on_its_endpoint(
         site = f"http://127.0.0.1:{running.port}/"
         open_page(driver, site + "sorgular.html", "server")
         check_example_01(driver, seed_dist)
+        check_ask_and_construct(driver)
         loaded = driver.execute_script(
             "return performance.getEntriesByType('resource').map(function (e) { return e.name; })"
         )
