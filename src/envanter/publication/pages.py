@@ -13,11 +13,48 @@ from typing import Any
 from markupsafe import Markup
 
 from ..check.report import Finding
+from .contact import Action
 
 Solution = dict[str, Any]  # one solution of a site query: variable → value, every variable present
 
 # What the list of services shows of a service's row (site/services.html.j2).
-LIST_ROW_KEYS = ("row", "title_tr", "title_en", "online")
+LIST_ROW_KEYS = ("row", "title_tr", "title_en", "online", "legal_time", "average_time")
+# The names of the licences a publication commonly carries, for the footer (any other is named
+# by its address).
+LICENCE_NAMES = {
+    "https://creativecommons.org/licenses/by/4.0/": "CC BY 4.0",
+    "https://creativecommons.org/licenses/by-sa/4.0/": "CC BY-SA 4.0",
+    "https://creativecommons.org/publicdomain/zero/1.0/": "CC0 1.0",
+    "https://creativecommons.org/licenses/by/3.0/": "CC BY 3.0",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Colophon:
+    """What every page's footer says of the publication, from the inventory's metadata."""
+
+    publisher_tr: str
+    publisher_en: str
+    unit_tr: str
+    unit_en: str
+    license: str  # the licence's URI
+    year: int | None  # the year the inventory's figures are for
+    issued: str | None  # the inventory edition's date, YYYY-MM-DD
+    published: str  # the build's date, YYYY-MM-DD (SOURCE_DATE_EPOCH when set)
+    contact: str | None = None  # an address or page to write to, when the metadata gives one
+
+    @property
+    def license_name(self) -> str:
+        return LICENCE_NAMES.get(self.license, self.license)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelView:
+    """A channel as "how to apply" shows it: its name and what one can do with it (call,
+    write, open), an office or a counter having no action but its name."""
+
+    iri: str
+    actions: list[Action]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +68,8 @@ class ServiceView:
     articles: list[str]
     documents: list[tuple[str, str | None]]  # (document, "required", "optional" or None)
     channels: list[str]
+    contacts: list[ChannelView]  # the channels, each with its actions
+    online: list[Action]  # the web addresses of its online channels (portal, app)
     channel_kinds: list[str]
     audiences: list[str]
     sdp: list[str]
@@ -57,6 +96,7 @@ class ServiceView:
             channel_kinds=self.channel_kinds,
             sdp=self.sdp,
             search=self.search,
+            documents=self.documents,
         )
 
 
@@ -72,6 +112,7 @@ class ListedService:
     channel_kinds: list[str]
     sdp: list[str]
     search: str
+    documents: list[tuple[str, str | None]]  # for the Hizmet Standartları Tablosu
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +205,13 @@ class ServicesPage:
 
 
 @dataclass(frozen=True, slots=True)
+class StandardsPage:
+    """The Hizmet Standartları Tablosu: every service's name, documents and completion time."""
+
+    services: list[ListedService]
+
+
+@dataclass(frozen=True, slots=True)
 class QueriesPage:
     queries: list[ListedQuery]
 
@@ -194,7 +242,14 @@ class EntityPage:
 
 
 PageContext = (
-    HomePage | ServicesPage | QueriesPage | AboutPage | NotFoundPage | ServicePage | EntityPage
+    HomePage
+    | ServicesPage
+    | StandardsPage
+    | QueriesPage
+    | AboutPage
+    | NotFoundPage
+    | ServicePage
+    | EntityPage
 )
 
 

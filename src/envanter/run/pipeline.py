@@ -20,9 +20,9 @@ from rdflib import Graph
 from ..check.report import Report, write_report
 from ..check.shacl import load_shapes
 from ..check.shards import ShardShapes, kinds_of
-from ..publication.catalog import downloads
+from ..publication.catalog import build_time, downloads
 from ..publication.ontodoc import write_ontology_docs
-from ..publication.pages import listed_queries
+from ..publication.pages import Colophon, listed_queries
 from ..publication.site import SiteWriter
 from ..publication.sitedata import empty_site_data
 from ..rdf.dumps import Dumps
@@ -116,6 +116,21 @@ def build(
     )
 
 
+def colophon(options: BuildOptions, read: Read) -> Colophon:
+    """What every page's footer says of the publication, from the inventory's metadata."""
+    m = read.metadata
+    return Colophon(
+        publisher_tr=m.publisher or "",
+        publisher_en=m.publisher_en or m.publisher or "",
+        unit_tr=m.unit or "",
+        unit_en=m.unit_en or m.unit or "",
+        license=options.license,
+        year=read.year,
+        issued=m.issued,
+        published=build_time().strftime("%Y-%m-%d"),
+    )
+
+
 def map_shared(options: BuildOptions, read: Read, shapes: Graph, folder: Path) -> Context:
     """What the services share (the ontology, laws, units, documents …) mapped, and everything a
     batch needs with it."""
@@ -135,7 +150,7 @@ def map_shared(options: BuildOptions, read: Read, shapes: Graph, folder: Path) -
         folder,
         [],
         listed_queries(options.queries),
-        options.license,
+        colophon(options, read),
     )
     return Context(
         maker,
