@@ -431,7 +431,7 @@ def test_no_page_type_overflows_a_320_px_screen(driver: webdriver.Chrome, site: 
     resize(driver, NARROW)
     wide = []
     try:
-        for kind, lang in EVERY_PAGE + [("standards", "tr"), ("standards", "en")]:
+        for kind, lang in [*EVERY_PAGE, ("standards", "tr"), ("standards", "en")]:
             url = (
                 page_url(site, kind, lang)
                 if kind != "standards"
