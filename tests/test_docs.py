@@ -54,6 +54,7 @@ def test_the_site_doc_lists_the_filters_templates_have(tmp_path: Path) -> None:
     from jinja2.defaults import DEFAULT_FILTERS
 
     from envanter.check.report import Report
+    from envanter.publication.pages import Colophon
     from envanter.publication.site import SiteWriter
     from envanter.publication.sitedata import empty_site_data
 
@@ -65,9 +66,11 @@ def test_the_site_doc_lists_the_filters_templates_have(tmp_path: Path) -> None:
         tmp_path,
         [],
         [],
-        "https://creativecommons.org/licenses/by/4.0/",
+        Colophon(
+            "", "", "", "", "https://creativecommons.org/licenses/by/4.0/", None, None, "2026-01-01"
+        ),
     )
     ours = set(site.env.filters) - set(DEFAULT_FILTERS)
     text = (ROOT / "docs" / "site.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"\| `iris?\\\|(\w+)", text))
+    documented = set(re.findall(r"\| `(?:iris?|value)\\\|(\w+)", text))
     assert documented == ours
