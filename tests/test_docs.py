@@ -54,7 +54,6 @@ def test_the_site_doc_lists_the_filters_templates_have(tmp_path: Path) -> None:
     from jinja2.defaults import DEFAULT_FILTERS
 
     from envanter.check.report import Report
-    from envanter.publication.pages import Colophon
     from envanter.publication.site import SiteWriter
     from envanter.publication.sitedata import empty_site_data
 
@@ -66,9 +65,7 @@ def test_the_site_doc_lists_the_filters_templates_have(tmp_path: Path) -> None:
         tmp_path,
         [],
         [],
-        Colophon(
-            "", "", "", "", "https://creativecommons.org/licenses/by/4.0/", None, None, "2026-01-01"
-        ),
+        "https://creativecommons.org/licenses/by/4.0/",
     )
     ours = set(site.env.filters) - set(DEFAULT_FILTERS)
     text = (ROOT / "docs" / "site.md").read_text(encoding="utf-8")

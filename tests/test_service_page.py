@@ -126,7 +126,7 @@ def test_the_standards_table_lists_every_service(seed_dist: Path) -> None:
     rows = re.findall(r"<tr>\s*<td>(\d+)</td>", html)
     assert rows == [str(n) for n in range(1, 55)]
     assert "Hizmet Standartları Tablosu" in html
-    assert "İstanbul Büyükşehir Belediye Başkanlığı" in html, "the publisher, from the metadata"
+    assert "İstanbul Büyükşehir Belediyesi" in html, "the publisher, from the metadata"
     # service 14: its one document and its completion time, in words
     row = html.split('halk-sut-destegi.html" lang="tr">Halk Süt Desteği</a>', 1)[1]
     row = row.split("</tr>", 1)[0]
@@ -153,6 +153,26 @@ def test_the_footer_names_publisher_licence_and_edition(seed_dist: Path) -> None
         publisher = (
             "Istanbul Metropolitan Municipality"
             if page.startswith("en/")
-            else ("İstanbul Büyükşehir Belediye Başkanlığı")
+            else ("İstanbul Büyükşehir Belediyesi")
         )
         assert publisher in footer, page
+
+
+def test_the_footer_gives_the_metadatas_contact() -> None:
+    from envanter.metadata import Contact, InventoryMetadata, Organisation
+    from envanter.publication.pages import Colophon
+
+    metadata = InventoryMetadata(
+        publisher=Organisation(name="Örnek Belediyesi"),
+        contact=Contact(
+            email="bilgi@ornek.bel.tr", phone="0212 555 00 00", url="https://ornek.bel.tr/"
+        ),
+    )
+    colophon = Colophon.of("https://creativecommons.org/licenses/by/4.0/", metadata, "2026-01-01")
+    assert [(a.href, a.text) for a in colophon.contact] == [
+        ("mailto:bilgi@ornek.bel.tr", "bilgi@ornek.bel.tr"),
+        ("tel:+902125550000", "0212 555 00 00"),
+        ("https://ornek.bel.tr/", "https://ornek.bel.tr/"),
+    ]
+    assert (colophon.publisher_tr, colophon.publisher_en) == ("Örnek Belediyesi",) * 2
+    assert colophon.license_name == "CC BY 4.0" and colophon.unit_tr == ""

@@ -6,6 +6,7 @@ they come (queries/site/*.rq); the views around them are built in views.py.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,8 @@ from typing import Any
 from markupsafe import Markup
 
 from ..check.report import Finding
-from .contact import Action
+from ..metadata import InventoryMetadata
+from .contact import Action, phone_actions, web_action
 
 Solution = dict[str, Any]  # one solution of a site query: variable → value, every variable present
 
@@ -41,7 +43,30 @@ class Colophon:
     year: int | None  # the year the inventory's figures are for
     issued: str | None  # the inventory edition's date, YYYY-MM-DD
     published: str  # the build's date, YYYY-MM-DD (SOURCE_DATE_EPOCH when set)
-    contact: str | None = None  # an address or page to write to, when the metadata gives one
+    contact: list[Action]  # the metadata's contact: e-mail, phone, web page
+
+    @classmethod
+    def of(cls, license_: str, metadata: InventoryMetadata, published: str) -> Colophon:
+        publisher, unit, contact = metadata.publisher, metadata.department, metadata.contact
+        actions: list[Action] = []
+        if contact is not None:
+            if contact.email:
+                actions.append(Action(f"mailto:{contact.email}", contact.email, "email"))
+            if contact.phone:
+                actions += phone_actions("phone_line", re.sub(r"\D", "", contact.phone))
+            if contact.url and (page := web_action(contact.url)):
+                actions.append(page)
+        return cls(
+            publisher_tr=publisher.name if publisher else "",
+            publisher_en=(publisher.name_en or publisher.name) if publisher else "",
+            unit_tr=unit.name if unit else "",
+            unit_en=(unit.name_en or unit.name) if unit else "",
+            license=license_,
+            year=metadata.reference_year,
+            issued=metadata.issued,
+            published=published,
+            contact=actions,
+        )
 
     @property
     def license_name(self) -> str:

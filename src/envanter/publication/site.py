@@ -23,9 +23,11 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from ..check.report import Finding, Report
+from ..metadata import InventoryMetadata
 from ..rdf.jsonld import JsonLd, context_document, html_safe
 from ..rdf.serialize import Description, document_path
 from ..run.executor import in_processes
+from .catalog import build_time
 from .pages import (
     AboutPage,
     Colophon,
@@ -44,6 +46,7 @@ from .pages import (
 )
 from .sitedata import SiteData
 from .sitemap import write_sitemap
+from .texts import area_served, institution_texts
 from .views import Views, group_digits
 
 LANGS = ("tr", "en")
@@ -94,16 +97,21 @@ class SiteWriter:
         out: Path,
         downloads: list[dict[str, str]],
         queries: list[ListedQuery],
-        colophon: Colophon,
+        license_: str,
+        metadata: InventoryMetadata | None = None,
     ) -> None:
         self.base = data.base
         self.out = out
         self.downloads = downloads
         self.queries = queries
-        self.colophon = colophon
+        self.license = license_
         strings: dict[str, dict[str, str]] = yaml.safe_load(
             (templates / "i18n.yaml").read_text(encoding="utf-8")
         )
+        metadata = metadata or InventoryMetadata()
+        self.colophon = Colophon.of(license_, metadata, build_time().strftime("%Y-%m-%d"))
+        strings = institution_texts(strings, metadata)
+        self.area_served = area_served(metadata)
         self.interface = {
             lang: Strings({key: text[lang] for key, text in strings.items()}) for lang in LANGS
         }
@@ -338,7 +346,7 @@ class SiteWriter:
             "hakkinda.html",
             "about.html.j2",
             lang,
-            AboutPage(self.downloads, self.colophon.license, self.base),
+            AboutPage(self.downloads, self.license, self.base),
         )
         self.write("404.html", "404.html.j2", lang, NotFoundPage(), absolute=True)
 
@@ -347,7 +355,7 @@ class SiteWriter:
         page, view, d = job
         jsonld = self.jsonld(d)
         for lang in LANGS:
-            schema = self.views.schema_org(view, lang)
+            schema = self.views.schema_org(view, lang, self.area_served)
             self.write(page, "service.html.j2", lang, ServicePage(view, jsonld, schema))
 
     def entity_page(self, page: str, d: Description, lang: str) -> None:

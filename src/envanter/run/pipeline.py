@@ -20,9 +20,9 @@ from rdflib import Graph
 from ..check.report import Report, write_report
 from ..check.shacl import load_shapes
 from ..check.shards import ShardShapes, kinds_of
-from ..publication.catalog import build_time, downloads
+from ..publication.catalog import downloads
 from ..publication.ontodoc import write_ontology_docs
-from ..publication.pages import Colophon, listed_queries
+from ..publication.pages import listed_queries
 from ..publication.site import SiteWriter
 from ..publication.sitedata import empty_site_data
 from ..rdf.dumps import Dumps
@@ -46,7 +46,7 @@ from .options import BuildOptions as BuildOptions
 from .options import BuildResult as BuildResult
 from .options import Progress, Stages
 from .output import inputs, staging
-from .reading import Read, read_and_pack
+from .reading import Read, licence_of, read_and_pack
 from .reading import prepare_tables as prepare_tables
 
 
@@ -116,21 +116,6 @@ def build(
     )
 
 
-def colophon(options: BuildOptions, read: Read) -> Colophon:
-    """What every page's footer says of the publication, from the inventory's metadata."""
-    m = read.metadata
-    return Colophon(
-        publisher_tr=m.publisher or "",
-        publisher_en=m.publisher_en or m.publisher or "",
-        unit_tr=m.unit or "",
-        unit_en=m.unit_en or m.unit or "",
-        license=options.license,
-        year=read.year,
-        issued=m.issued,
-        published=build_time().strftime("%Y-%m-%d"),
-    )
-
-
 def map_shared(options: BuildOptions, read: Read, shapes: Graph, folder: Path) -> Context:
     """What the services share (the ontology, laws, units, documents …) mapped, and everything a
     batch needs with it."""
@@ -150,7 +135,8 @@ def map_shared(options: BuildOptions, read: Read, shapes: Graph, folder: Path) -
         folder,
         [],
         listed_queries(options.queries),
-        colophon(options, read),
+        licence_of(options, read.metadata),
+        read.metadata,
     )
     return Context(
         maker,
