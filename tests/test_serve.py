@@ -262,14 +262,8 @@ def test_files_have_their_media_type(served: Served, path: str, media_type: str)
 
 
 def test_documents_parse_as_what_they_say(served: Served) -> None:
-    context = json.loads((served.dist / "context.jsonld").read_text(encoding="utf-8"))
     for suffix, fmt in ((".ttl", "turtle"), (".nt", "nt"), (".jsonld", "json-ld")):
         _, body = get(served, f"/doc{THING}{suffix}")
-        if fmt == "json-ld":  # its context is named by URL, {base}context.jsonld: use the file
-            document = json.loads(body)
-            assert document["@context"] == BASE + "context.jsonld"
-            document["@context"] = context["@context"]
-            body = json.dumps(document).encode()
         graph = Graph().parse(data=body, format=fmt, publicID=BASE)
         assert len(graph) > 10, suffix
 
