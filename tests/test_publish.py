@@ -110,3 +110,26 @@ def test_a_bad_graph_iri_is_refused_before_anything_is_sent(dist: Path) -> None:
 def test_graph_url_keeps_the_stores_own_parameters() -> None:
     assert graph_url("http://h/store", "http://x/g") == "http://h/store?graph=http%3A%2F%2Fx%2Fg"
     assert graph_url("http://h/crud?a=1", "http://x/g").startswith("http://h/crud?a=1&graph=")
+
+
+def test_the_published_graph_comes_back_as_the_dump(dist: Path, oxigraph: str) -> None:
+    """Every literal keeps its datatype in the store (no xsd:positiveInteger read back as
+    xsd:integer): the graph fetched back with CONSTRUCT is the dump."""
+    from urllib.parse import urlencode
+    from urllib.request import Request, urlopen
+
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    graph = f"{BASE}id/veri-seti/geri"
+    publish(dist, f"{oxigraph}/store", f"{oxigraph}/query", graph)
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    request = Request(
+        f"{oxigraph}/query?{urlencode({'query': query})}",
+        headers={"Accept": "application/n-triples"},
+    )
+    with urlopen(request, timeout=60) as response:
+        answered = Graph().parse(data=response.read(), format="nt")
+    dump = Graph().parse(dist / "data" / "dataset.nt", format="nt")
+    assert len(answered) == len(dump) > 9000
+    assert isomorphic(answered, dump)

@@ -290,6 +290,12 @@ def query_command(
             if dist is not None:
                 text = adapt_query(text, dataset_base(dist))
             result = query_endpoint(endpoint, text)
+            if getattr(result, "truncated", False):
+                click.echo(
+                    f"warning: {endpoint} cut the answer at its row limit: only the first "
+                    "rows (or triples) are shown; page with LIMIT and OFFSET",
+                    err=True,
+                )
         else:
             folder = dist or Path("dist")
             store = load_store(folder)
