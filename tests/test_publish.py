@@ -3,6 +3,7 @@ the graph is replaced, not appended to, and the errors say what happened."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -133,3 +134,95 @@ def test_the_published_graph_comes_back_as_the_dump(dist: Path, oxigraph: str) -
     dump = Graph().parse(dist / "data" / "dataset.nt", format="nt")
     assert len(answered) == len(dump) > 9000
     assert isomorphic(answered, dump)
+
+
+def test_the_dump_is_counted_without_holding_its_triples(tmp_path: Path) -> None:
+    """Counted as they stream past: holding 100,000 triples as Python objects takes tens of
+    megabytes; counting them, a few kilobytes."""
+    import tracemalloc
+
+    dump = tmp_path / "dataset.nt"
+    with dump.open("w", encoding="utf-8") as f:
+        for k in range(100_000):
+            f.write(f'<http://x/s{k}> <http://x/p> "value {k}"@tr .\n')
+    tracemalloc.start()
+    try:
+        assert count_triples(dump) == 100_000
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
+
+
+def test_publish_waits_for_a_store_that_starts_late(dist: Path, tmp_path: Path) -> None:
+    """--wait-ready: the store starts listening a second after publish starts; it is waited
+    for, and the upload and the count are made."""
+    import subprocess
+    import threading
+
+    from .serving import oxigraph_binary
+
+    port = free_port()
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start_late() -> None:
+        time.sleep(1.0)
+        started.append(
+            subprocess.Popen(
+                [
+                    oxigraph_binary(),
+                    "serve",
+                    "--location",
+                    str(tmp_path / "store"),
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+
+    late = threading.Thread(target=start_late)
+    late.start()
+    try:
+        result = CliRunner().invoke(
+            main,
+            [
+                "publish",
+                "--store",
+                f"http://127.0.0.1:{port}/store",
+                "--query",
+                f"http://127.0.0.1:{port}/query",
+                "--dist",
+                str(dist),
+                "--wait-ready",
+                "30",
+                "--timeout",
+                "60",
+            ],
+        )
+        late.join()
+        assert result.exit_code == 0, result.output
+        assert result.stderr.startswith("published ")
+    finally:
+        late.join()
+        for process in started:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def test_a_store_that_never_answers_is_an_error_after_the_wait(dist: Path) -> None:
+    closed = f"http://127.0.0.1:{free_port()}"
+    started = time.monotonic()
+    with pytest.raises(PublishError) as caught:
+        publish(dist, f"{closed}/store", f"{closed}/query", wait=1.0)
+    assert time.monotonic() - started < 5
+    assert str(caught.value) == (
+        f"the query endpoint {closed}/query did not answer within --wait-ready 1 s "
+        "(connection refused (is the store running, and is this its address?))"
+    )
+
+
+def test_timeout_must_be_positive(dist: Path) -> None:
+    with pytest.raises(PublishError, match="--timeout must be a positive number of seconds"):
+        publish(dist, "http://127.0.0.1:9/store", "http://127.0.0.1:9/query", timeout=0)
