@@ -605,9 +605,7 @@ def test_no_inline_event_handlers_or_scripts(pages: dict[str, Page]) -> None:
             if tag == "script" and attrs.get("type") != "application/ld+json":
                 assert attrs.get("src", "").endswith(
                     ("static/search.js", "static/copy.js", "static/query.js")
-                ), (
-                    f"{path}: <script {attrs}>"
-                )
+                ), f"{path}: <script {attrs}>"
 
 
 def test_a_page_written_as_it_renders_is_the_page_rendered_whole(
