@@ -143,6 +143,23 @@ def test_the_official_layout_in_xlsx(tmp_path: Path) -> None:
     assert reading.records[0].first_line == 6
 
 
+def test_title_and_footer_rows_are_kept_for_the_metadata(tmp_path: Path) -> None:
+    titles = [["T.C. KEÇİÖREN BELEDİYESİ"], ["", "Zabıta Müdürlüğü", "Hizmet Envanteri"]]
+    footer = [["Düzenleme tarihi: 12.03.2024"]]
+    rows = [*titles, OFFICIAL, *SERVICES, [], *footer]
+    reading = read_inventory(write_xlsx(tmp_path / "t.xlsx", rows), "t.xlsx")
+    assert reading.title_rows == (
+        "T.C. KEÇİÖREN BELEDİYESİ",
+        "Zabıta Müdürlüğü Hizmet Envanteri",
+    )
+    assert reading.footer_rows == ("Düzenleme tarihi: 12.03.2024",)
+    assert "title: Zabıta Müdürlüğü Hizmet Envanteri" in reading.notes
+    assert "footer: Düzenleme tarihi: 12.03.2024" in reading.notes
+    # A table with nothing around it has no hints.
+    bare = read_inventory(write_xlsx(tmp_path / "b.xlsx", [OFFICIAL, *SERVICES]), "b.xlsx")
+    assert (bare.title_rows, bare.footer_rows) == ((), ())
+
+
 def test_a_flattened_one_row_header_in_upper_case(tmp_path: Path) -> None:
     header = [
         h.upper().replace("i", "İ") if not s else f"Görevli Birim - {s}"
@@ -375,6 +392,8 @@ def test_pdf_table_wrapped_text_is_one_line_typed_breaks_are_kept(tmp_path: Path
     assert first.cells["beneficiaries"].text == "Vatandaşlar"
     assert "title: T.C. KEÇİÖREN BELEDİYESİ" in reading.notes
     assert "footer: Güncelleme Tarihi: 01.03.2025" in reading.notes
+    assert reading.title_rows == ("T.C. KEÇİÖREN BELEDİYESİ", "İmar ve Şehircilik Müdürlüğü")
+    assert reading.footer_rows == ("Güncelleme Tarihi: 01.03.2025",)
     assert reading.notes[:2] == ["format: PDF", "pages: 1"]
 
 

@@ -103,8 +103,9 @@ def read_page(page: Any, pdf: Pdf) -> None:
         return
     top = min(t.bbox[1] for t in tables)
     bottom = max(t.bbox[3] for t in tables)
-    outside_above = [w for w in words if w["bottom"] <= top]
-    outside_below = [w for w in words if w["top"] >= bottom]
+    # By a word's middle, as for the cells: a title's glyphs may reach over the table's top rule.
+    outside_above = [w for w in words if (w["top"] + w["bottom"]) / 2 < top]
+    outside_below = [w for w in words if (w["top"] + w["bottom"]) / 2 > bottom]
     if not pdf.rows:
         pdf.before.extend(" ".join(w["text"] for w in line) for line in lines_of(outside_above))
     for table in sorted(tables, key=lambda t: t.bbox[1]):
