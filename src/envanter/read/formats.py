@@ -94,9 +94,7 @@ def read_inventory(path: Path, file: str) -> Reading:
     notes.append("header: " + rows_named(table.header_lines))
     notes += [f"title: {t}" for t in table.titles]
     notes += [f"footer: {t}" for t in table.footers]
-    return Reading(
-        table.records, notes, table.warnings, tuple(table.titles), tuple(table.footers)
-    )
+    return Reading(table.records, notes, table.warnings, tuple(table.titles), tuple(table.footers))
 
 
 def rows_named(lines: list[int]) -> str:
