@@ -440,3 +440,68 @@ def test_broken_files_are_refused_with_a_message(tmp_path: Path) -> None:
         (problem,) = caught.value.problems
         assert (problem.file, problem.line) == (name, None)
         assert problem.message.startswith(start), problem.message
+
+
+# --- PDF: a line break typed or the page's wrap ---------------------------------------------------
+
+
+def write_paraf_pdf(path: Path, parafs: list[str]) -> Path:
+    """A table whose paraf column is a little narrower than 'Şube Müdürü Vali' in this font, and
+    wider than 'Şube Müdürü' and 'Vali Yardımcısı': DejaVu Sans 9 pt, 26.5 mm with 1 mm padding."""
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="L")
+    pdf.add_page()
+    pdf.add_font("DejaVu", fname=f"{FONTS}/DejaVuSans.ttf")
+    pdf.add_font("DejaVu", style="B", fname=f"{FONTS}/DejaVuSans-Bold.ttf")
+    pdf.set_font("DejaVu", size=9)
+    assert pdf.get_string_width("Şube Müdürü") < 24.5 < pdf.get_string_width("Şube Müdürü Vali")
+    header = ["Sıra No", "Kurum Kodu", "Standart Dosya Planı Kodu", "Hizmetin Adı"]
+    header += ["Hizmetin Tanımı", "Hizmetin Dayanağı Mevzuatın Adı ve Madde Numarası"]
+    header += ["Paraf Listesi"]
+    rows = [
+        [str(n), "64270913", "604.01", f"Hizmet {n}", "Bir hizmet.", "5442 Sayılı Kanun", paraf]
+        for n, paraf in enumerate(parafs, 1)
+    ]
+    widths = (14, 24, 24, 30, 30, 50, 26.5)
+    with pdf.table(col_widths=widths, width=sum(widths), text_align="LEFT", padding=1) as table:
+        for row in [header, *rows]:
+            cells = table.row()
+            for value in row:
+                cells.cell(value)
+    pdf.output(str(path))
+    return path
+
+
+def test_a_pdf_line_break_is_told_from_a_wrap_on_evidence_and_a_guess_is_a_warning(
+    tmp_path: Path,
+) -> None:
+    from envanter.read.records import build_records
+
+    parafs = [
+        "Memur\nŞube Müdürü",  # 'Memur' leaves room for 'Şube': the break was typed
+        "İl Yazı İşleri Müdürlüğü",  # one role, wrapped before 'Müdürlüğü'
+        "Şube Müdürü\nVali Yardımcısı",  # 'Vali' would not have fitted: typed or wrapped?
+        "1- Şube Müdürü\n2- Vali Yardımcısı",  # numbered: each number starts a role
+    ]
+    path = write_paraf_pdf(tmp_path / "p.pdf", parafs)
+    reading = read_inventory(path, "p.pdf")
+    # The page: the role wrapped over two lines, as the third cell is.
+    assert reading.records[1].cells["paraf"].text == "İl Yazı İşleri Müdürlüğü"
+    services = build_records(reading.records, [], "", None)
+    assert [s.paraf for s in services] == [
+        ("Memur", "Şube Müdürü"),
+        ("İl Yazı İşleri Müdürlüğü",),
+        ("Şube Müdürü Vali Yardımcısı",),
+        ("Şube Müdürü", "Vali Yardımcısı"),
+    ]
+    warnings = [str(w) for s in services for w in s.warnings]
+    assert warnings == [
+        "p.pdf:4: paraf: service 3: 'Şube Müdürü' and 'Vali Yardımcısı' were read as one item, "
+        "'Şube Müdürü Vali Yardımcısı': the first line fills the cell, so the line break may be "
+        "the page's wrap or one typed between two items; if they are two items, number them "
+        "('1- …', '2- …') in the source"
+    ]
+    (guessed,) = services[2].guessed_breaks
+    assert guessed[0] == "paraf"
+    assert (guessed[1].before, guessed[1].after) == ("Şube Müdürü", "Vali Yardımcısı")
