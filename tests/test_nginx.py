@@ -166,6 +166,8 @@ def test_nginx_ontology_concepts_406_and_404(nginx: int) -> None:
     assert (response.status, response.getheader("Location")) == (303, "/def/index.html")
     response, _ = get(nginx, "/def/sdp/120.05", {"Accept": "text/turtle"})
     assert (response.status, response.getheader("Location")) == (303, "/doc/def/sdp/120.05.ttl")
+    response, _ = get(nginx, "/def/sekiller", {"Accept": "application/ld+json"})
+    assert (response.status, response.getheader("Location")) == (303, "/doc/def/sekiller.jsonld")
     response, _ = get(nginx, THING, {"Accept": "image/png"})
     assert response.status == 406
     response, _ = get(nginx, "/id/hizmet/yok-boyle-bir-hizmet", {"Accept": "text/turtle"})

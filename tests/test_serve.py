@@ -213,6 +213,11 @@ def test_the_ontology_goes_to_its_page_and_its_turtle(served: Served) -> None:
     # A concept whose key has a dot is a thing, not a file with a suffix.
     response, _ = get(served, "/def/sdp/120.05", {"Accept": "text/turtle"})
     assert response.getheader("Location") == "/doc/def/sdp/120.05.ttl"
+    # The shapes the publication was checked with are a thing too.
+    response, _ = get(served, "/def/sekiller", {"Accept": "text/turtle"})
+    assert response.getheader("Location") == "/doc/def/sekiller.ttl"
+    response, _ = get(served, "/def/sekiller", {"Accept": "text/html"})
+    assert response.getheader("Location") == "/doc/def/sekiller.html"
 
 
 def test_negotiation_helpers() -> None:

@@ -23,6 +23,7 @@ from ..check.shards import ShardShapes, kinds_of
 from ..publication.catalog import downloads
 from ..publication.ontodoc import write_ontology_docs
 from ..publication.pages import listed_queries
+from ..publication.shapesdoc import write_shapes_docs
 from ..publication.site import SiteWriter
 from ..publication.sitedata import empty_site_data
 from ..rdf.dumps import Dumps
@@ -88,6 +89,8 @@ def build(
         progress(f"wrote {len(documents)} per-resource documents")
         with stage("ontology and report"):
             files += write_ontology_docs(options.ontology, read.base, options.site, folder / "def")
+            checked_with = [options.shapes / "profile.ttl", options.shapes / "dcat.ttl"]
+            files += write_shapes_docs(checked_with, read.base, options.site, folder / "doc/def")
             files += write_web_configs(folder, read.base, options.site)
             files += write_report(report, shapes, read.base, options.site, folder / "validation")
         with stage("site"):

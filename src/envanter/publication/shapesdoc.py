@@ -1,0 +1,144 @@
+"""The SHACL shapes the publication was checked with, published at their IRIs (dist/doc/def/).
+
+Every rule of the validation report names its shape (`{base}def/sekiller#rule`), so a consumer
+can read the rule and check the data with it: `def/sekiller` answers, like every other thing, with
+an HTML page (each rule: what it targets, its severity and its message) or the shapes as Turtle,
+N-Triples or JSON-LD, with the base resolved.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.compare import to_canonical_graph
+from rdflib.term import BNode, Node
+
+from ..check.shacl import load_shapes
+from ..rdf import vocab
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+DCT = Namespace(vocab.DCT)
+TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+# The constraints shown in a rule's row, by their SHACL name (the Turtle has them all).
+CONSTRAINTS = (
+    "minCount",
+    "maxCount",
+    "qualifiedMinCount",
+    "datatype",
+    "class",
+    "nodeKind",
+    "pattern",
+    "in",
+    "hasValue",
+    "minInclusive",
+    "maxInclusive",
+    "languageIn",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One shape as the page shows it."""
+
+    identifier: str
+    targets: tuple[str, ...]
+    paths: tuple[str, ...]
+    constraints: tuple[str, ...]
+    severity: str  # Violation, Warning or Info
+    message_tr: str
+    message_en: str
+
+
+def short(graph: Graph, node: Node) -> str:
+    """A prefixed name where the shapes declare the prefix, a list as `( a b )`, a literal as is."""
+    if isinstance(node, URIRef):
+        return graph.namespace_manager.normalizeUri(node)
+    if isinstance(node, BNode):
+        return "( " + " ".join(short(graph, m) for m in Collection(graph, node)) + " )"
+    return str(node)
+
+
+def rules(graph: Graph) -> list[Rule]:
+    found = []
+    for shape in set(graph.subjects(RDF.type, SH.NodeShape)):
+        identifier = graph.value(shape, DCT.identifier)
+        if identifier is None:
+            continue  # a nested shape (e.g. a qualified value shape), shown with its parent
+        parts = [shape, *graph.objects(shape, SH.property)]
+        targets = tuple(
+            sorted(
+                f"{t.split('#')[-1]} {short(graph, o)}"
+                for t in TARGETS
+                for o in graph.objects(shape, t)
+            )
+        )
+        paths = tuple(sorted({short(graph, o) for p in parts for o in graph.objects(p, SH.path)}))
+        constraints = tuple(
+            sorted(
+                f"sh:{name} {short(graph, o)}"
+                for p in parts
+                for name in CONSTRAINTS
+                for o in graph.objects(p, SH[name])
+            )
+        )
+        severities = {
+            str(o).rsplit("#", 1)[-1] for p in parts for o in graph.objects(p, SH.severity)
+        }
+        messages = [
+            m for p in parts for m in graph.objects(p, SH.message) if isinstance(m, Literal)
+        ]
+        found.append(
+            Rule(
+                identifier=str(identifier),
+                targets=targets,
+                paths=paths,
+                constraints=constraints,
+                severity=", ".join(sorted(severities)) or "Violation",
+                message_tr=" ".join(sorted(str(m) for m in messages if m.language == "tr")),
+                message_en=" ".join(sorted(str(m) for m in messages if m.language == "en")),
+            )
+        )
+    return sorted(found, key=lambda r: r.identifier)
+
+
+def expanded_jsonld(graph: Graph) -> str:
+    """Expanded JSON-LD (no context to fetch, so the file reads offline as it is), with its nodes
+    and each property's values in a fixed order (rdflib writes them in set order)."""
+    nodes = json.loads(graph.serialize(format="json-ld"))
+    for node in nodes:
+        for values in node.values():
+            if isinstance(values, list):  # a property's values; an @list's order is kept
+                values.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    nodes.sort(key=lambda node: str(node.get("@id", "")))
+    return json.dumps(nodes, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_shapes_docs(paths: list[Path], base: str, templates: Path, out: Path) -> list[Path]:
+    """doc/def/sekiller.{html,ttl,nt,jsonld}: the shapes, base resolved, and their page."""
+    graph = load_shapes(paths, base)
+    out.mkdir(parents=True, exist_ok=True)
+    env = Environment(
+        loader=FileSystemLoader(templates), autoescape=True, undefined=StrictUndefined
+    )
+    page = env.get_template("shapes.html.j2").render(iri=base + "def/sekiller", rules=rules(graph))
+    # Blank nodes (nested shapes, lists) get labels from the graph's content, not from the
+    # parse, so the same shapes give the same bytes.
+    canonical = to_canonical_graph(graph)
+    canonical.namespace_manager = graph.namespace_manager
+    written = {
+        "html": page,
+        "ttl": canonical.serialize(format="turtle"),
+        "nt": "".join(sorted(canonical.serialize(format="nt").splitlines(keepends=True))),
+        "jsonld": expanded_jsonld(canonical),
+    }
+    files = []
+    for suffix, text in written.items():
+        path = out / f"sekiller.{suffix}"
+        path.write_text(text, encoding="utf-8")
+        files.append(path)
+    return files
