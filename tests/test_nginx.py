@@ -159,6 +159,25 @@ def test_nginx_answers_303_to_the_document(
     assert response.getheader("Vary") == "Accept, Accept-Language"
 
 
+def test_nginx_catalog_iris_well_known_void_and_cors(nginx: int) -> None:
+    response, _ = get(nginx, "/katalog", {"Accept": "text/turtle"})
+    assert (response.status, response.getheader("Location")) == (303, "/doc/katalog.ttl")
+    assert response.getheader("Access-Control-Allow-Origin") == "*"
+    response, body = get(nginx, "/doc/katalog.ttl", {})
+    assert response.status == 200 and b"dcat:Catalog" in body
+    assert response.getheader("Access-Control-Allow-Origin") == "*"
+    response, _ = get(nginx, "/id/dagitim/data-dataset-nt", {"Accept": "application/ld+json"})
+    assert (response.status, response.getheader("Location")) == (
+        303,
+        "/doc/id/dagitim/data-dataset-nt.jsonld",
+    )
+    assert response.getheader("Access-Control-Allow-Origin") == "*"
+    response, _ = get(nginx, "/.well-known/void", {})
+    assert (response.status, response.getheader("Location")) == (303, "/catalog.ttl")
+    response, _ = get(nginx, "/context.jsonld", {})
+    assert response.getheader("Access-Control-Allow-Origin") == "*"
+
+
 def test_nginx_ontology_concepts_406_and_404(nginx: int) -> None:
     response, _ = get(nginx, "/def/envanter", {"Accept": "text/turtle"})
     assert (response.status, response.getheader("Location")) == (303, "/def/envanter.ttl")

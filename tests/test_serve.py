@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from envanter.serve.negotiation import negotiate, prefers_english
 from envanter.sparql import adapt_query, example_queries
@@ -203,6 +203,37 @@ def test_every_minted_uri_dereferences(served: Served) -> None:
             assert target.status == 200, path
     finally:
         conn.close()
+
+
+def test_every_catalog_iri_dereferences_and_every_answer_allows_any_origin(
+    served: Served,
+) -> None:
+    catalog = Graph().parse(served.dist / "catalog.ttl", format="turtle")
+    iris = {
+        str(s).split("#")[0]
+        for s in catalog.subjects()
+        if isinstance(s, URIRef) and str(s).startswith(BASE) and str(s) != BASE  # (the home page)
+    }
+    assert BASE + "katalog" in iris and any("/id/dagitim/" in i for i in iris)
+    for iri in sorted(iris):
+        path = "/" + iri.removeprefix(BASE)
+        for accept in ("text/turtle", "text/html", "application/ld+json", "application/n-triples"):
+            response, _ = get(served, path, {"Accept": accept})
+            assert response.status == 303, (path, accept)
+            assert response.getheader("Access-Control-Allow-Origin") == "*"
+            document, body = get(served, response.getheader("Location") or "")
+            assert document.status == 200, (path, accept)
+            assert document.getheader("Access-Control-Allow-Origin") == "*"
+    response, _ = get(served, "/.well-known/void", {"Accept": "text/turtle"})
+    assert (response.status, response.getheader("Location")) == (303, "/catalog.ttl")
+    # The catalog's own document says what catalog.ttl says of it.
+    response, _ = get(served, "/katalog", {"Accept": "text/turtle"})
+    _, body = get(served, response.getheader("Location") or "")
+    described = Graph().parse(data=body.decode(), format="turtle")
+    katalog = URIRef(BASE + "katalog")
+    assert set(described.predicate_objects(katalog)) == set(catalog.predicate_objects(katalog))
+    response, _ = get(served, "/context.jsonld")
+    assert response.getheader("Access-Control-Allow-Origin") == "*"
 
 
 def test_the_ontology_goes_to_its_page_and_its_turtle(served: Served) -> None:

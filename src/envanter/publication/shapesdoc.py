@@ -8,18 +8,17 @@ N-Triples or JSON-LD, with the base resolved.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
-from rdflib.compare import to_canonical_graph
 from rdflib.term import BNode, Node
 
 from ..check.shacl import load_shapes
 from ..rdf import vocab
+from .plainrdf import canonical, expanded_jsonld, sorted_ntriples
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 DCT = Namespace(vocab.DCT)
@@ -106,18 +105,6 @@ def rules(graph: Graph) -> list[Rule]:
     return sorted(found, key=lambda r: r.identifier)
 
 
-def expanded_jsonld(graph: Graph) -> str:
-    """Expanded JSON-LD (no context to fetch, so the file reads offline as it is), with its nodes
-    and each property's values in a fixed order (rdflib writes them in set order)."""
-    nodes = json.loads(graph.serialize(format="json-ld"))
-    for node in nodes:
-        for values in node.values():
-            if isinstance(values, list):  # a property's values; an @list's order is kept
-                values.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    nodes.sort(key=lambda node: str(node.get("@id", "")))
-    return json.dumps(nodes, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
 def write_shapes_docs(paths: list[Path], base: str, templates: Path, out: Path) -> list[Path]:
     """doc/def/sekiller.{html,ttl,nt,jsonld}: the shapes, base resolved, and their page."""
     graph = load_shapes(paths, base)
@@ -128,13 +115,12 @@ def write_shapes_docs(paths: list[Path], base: str, templates: Path, out: Path) 
     page = env.get_template("shapes.html.j2").render(iri=base + "def/sekiller", rules=rules(graph))
     # Blank nodes (nested shapes, lists) get labels from the graph's content, not from the
     # parse, so the same shapes give the same bytes.
-    canonical = to_canonical_graph(graph)
-    canonical.namespace_manager = graph.namespace_manager
+    labelled = canonical(graph)
     written = {
         "html": page,
-        "ttl": canonical.serialize(format="turtle"),
-        "nt": "".join(sorted(canonical.serialize(format="nt").splitlines(keepends=True))),
-        "jsonld": expanded_jsonld(canonical),
+        "ttl": labelled.serialize(format="turtle"),
+        "nt": sorted_ntriples(labelled),
+        "jsonld": expanded_jsonld(graph),
     }
     files = []
     for suffix, text in written.items():

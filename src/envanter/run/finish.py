@@ -13,9 +13,10 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..check.report import Report, ValidationFailed, finding_order
-from ..check.shacl import load_shapes, validate
+from ..check.shacl import load_shapes, to_rdflib, validate
 from ..check.shards import validate_shared
 from ..publication.catalog import CatalogSettings, Download, GraphStats, sha256, write_catalog
+from ..publication.catalogdocs import write_catalog_documents
 from ..publication.diff import diff as release_diff
 from ..publication.diff import load, write_changes_page
 from ..publication.diff import report as diff_report
@@ -132,8 +133,9 @@ def write_checked_catalog(
     listed: list[Download],
     stats: GraphStats,
     progress: Progress,
-) -> Path:
-    """The DCAT catalog of the published files, validated against shapes/dcat.ttl."""
+) -> list[Path]:
+    """The DCAT catalog of the published files, validated against shapes/dcat.ttl, and the
+    documents of its own IRIs."""
     base, params, metadata = read.base, read.params, read.metadata
     settings = CatalogSettings(
         base=base,
@@ -151,15 +153,20 @@ def write_checked_catalog(
         sparql_endpoint=options.sparql_endpoint,
     )
     catalog = write_catalog(settings, folder, listed, stats)
+    graph = Graph().parse(catalog, format="turtle")
     report = validate(
-        Graph().parse(catalog, format="turtle"),
+        graph,
         load_shapes([options.shapes / "dcat.ttl"], base),
         options.shacl_engine,
     )
     progress(f"validated the catalog: {report.summary()}")
     if report.violations or (options.strict and report.count("warning")):
         raise ValidationFailed(report, "the catalog", options.strict)
-    return catalog
+    # Read again with every literal's lexical form as written (rdflib's parser normalises some).
+    exact = to_rdflib(ox.parse(path=catalog, format=ox.RdfFormat.TURTLE))
+    for prefix, namespace in graph.namespaces():
+        exact.bind(prefix, namespace)
+    return [catalog, *write_catalog_documents(exact, base, options.site, folder)]
 
 
 def write_changes(site: Path, folder: Path, previous: Path, progress: Progress) -> Path:

@@ -98,9 +98,7 @@ def build(
             pages = write_site(run, options, context, merged, shared, descriptions, report, listed)
         progress(f"wrote the site: {pages} pages")
         with stage("catalog"):
-            files.append(
-                write_checked_catalog(options, read, folder, listed, merged.stats, progress)
-            )
+            files += write_checked_catalog(options, read, folder, listed, merged.stats, progress)
         if options.previous is not None:
             with stage("changes"):
                 files.append(write_changes(options.site, folder, options.previous, progress))

@@ -43,11 +43,20 @@ DOCUMENT_FORMATS: Final = {
     "nt": ("application/n-triples",),
 }
 THING_ROOTS: Final = ("/id/", "/def/")
+# Things outside those roots: the catalog (its documents are doc/katalog.*).
+THINGS_APART: Final = ("/katalog",)
+# RFC 5785's address of a dataset's VoID description: the catalog, which carries it.
+WELL_KNOWN_VOID: Final = ("/.well-known/void", "/catalog.ttl")
 # The ontology's URI: its HTML is the vocabulary's documentation page, its Turtle the whole
 # ontology with its concept schemes (the other formats are its per-resource documents).
 ONTOLOGY: Final = "/def/envanter"
 ONTOLOGY_DOCUMENTS: Final = {"html": "/def/index.html", "ttl": "/def/envanter.ttl"}
 VARY: Final = "Accept, Accept-Language"
+
+
+def is_thing(path: str) -> bool:
+    """Whether a path (under the publication's prefix) names a thing rather than a file."""
+    return path.startswith(THING_ROOTS) or path in THINGS_APART
 
 
 def media_type(name: str) -> str:
@@ -121,7 +130,7 @@ class Site:
                 if not url.startswith(lead):
                     continue
                 rest = url[len(lead) - 1 :]  # "/id/x.ttl"
-                if not rest.startswith(THING_ROOTS):
+                if not is_thing(rest.rsplit(".", 1)[0]):
                     continue
                 for fmt in DOCUMENT_FORMATS:
                     if rest.endswith("." + fmt) and (fmt == "html" or not english):
