@@ -172,6 +172,10 @@ def test_nginx_catalog_iris_well_known_void_and_cors(nginx: int) -> None:
         "/doc/id/dagitim/data-dataset-nt.jsonld",
     )
     assert response.getheader("Access-Control-Allow-Origin") == "*"
+    response, _ = get(nginx, "/id/dagitim/data-dataset-nt", {"Accept": "text/html"})
+    assert (response.status, response.getheader("Location")) == (303, "/hakkinda.html")
+    response, _ = get(nginx, "/def/sekiller", {"Accept": "text/html"})
+    assert (response.status, response.getheader("Location")) == (303, "/def/sekiller.html")
     response, _ = get(nginx, "/.well-known/void", {})
     assert (response.status, response.getheader("Location")) == (303, "/catalog.ttl")
     response, _ = get(nginx, "/context.jsonld", {})

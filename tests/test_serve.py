@@ -221,9 +221,14 @@ def test_every_catalog_iri_dereferences_and_every_answer_allows_any_origin(
             response, _ = get(served, path, {"Accept": accept})
             assert response.status == 303, (path, accept)
             assert response.getheader("Access-Control-Allow-Origin") == "*"
-            document, body = get(served, response.getheader("Location") or "")
+            location = response.getheader("Location") or ""
+            if accept == "text/html" and path.startswith(("/katalog", "/id/dagitim/")):
+                assert location == "/hakkinda.html", path  # the page listing every download
+            document, body = get(served, location)
             assert document.status == 200, (path, accept)
             assert document.getheader("Access-Control-Allow-Origin") == "*"
+    response, _ = get(served, "/katalog", {"Accept": "text/html", "Accept-Language": "en"})
+    assert response.getheader("Location") == "/en/hakkinda.html"
     response, _ = get(served, "/.well-known/void", {"Accept": "text/turtle"})
     assert (response.status, response.getheader("Location")) == (303, "/catalog.ttl")
     # The catalog's own document says what catalog.ttl says of it.
@@ -248,7 +253,7 @@ def test_the_ontology_goes_to_its_page_and_its_turtle(served: Served) -> None:
     response, _ = get(served, "/def/sekiller", {"Accept": "text/turtle"})
     assert response.getheader("Location") == "/doc/def/sekiller.ttl"
     response, _ = get(served, "/def/sekiller", {"Accept": "text/html"})
-    assert response.getheader("Location") == "/doc/def/sekiller.html"
+    assert response.getheader("Location") == "/def/sekiller.html"
 
 
 def test_negotiation_helpers() -> None:

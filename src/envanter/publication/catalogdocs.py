@@ -2,17 +2,16 @@
 (`{base}id/dagitim/…`), so a harvester that follows them finds their descriptions.
 
 They are written from the catalog as published (after its sizes and checksums are known), one
-document per IRI with its fragments (`…#sha256`) and the labels of what it points to, in the
-four formats every thing has: HTML, Turtle, N-Triples and expanded JSON-LD.
+document per IRI with its fragments (`…#sha256`) and the labels of what it points to, as Turtle,
+N-Triples and expanded JSON-LD. Their HTML is the page about the dataset (hakkinda.html), which
+lists every download with its size and checksum: the servers send a browser there.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 
 from ..rdf import vocab
 from .plainrdf import canonical, expanded_jsonld, sorted_ntriples
@@ -21,33 +20,24 @@ CATALOG_THING = "katalog"  # the catalog's IRI is {base}katalog
 DISTRIBUTIONS = "id/dagitim/"
 
 
-@dataclass(frozen=True)
-class Statement:
-    subject: str
-    predicate: str
-    value: str
-    link: str  # the value's IRI when it is one, else ""
-    language: str
-
-
-def catalog_things(catalog: Graph, base: str) -> list[str]:
-    """The catalog's IRIs that get documents here (the dataset has its own, from the graph)."""
-    things = set()
-    for s in catalog.subjects():
+def catalog_things(catalog: Graph, base: str) -> dict[str, list[URIRef]]:
+    """The catalog's IRIs that get documents here, each with its subjects (itself and its
+    fragments); the dataset has its own documents, from the graph."""
+    things: dict[str, list[URIRef]] = {}
+    for s in set(catalog.subjects()):
         if not isinstance(s, URIRef):
             continue
         iri = str(s).split("#", 1)[0]
         if iri == base + CATALOG_THING or iri.startswith(base + DISTRIBUTIONS):
-            things.add(iri)
-    return sorted(things)
+            things.setdefault(iri, []).append(s)
+    return things
 
 
-def description(catalog: Graph, thing: str) -> Graph:
+def description(catalog: Graph, thing: str, subjects: list[URIRef]) -> Graph:
     """What the catalog says of `thing` and its fragments, with the labels of what they name."""
     graph = Graph()
     for prefix, namespace in catalog.namespaces():
         graph.bind(prefix, namespace)
-    subjects = [s for s in set(catalog.subjects()) if str(s).split("#", 1)[0] == thing]
     for s in subjects:
         for p, o in catalog.predicate_objects(s):
             graph.add((s, p, o))
@@ -58,36 +48,13 @@ def description(catalog: Graph, thing: str) -> Graph:
     return graph
 
 
-def statements(graph: Graph) -> list[Statement]:
-    found = []
-    for s, p, o in graph:
-        found.append(
-            Statement(
-                subject=str(s),
-                predicate=graph.namespace_manager.normalizeUri(URIRef(str(p))),
-                value=str(o),
-                link=str(o) if isinstance(o, URIRef) else "",
-                language=(o.language or "") if isinstance(o, Literal) else "",
-            )
-        )
-    return sorted(found, key=lambda st: (st.subject, st.predicate, st.value))
-
-
-def write_catalog_documents(catalog: Graph, base: str, templates: Path, dist: Path) -> list[Path]:
-    env = Environment(
-        loader=FileSystemLoader(templates), autoescape=True, undefined=StrictUndefined
-    )
-    template = env.get_template("described.html.j2")
+def write_catalog_documents(catalog: Graph, base: str, dist: Path) -> list[Path]:
     files = []
-    for thing in catalog_things(catalog, base):
-        graph = description(catalog, thing)
+    for thing, subjects in sorted(catalog_things(catalog, base).items()):
+        graph = description(catalog, thing, subjects)
         stem = dist / "doc" / thing.removeprefix(base)
         stem.parent.mkdir(parents=True, exist_ok=True)
-        depth = thing.removeprefix(base).count("/") + 1  # doc/ and the folders below it
         texts = {
-            "html": template.render(
-                iri=thing, statements=statements(graph), root="../" * depth, name=stem.name
-            ),
             "ttl": canonical(graph).serialize(format="turtle"),
             "nt": sorted_ntriples(graph),
             "jsonld": expanded_jsonld(graph),

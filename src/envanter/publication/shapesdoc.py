@@ -1,9 +1,10 @@
-"""The SHACL shapes the publication was checked with, published at their IRIs (dist/doc/def/).
+"""The SHACL shapes the publication was checked with, published at their IRI, `def/sekiller`.
 
 Every rule of the validation report names its shape (`{base}def/sekiller#rule`), so a consumer
-can read the rule and check the data with it: `def/sekiller` answers, like every other thing, with
-an HTML page (each rule: what it targets, its severity and its message) or the shapes as Turtle,
-N-Triples or JSON-LD, with the base resolved.
+can read the rule and check the data with it: `def/sekiller` answers with a bilingual page
+(def/sekiller.html: each rule, what it targets, its severity and its message, like the
+vocabulary's def/index.html) or the shapes as Turtle, N-Triples or JSON-LD with the base
+resolved (doc/def/sekiller.*, like every other thing's documents).
 """
 
 from __future__ import annotations
@@ -105,10 +106,9 @@ def rules(graph: Graph) -> list[Rule]:
     return sorted(found, key=lambda r: r.identifier)
 
 
-def write_shapes_docs(paths: list[Path], base: str, templates: Path, out: Path) -> list[Path]:
-    """doc/def/sekiller.{html,ttl,nt,jsonld}: the shapes, base resolved, and their page."""
+def write_shapes_docs(paths: list[Path], base: str, templates: Path, dist: Path) -> list[Path]:
+    """def/sekiller.html and doc/def/sekiller.{ttl,nt,jsonld}: the shapes, base resolved."""
     graph = load_shapes(paths, base)
-    out.mkdir(parents=True, exist_ok=True)
     env = Environment(
         loader=FileSystemLoader(templates), autoescape=True, undefined=StrictUndefined
     )
@@ -117,14 +117,12 @@ def write_shapes_docs(paths: list[Path], base: str, templates: Path, out: Path) 
     # parse, so the same shapes give the same bytes.
     labelled = canonical(graph)
     written = {
-        "html": page,
-        "ttl": labelled.serialize(format="turtle"),
-        "nt": sorted_ntriples(labelled),
-        "jsonld": expanded_jsonld(graph),
+        dist / "def" / "sekiller.html": page,
+        dist / "doc" / "def" / "sekiller.ttl": labelled.serialize(format="turtle"),
+        dist / "doc" / "def" / "sekiller.nt": sorted_ntriples(labelled),
+        dist / "doc" / "def" / "sekiller.jsonld": expanded_jsonld(graph),
     }
-    files = []
-    for suffix, text in written.items():
-        path = out / f"sekiller.{suffix}"
+    for path, text in written.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        files.append(path)
-    return files
+    return list(written)

@@ -166,7 +166,7 @@ def write_checked_catalog(
     exact = to_rdflib(ox.parse(path=catalog, format=ox.RdfFormat.TURTLE))
     for prefix, namespace in graph.namespaces():
         exact.bind(prefix, namespace)
-    return [catalog, *write_catalog_documents(exact, base, options.site, folder)]
+    return [catalog, *write_catalog_documents(exact, base, folder)]
 
 
 def write_changes(site: Path, folder: Path, previous: Path, progress: Progress) -> Path:

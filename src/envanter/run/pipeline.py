@@ -90,7 +90,7 @@ def build(
         with stage("ontology and report"):
             files += write_ontology_docs(options.ontology, read.base, options.site, folder / "def")
             checked_with = [options.shapes / "profile.ttl", options.shapes / "dcat.ttl"]
-            files += write_shapes_docs(checked_with, read.base, options.site, folder / "doc/def")
+            files += write_shapes_docs(checked_with, read.base, options.site, folder)
             files += write_web_configs(folder, read.base, options.site)
             files += write_report(report, shapes, read.base, options.site, folder / "validation")
         with stage("site"):
