@@ -9,6 +9,7 @@ resolved (doc/def/sekiller.*, like every other thing's documents).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,13 +107,25 @@ def rules(graph: Graph) -> list[Rule]:
     return sorted(found, key=lambda r: r.identifier)
 
 
-def write_shapes_docs(paths: list[Path], base: str, templates: Path, dist: Path) -> list[Path]:
-    """def/sekiller.html and doc/def/sekiller.{ttl,nt,jsonld}: the shapes, base resolved."""
+def write_shapes_docs(
+    paths: list[Path],
+    base: str,
+    templates: Path,
+    dist: Path,
+    frame: Mapping[str, object] | None = None,
+) -> list[Path]:
+    """def/sekiller.html and doc/def/sekiller.{ttl,nt,jsonld}: the shapes, base resolved. The
+    page has the site's frame when the build gives it one."""
     graph = load_shapes(paths, base)
     env = Environment(
         loader=FileSystemLoader(templates), autoescape=True, undefined=StrictUndefined
     )
-    page = env.get_template("shapes.html.j2").render(iri=base + "def/sekiller", rules=rules(graph))
+    page = env.get_template("shapes.html.j2").render(
+        iri=base + "def/sekiller",
+        rules=rules(graph),
+        layout="base.html.j2" if frame else "bare.html.j2",
+        **(frame or {}),
+    )
     # Blank nodes (nested shapes, lists) get labels from the graph's content, not from the
     # parse, so the same shapes give the same bytes.
     labelled = canonical(graph)
