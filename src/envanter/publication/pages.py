@@ -13,6 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..check.report import Finding
+from .paging import Pager
 
 Solution = dict[str, Any]  # one solution of a site query: variable → value, every variable present
 
@@ -159,8 +160,17 @@ class HomePage:
 
 @dataclass(frozen=True, slots=True)
 class ServicesPage:
-    services: list[ListedService]
-    facets: list[Facet]
+    services: list[ListedService]  # this page's
+    pager: Pager
+
+
+@dataclass(frozen=True, slots=True)
+class UsedByPage:
+    """A further page of the services that use an entity (its first page is the entity's)."""
+
+    iri: str
+    used_by: list[str]  # this page's
+    pager: Pager
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,10 +201,19 @@ class ServicePage:
 class EntityPage:
     e: EntityView
     jsonld: Markup
+    used_by: list[str]  # the first page of e.used_by
+    pager: Pager | None  # when e.used_by has more than one page
 
 
 PageContext = (
-    HomePage | ServicesPage | QueriesPage | AboutPage | NotFoundPage | ServicePage | EntityPage
+    HomePage
+    | ServicesPage
+    | QueriesPage
+    | AboutPage
+    | NotFoundPage
+    | ServicePage
+    | EntityPage
+    | UsedByPage
 )
 
 
