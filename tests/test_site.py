@@ -616,11 +616,14 @@ def test_a_second_build_writes_the_same_pages_and_search_index(dist: Path, tmp_p
     )
     assert "hizmetler.html" in files and "pagefind/pagefind-entry.json" in files
     assert sum(1 for f in files if f.startswith("pagefind/filter/")) == 10  # 5 facets, 2 languages
-    assert sorted(
-        p.relative_to(again).as_posix()
-        for p in again.rglob("*")
-        if p.is_file() and (p.suffix == ".html" or "pagefind" in p.parts)
-    ) == files
+    assert (
+        sorted(
+            p.relative_to(again).as_posix()
+            for p in again.rglob("*")
+            if p.is_file() and (p.suffix == ".html" or "pagefind" in p.parts)
+        )
+        == files
+    )
     _, mismatch, errors = filecmp.cmpfiles(dist, again, files, shallow=False)
     assert not mismatch and not errors, (mismatch[:5], errors[:5])
 
