@@ -118,8 +118,6 @@ class SiteWriter:
             link=self.link,
             link_items=self.link_items,
             fragment=lambda iri: iri.partition("#")[2],
-            # (Jinja's join escapes each item; the result of this one is escaped once.)
-            words=lambda iris: " ".join(iris),
             doc=lambda iri, ext: f"{self.page.root}{document_path(iri, self.base)}.{ext}",
         )
         self.jsonld_writer = JsonLd(prefixes)
