@@ -47,7 +47,7 @@ from .options import BuildOptions as BuildOptions
 from .options import BuildResult as BuildResult
 from .options import Progress, Stages
 from .output import inputs, staging
-from .reading import Read, read_and_pack
+from .reading import Read, licence_of, read_and_pack
 from .reading import prepare_tables as prepare_tables
 
 
@@ -65,9 +65,7 @@ def build(
         shapes = load_shapes([options.shapes / "profile.ttl"], read.base)
         with stage("graph"):
             context = map_shared(options, read, shapes, folder)
-        dumps = cleanup.enter_context(
-            Dumps(context.maker.prefixes, read.base + "context.jsonld", folder / "data")
-        )
+        dumps = cleanup.enter_context(Dumps(context.maker.prefixes, folder / "data"))
         progress(
             f"mapping, validating and writing {read.services} services in {len(read.batches)} "
             + ("batch" if len(read.batches) == 1 else "batches")
@@ -88,9 +86,23 @@ def build(
             documents = write_shared_documents(run, context, descriptions, merged.iris)
         progress(f"wrote {len(documents)} per-resource documents")
         with stage("ontology and report"):
-            files += write_ontology_docs(options.ontology, read.base, options.site, folder / "def")
+            frame = context.site.frame
+            files += write_ontology_docs(
+                options.ontology,
+                read.base,
+                options.site,
+                folder / "def",
+                frame("def/index.html", "tr", single=True),
+            )
             files += write_web_configs(folder, read.base, options.site)
-            files += write_report(report, shapes, read.base, options.site, folder / "validation")
+            files += write_report(
+                report,
+                shapes,
+                read.base,
+                options.site,
+                folder / "validation",
+                frame("validation/index.html", "tr", single=True),
+            )
         with stage("site"):
             listed = downloads(read.table_names, True)
             pages = write_site(run, options, context, merged, shared, descriptions, report, listed)
@@ -104,7 +116,15 @@ def build(
             )
         if options.previous is not None:
             with stage("changes"):
-                files.append(write_changes(options.site, folder, options.previous, progress))
+                files.append(
+                    write_changes(
+                        options.site,
+                        folder,
+                        options.previous,
+                        progress,
+                        context.site.frame("changes.html", "tr", single=True),
+                    )
+                )
         files = [options.out / f.relative_to(folder) for f in files + documents]
     return BuildResult(
         services,
@@ -129,7 +149,7 @@ def map_shared(options: BuildOptions, read: Read, shapes: Graph, folder: Path) -
         read.shared_rows, read.service_tables, options.mappings, options.ontology, base, read.params
     )
     shared = in_order(maker.shared())
-    documents = Documents(maker.prefixes, base, folder, base + "context.jsonld")
+    documents = Documents(maker.prefixes, base, folder)
     documents.learn(shared)
     site = SiteWriter(
         empty_site_data(base),
@@ -139,7 +159,8 @@ def map_shared(options: BuildOptions, read: Read, shapes: Graph, folder: Path) -
         folder,
         [],
         listed_queries(options.queries),
-        options.license,
+        licence_of(options, read.metadata),
+        read.metadata,
     )
     return Context(
         maker,
