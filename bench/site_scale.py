@@ -135,7 +135,7 @@ def search_latency(dist: Path, profile: Path) -> dict[str, Any]:
     }
 
 
-def measure(n: int, work: Path) -> dict[str, Any]:
+def measure(n: int, work: Path, keep: bool = False) -> dict[str, Any]:
     out = work / f"dist-{n}"
     if n == SEED_SERVICES:
         options = build_options(out)
@@ -147,6 +147,7 @@ def measure(n: int, work: Path) -> dict[str, Any]:
     wall = time.perf_counter() - start
     pages = [(p.stat().st_size, p.relative_to(out).as_posix()) for p in out.rglob("*.html")]
     largest = max(pages)
+    pages.sort(reverse=True)
     index = [p for p in (out / "pagefind").rglob("*") if p.is_file()]
     figures = {
         "services": n,
@@ -155,11 +156,13 @@ def measure(n: int, work: Path) -> dict[str, Any]:
         "html_pages": len(pages),
         "largest_page_bytes": largest[0],
         "largest_page": largest[1],
+        "largest_pages": [[size, page] for size, page in pages[:5]],
         "index_files": len(index),
         "index_bytes": sum(p.stat().st_size for p in index),
         "search": search_latency(out, work / f"profile-{n}"),
     }
-    shutil.rmtree(out)
+    if not keep:
+        shutil.rmtree(out)
     return figures
 
 
@@ -181,7 +184,9 @@ def table(runs: list[dict[str, Any]]) -> str:
         row("search first ms", [f"{r['search']['first_ms']:.1f}" for r in runs]),
         row("search slowest ms", [f"{r['search']['max_ms']:.1f}" for r in runs]),
     ]
-    lines += [f"  largest page at {r['services']:,}: {r['largest_page']}" for r in runs]
+    for r in runs:
+        lines.append(f"  the largest pages at {r['services']:,} services, bytes:")
+        lines += [f"    {size:>12,}  {page}" for size, page in r["largest_pages"]]
     return "\n".join(lines)
 
 
@@ -190,10 +195,19 @@ def main() -> None:
     parser.add_argument("--sizes", default="54,10000", help="comma-separated service counts")
     parser.add_argument("--workdir", type=Path, help="where to build (default: a temporary one)")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the builds (dist-N) in --workdir, to look at"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    with tempfile.TemporaryDirectory(dir=args.workdir) as work:
-        runs = [measure(n, Path(work)) for n in sizes]
+    if args.keep:
+        if args.workdir is None:
+            parser.error("--keep needs --workdir")
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        runs = [measure(n, args.workdir, keep=True) for n in sizes]
+    else:
+        with tempfile.TemporaryDirectory(dir=args.workdir) as work:
+            runs = [measure(n, Path(work)) for n in sizes]
     print(table(runs))
     if args.json:
         args.json.write_text(json.dumps(runs, indent=1, ensure_ascii=False), encoding="utf-8")

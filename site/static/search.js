@@ -23,7 +23,7 @@ function fold(text) {
   const mapped = lowered.replace(/[ışğüöç]/g, (c) => TURKISH[c]);
   return mapped.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
 }
-// A suffix after an apostrophe is the case ending of a proper name ("İstanbulkart'a"): the
+// A suffix after an apostrophe is the case ending of a proper name ("Ankarakart'a"): the
 // name is what is searched for.
 function clean(text) {
   return text.replace(/['’]\p{L}*/gu, "").replace(/\s+/g, " ").trim();
@@ -101,7 +101,7 @@ async function search(mine) {
     return;
   }
   // The query as typed (Pagefind stems it, Turkish or English by the page's language) and
-  // folded (which finds the records' folded copy: "yasli", "istanbulkart").
+  // folded (which finds the records' folded copy: "yasli", "sut").
   const queries = [...new Set([typed || null, typed ? fold(typed) : null])];
   const found = await Promise.all(queries.map((q) => pagefind.search(q, { filters })));
   if (mine !== current) { return; }
