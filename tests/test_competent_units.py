@@ -63,6 +63,8 @@ def dist(tmp_path_factory: pytest.TempPathFactory, raw_records: list[RawRecord])
     tmp = tmp_path_factory.mktemp("units")
     path = tmp / "inventory.csv"
     write_csv(rows, path)
+    # The seed's rows, under the seed's URIs (no scope: docs/uri-policy.md).
+    (tmp / "inventory.meta.yaml").write_text('uri_scope: ""\n', encoding="utf-8")
     out = tmp / "dist"
     result = CliRunner().invoke(
         main, ["build", "-q", "--source", str(path), "--out", str(out), "--reference-year", "2025"]

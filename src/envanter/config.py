@@ -39,7 +39,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "corrections",
         DEFAULT_CORRECTIONS,
-        "Curated corrections of the source text, each with its reason.",
+        "Curated corrections of the source text, each with its reason (of the first --source).",
     ),
     Setting(
         "base_uri",
@@ -74,6 +74,9 @@ class SourceMetadata:
     form_code: str | None = None
     issued: str | None = None  # the inventory edition's date, YYYY-MM-DD, when known
     received_as: str | None = None
+    # The inventory's URI scope (docs/uri-policy.md): "" keeps its URIs unscoped, as the seed's
+    # were first published; None derives it from the publisher.
+    uri_scope: str | None = None
 
 
 def metadata_path(source: Path) -> Path:

@@ -120,6 +120,8 @@ class Reference:
     english: dict[str, dict[str, str]]
     groups: list[dict[str, str]]
     group_items: dict[str, list[str]]
+    # same_name(name) → key of each document that is one national thing (documents.yaml)
+    national_documents: dict[str, str] = field(default_factory=dict)
 
     def en(self, group: str, text: str) -> str | None:
         return self.english.get(group, {}).get(text)
@@ -135,6 +137,7 @@ def load_reference(folder: Path) -> Reference:
 
     laws = read("laws.yaml")
     groups = read("beneficiary-groups.yaml")
+    documents = read("documents.yaml") if (folder / "documents.yaml").exists() else {}
     return Reference(
         laws={str(entry["number"]): entry for entry in laws.get("laws", [])},
         regulations=laws.get("regulations", []),
@@ -142,6 +145,11 @@ def load_reference(folder: Path) -> Reference:
         english={k: v or {} for k, v in read("en.yaml").items()},
         groups=groups.get("groups", []),
         group_items=groups.get("items", {}),
+        national_documents={
+            same_name(str(name)): str(doc["key"])
+            for doc in documents.get("national", [])
+            for name in doc.get("names", [])
+        },
     )
 
 
@@ -212,18 +220,36 @@ def link_law(ref: LegalReference, reference: Reference) -> Law:
     )
 
 
-def unit_key(name: str, reference: Reference) -> str:
+def scoped(scope: str, slug: str) -> str:
+    """The key of an institution's own thing (a service, a unit, a channel, a document): its slug
+    within the inventory's URI scope. The seed's scope is empty, so its keys are as first
+    published; '--' is never in a slug, so no scoped key is another's unscoped one."""
+    return f"{scope}--{slug}" if scope else slug
+
+
+def unit_key(name: str, reference: Reference, scope: str = "") -> str:
+    """A curated unit is one thing whoever names it; any other is the inventory's own (the
+    Kurum Kodu names the institution, so it cannot tell two of its units apart)."""
     for unit in reference.organisations.get("units", []):
         if name == unit["name"]:
             return str(unit["key"])
-    return slugify(name)
+    return scoped(scope, slugify(name))
 
 
-def institution_key(name: str, reference: Reference) -> str:
+def institution_key(name: str, reference: Reference, scope: str = "") -> str:
+    """A curated institution is one thing; one only named ('İlçe Emniyet Müdürlükleri') is the
+    inventory's own, since another city's bears the same name."""
     for inst in reference.organisations.get("institutions", []):
         if name == inst["name"] or name in inst.get("names", []):
             return str(inst["key"])
-    return slugify(name)
+    return scoped(scope, slugify(name))
+
+
+def document_key(name: str, reference: Reference, pins: Pins, scope: str) -> str:
+    """A national document (reference data's documents.yaml) is one thing; any other is the
+    inventory's own."""
+    national = reference.national_documents.get(same_name(name))
+    return national or scoped(scope, pins.slug("documents", name))
 
 
 def organisation_named(role: str, reference: Reference) -> str | None:
@@ -338,8 +364,12 @@ class Linked:
     name_en: dict[int, str | None] = field(default_factory=dict)
 
 
-def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
-    linked = Linked(services, {s.number: pins.slug("services", s.name) for s in services})
+def link(services: list[Service], reference: Reference, pins: Pins, scope: str = "") -> Linked:
+    """Link one inventory's records; `scope` is its URI scope (docs/uri-policy.md), `pins` its
+    own pinned slugs."""
+    linked = Linked(
+        services, {s.number: scoped(scope, pins.slug("services", s.name)) for s in services}
+    )
     org = reference.organisations
     publisher, department = org.get("publisher", {}), org.get("department", {})
     linked.organisations[publisher["key"]] = {**publisher, "kind": "publisher", "public": True}
@@ -362,25 +392,27 @@ def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
         linked.law_keys[n] = [law.key for law in laws]
         linked.document_keys[n] = []
         for d in s.documents:
-            key = pins.slug("documents", d.name)
+            key = document_key(d.name, reference, pins, scope)
             linked.documents.setdefault(key, Entity(key, d.name, reference.en("documents", d.name)))
             linked.document_keys[n].append(key)
         linked.channel_keys[n] = []
         for c in s.channels:
-            key = pins.slug("channels", channel_text(c))
+            key = scoped(scope, pins.slug("channels", channel_text(c)))
             linked.channels.setdefault(key, (c, reference.en("channel_labels", c.label)))
             linked.channel_keys[n].append(key)
         # The 'electronic' column's addresses are online channels too.
         for url in s.electronic.urls:
             web = Channel("web_portal", url.split("//", 1)[-1].split("/", 1)[0], url=url)
-            key = pins.slug("channels", channel_text(web))
+            key = scoped(scope, pins.slug("channels", channel_text(web)))
             if not any(linked.channels[k][0].url == url for k in linked.channel_keys[n]):
                 # A host name reads the same in both languages.
                 linked.channels.setdefault(key, (web, web.label))
                 linked.channel_keys[n].append(key)
         linked.role_keys[n] = []
         linked.paraf_participants[n] = [
-            participant(role) or unit_key(s.competent_unit, reference) if s.competent_unit else None
+            participant(role) or unit_key(s.competent_unit, reference, scope)
+            if s.competent_unit
+            else None
             for role in s.paraf
         ]
         for role in s.paraf:
@@ -393,7 +425,7 @@ def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
         # another column.
         own = next((lv for lv, u in s.competent_units if u == s.competent_unit), None)
         for level, unit in s.competent_units:
-            key = unit_key(unit, reference)
+            key = unit_key(unit, reference, scope)
             if (key, level) not in linked.unit_keys[n]:
                 linked.unit_keys[n].append((key, level))
             if key not in linked.organisations:
@@ -414,16 +446,18 @@ def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
                     or (department.get("spatial") if level == own else None),
                 }
         linked.institutions[n] = []
+        named_as: dict[str, str] = {}
         for name in s.external_organisations:
-            key = institution_key(name, reference)
+            key = institution_key(name, reference, scope)
             linked.institutions[n].append((key, "external"))
+            named_as.setdefault(key, name)
         for inst in org.get("institutions", []):
             column = (inst.get("mentioned_in") or {}).get(n)
             if column:
                 linked.institutions[n].append((str(inst["key"]), str(column)))
         for key, _ in linked.institutions[n]:
             curated = next((i for i in org.get("institutions", []) if i["key"] == key), None)
-            name = curated["name"] if curated else key
+            name = curated["name"] if curated else named_as.get(key, key)
             linked.organisations.setdefault(
                 key,
                 {

@@ -122,7 +122,13 @@ def map_shared(options: BuildOptions, read: Read, shapes: Graph, folder: Path) -
     base = read.base
     split = ShardShapes.of(shapes, base, options.shacl_engine)
     maker = GraphMaker(
-        read.shared_rows, read.service_tables, options.mappings, options.ontology, base, read.params
+        read.shared_rows,
+        read.service_tables,
+        options.mappings,
+        options.ontology,
+        base,
+        read.params,
+        [inventory.params for inventory in read.inventories],
     )
     shared = in_order(maker.shared())
     documents = Documents(maker.prefixes, base, folder, base + "context.jsonld")
