@@ -89,12 +89,20 @@ def test_void_statistics(dist: Path) -> None:
     )
 
 
-def test_catalog_passes_the_official_dcat_ap_shapes(dist: Path) -> None:
+@pytest.mark.parametrize(
+    "files",
+    [
+        ("html/shacl/shapes.ttl", "html/shacl/range.ttl"),
+        ("shacl/dcat-ap-SHACL.ttl",),  # the single file, ranges included
+    ],
+    ids=["shapes-and-ranges", "single-file"],
+)
+def test_catalog_passes_the_official_dcat_ap_shapes(dist: Path, files: tuple[str, ...]) -> None:
     from pyshacl import validate
 
-    folder = Path(__file__).parent / "reference" / "dcat-ap" / "html" / "shacl"  # vendored
+    folder = Path(__file__).parent / "reference" / "dcat-ap"  # vendored
     shapes = Graph()
-    for name in ("shapes.ttl", "range.ttl"):
+    for name in files:
         shapes.parse(folder / name)
     catalog = Graph().parse(dist / "catalog.ttl", format="turtle")
     conforms, _, text = validate(catalog, shacl_graph=shapes, inference="none")

@@ -299,6 +299,10 @@ def catalog_triples(
         add(checksum, str(RDF_TYPE.value), n(SPDX + "Checksum"))
         add(checksum, SPDX + "algorithm", n(SPDX + "checksumAlgorithm_sha256"))
         add(checksum, SPDX + "checksumValue", typed(sha256(path), "hexBinary"))
+        # Typed, as the single-file DCAT-AP shapes require of the algorithm's class.
+        add(
+            n(SPDX + "checksumAlgorithm_sha256"), str(RDF_TYPE.value), n(SPDX + "ChecksumAlgorithm")
+        )
         add(n(IANA + d.media_type), str(RDF_TYPE.value), n(DCT + "MediaType"))
         add(n(FILE_TYPE + d.file_type), str(RDF_TYPE.value), n(DCT + "MediaTypeOrExtent"))
         if d.path.startswith("data/dataset."):
