@@ -58,7 +58,7 @@ def main() -> None:
     "--license",
     "license_",
     default=None,
-    help=HELP["license"] + "  [default: https://creativecommons.org/licenses/by/4.0/]",
+    help=HELP["license"],
 )
 @click.option(
     "--sparql-endpoint",
@@ -107,7 +107,7 @@ def build_command(
         reference_year=reference_year,
         base_uri=base_uri or defaults.base_uri,
         previous=previous,
-        license=license_ or defaults.license,
+        license=license_,
         sparql_endpoint=sparql_endpoint,
         strict=strict,
         shacl_engine=shacl_engine,
@@ -124,7 +124,8 @@ def build_command(
 def check_options(options: BuildOptions) -> None:
     """The options that end up in links and IRIs: http(s) IRIs only, or exit 2."""
     check_base_uri(options.base_uri)
-    check_license(options.license)
+    if options.license:
+        check_license(options.license)
     if options.sparql_endpoint:
         check_http_iri(
             "--sparql-endpoint", options.sparql_endpoint, "https://data.example.org/sparql"

@@ -23,6 +23,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from ..check.report import Finding, Report
+from ..metadata import InventoryMetadata
 from ..rdf.jsonld import JsonLd, context_document, html_safe
 from ..rdf.serialize import Description, document_path
 from ..run.executor import in_processes
@@ -42,6 +43,7 @@ from .pages import (
 )
 from .sitedata import SiteData
 from .sitemap import write_sitemap
+from .texts import area_served, institution_texts
 from .views import Views
 
 LANGS = ("tr", "en")
@@ -86,6 +88,7 @@ class SiteWriter:
         downloads: list[dict[str, str]],
         queries: list[ListedQuery],
         license_: str,
+        metadata: InventoryMetadata | None = None,
     ) -> None:
         self.base = data.base
         self.out = out
@@ -95,6 +98,9 @@ class SiteWriter:
         strings: dict[str, dict[str, str]] = yaml.safe_load(
             (templates / "i18n.yaml").read_text(encoding="utf-8")
         )
+        metadata = metadata or InventoryMetadata()
+        strings = institution_texts(strings, metadata)
+        self.area_served = area_served(metadata)
         self.interface = {
             lang: Strings({key: text[lang] for key, text in strings.items()}) for lang in LANGS
         }
@@ -318,7 +324,7 @@ class SiteWriter:
         page, view, d = job
         jsonld = self.jsonld(d)
         for lang in LANGS:
-            schema = self.views.schema_org(view, lang)
+            schema = self.views.schema_org(view, lang, self.area_served)
             self.write(page, "service.html.j2", lang, ServicePage(view, jsonld, schema))
 
     def entity_page(self, page: str, d: Description, lang: str) -> None:

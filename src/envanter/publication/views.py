@@ -173,9 +173,13 @@ class Views:
             Facet("sdp", "facet_sdp", options({x for v in services for x in v.sdp})),
         ]
 
-    def schema_org(self, v: ServiceView, lang: str) -> dict[str, object]:
+    def schema_org(
+        self, v: ServiceView, lang: str, area: dict[str, object] | None = None
+    ) -> dict[str, object]:
+        """The service as schema.org's GovernmentService; `area`, the place the inventory's
+        metadata gives (none: no areaServed)."""
         row = v.row
-        return {
+        schema: dict[str, object] = {
             "@context": "https://schema.org",
             "@type": "GovernmentService",
             "@id": v.iri,
@@ -188,11 +192,13 @@ class Views:
                 "@type": "GovernmentOrganization",
                 "name": self.data.label(v.unit, lang) if v.unit else "",
             },
-            "areaServed": {"@type": "City", "name": "İstanbul"},
             "availableChannel": [
                 {"@type": "ServiceChannel", "name": self.data.label(c, lang)} for c in v.channels
             ],
         }
+        if area is not None:
+            schema["areaServed"] = area
+        return schema
 
     def entity_view(self, iri: str, triples: list[ox.Triple]) -> EntityView:
         types = self.data.types.get(iri, set())

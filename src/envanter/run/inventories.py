@@ -10,18 +10,14 @@ is one pass over the rows: the build stays linear in the number of inventories.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..config import SourceMetadata, load_source_metadata, metadata_path
 from ..errors import ConfigError
+from ..metadata import InventoryMetadata, load_metadata
 from ..rdf.iris import slugify
 from ..rdf.table_model import Table, TableRow
 from .options import BuildOptions, Progress, display_path
-
-# A URI scope is a slug without '--', which separates the scope from a thing's own slug.
-SCOPE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -30,7 +26,7 @@ class Inventory:
     for its dataset (`params`, the mappings' `{@name}` and its row of `_build`)."""
 
     source: Path
-    metadata: SourceMetadata
+    metadata: InventoryMetadata
     scope: str
     year: int | None
     params: dict[str, str]
@@ -43,7 +39,7 @@ class Inventory:
 
 def describe(source: Path, options: BuildOptions, progress: Progress) -> Inventory:
     """An inventory's metadata, year and URI scope, with a warning for what is unknown."""
-    metadata = load_source_metadata(source)
+    metadata = load_metadata(source)
     year = options.reference_year or metadata.reference_year
     if year is None:
         # No year is guessed: the counts go out without one, and the steward is told.
@@ -56,20 +52,13 @@ def describe(source: Path, options: BuildOptions, progress: Progress) -> Invento
     return Inventory(source, metadata, scope, year, build_parameters(source, metadata, year))
 
 
-def scope_of(source: Path, metadata: SourceMetadata, progress: Progress) -> str:
+def scope_of(source: Path, metadata: InventoryMetadata, progress: Progress) -> str:
     """The inventory's URI scope: `uri_scope` from its metadata ("" for none, as the seed's
     URIs were first published), else its publisher's key or name, else its file's name."""
     if metadata.uri_scope is not None:
-        if metadata.uri_scope and not SCOPE.fullmatch(metadata.uri_scope):
-            raise ConfigError(
-                f"{display_path(metadata_path(source))}: uri_scope {metadata.uri_scope!r} is not "
-                "a slug: write lower-case ASCII letters and digits joined by single hyphens, "
-                "e.g. 'cankaya-belediyesi'"
-            )
         return metadata.uri_scope
-    named = metadata.publisher_key or metadata.publisher
-    if named:
-        return slugify(named)
+    if metadata.publisher:
+        return publisher_key(metadata)
     progress(
         f"warning: {display_path(source)}: no publisher is known, so its URIs are scoped by "
         f"its file's name ({slugify(source.stem)!r}); set uri_scope in "
@@ -140,15 +129,21 @@ def check_unique_services(rows: list[TableRow]) -> None:
             )
 
 
-def build_parameters(source: Path, metadata: SourceMetadata, year: int | None) -> dict[str, str]:
+def build_parameters(source: Path, metadata: InventoryMetadata, year: int | None) -> dict[str, str]:
     """The values the mappings take from the build rather than the tables (`{@name}`)."""
-    unit = metadata.unit or ""
+    publisher, department = metadata.publisher, metadata.department
+    # The inventory is named by its department, else its publisher; by neither: its kind alone.
+    owner = department or publisher
+    name = owner.name if owner else ""
+    name_en = (owner.name_en or owner.name) if owner else ""
     if year is None:
-        title = f"Kamu Hizmet Envanteri: {unit}".rstrip(": ")
-        title_en = f"Public service inventory: {metadata.unit_en or unit}".rstrip(": ")
+        title = f"Kamu Hizmet Envanteri: {name}".rstrip(": ")
+        title_en = f"Public service inventory: {name_en}".rstrip(": ")
     else:
-        title = f"Kamu Hizmet Envanteri: {unit} ({year})".replace(":  (", ": (")
-        title_en = f"Public service inventory: {metadata.unit_en or unit} ({year})"
+        title = f"Kamu Hizmet Envanteri: {name} ({year})".replace(":  (", ": (")
+        title_en = f"Public service inventory: {name_en} ({year})".replace(":  (", ": (")
+    whose_tr = " ".join(o.name for o in (publisher, department) if o)
+    whose_en = " ".join((o.name_en or o.name) for o in (publisher, department) if o)
     return {
         "source": source.stem,
         "source_file": source.name,
@@ -156,15 +151,24 @@ def build_parameters(source: Path, metadata: SourceMetadata, year: int | None) -
         "title": title,
         "title_en": title_en,
         "description": (
-            f"{metadata.publisher or ''} {unit} kamu hizmet envanterinin bağlantılı "
-            "açık veri olarak yayımı."
-        ).strip(),
+            f"{whose_tr} kamu hizmet envanterinin bağlantılı açık veri olarak yayımı."
+            if whose_tr
+            else "Bir kamu hizmet envanterinin bağlantılı açık veri olarak yayımı."
+        ),
         "description_en": (
-            f"The public-service inventory of {metadata.publisher_en or ''} "
-            f"{metadata.unit_en or unit}, published as linked open data."
-        ).strip(),
-        "publisher": metadata.publisher_key or "",
+            f"The public-service inventory of {whose_en}, published as linked open data."
+            if whose_en
+            else "A public-service inventory, published as linked open data."
+        ),
+        "publisher": publisher_key(metadata),
         "reference_year": "" if year is None else str(year),
         "form_code": metadata.form_code or "",
         "received_as": metadata.received_as or "",
     }
+
+
+def publisher_key(metadata: InventoryMetadata) -> str:
+    """The publisher's URI slug (id/kurum/KEY); empty when the metadata names none, and then
+    nothing says `dct:publisher` (the mappings leave out an IRI whose value is empty)."""
+    p = metadata.publisher
+    return (p.key or slugify(p.name)) if p else ""

@@ -46,7 +46,7 @@ from .options import BuildOptions as BuildOptions
 from .options import BuildResult as BuildResult
 from .options import Progress, Stages
 from .output import inputs, staging
-from .reading import Read, read_and_pack
+from .reading import Read, licence_of, read_and_pack
 from .reading import prepare_tables as prepare_tables
 
 
@@ -141,7 +141,8 @@ def map_shared(options: BuildOptions, read: Read, shapes: Graph, folder: Path) -
         folder,
         [],
         listed_queries(options.queries),
-        options.license,
+        licence_of(options, read.metadata),
+        read.metadata,
     )
     return Context(
         maker,

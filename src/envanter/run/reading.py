@@ -8,15 +8,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..config import SourceMetadata, check_base_uri
+from ..config import DEFAULT_LICENSE, check_base_uri
 from ..errors import ConfigError, InputError, Problem
+from ..metadata import InventoryMetadata
 from ..rdf.csvw import write_tables
 from ..rdf.graph import Rows, pack_rows, packed_batches
 from ..rdf.table_model import Table
 from ..rdf.tables import build_tables
 from ..read.formats import read_inventory
 from ..read.inventory import RawRecord
-from ..read.linking import Linked, Pins, check_links, link, load_pins, load_reference
+from ..read.linking import (
+    Linked,
+    Pins,
+    check_links,
+    link,
+    load_pins,
+    load_reference,
+    with_metadata,
+)
 from ..read.records import AppliedCorrection, Service, build_records, load_corrections
 from .inventories import Inventory, check_inventories, describe, merge_tables, pins_folder
 from .inventories import build_parameters as build_parameters
@@ -35,7 +44,7 @@ class Tables:
     tables: list[Table]
     base: str
     params: dict[str, str]
-    metadata: SourceMetadata
+    metadata: InventoryMetadata
     year: int | None  # None: no year is known, the annual counts are published without one
     inventories: list[Inventory]
     corrections: list[tuple[AppliedCorrection, list[int]]]
@@ -81,10 +90,11 @@ def prepare_tables(
             for warning in service.warnings:
                 progress(f"warning: {warning}")
         with stage("link"):
-            for warning in check_links(services, reference, display_path(options.reference)):
+            own = with_metadata(reference, inventory.metadata, inventory.scope)
+            for warning in check_links(services, own, display_path(options.reference)):
                 progress(f"warning: {warning}")
             pins = load_pins(pins_folder(options.ids, inventory.scope))
-            linked = link(services, reference, pins, inventory.scope)
+            linked = link(services, own, pins, inventory.scope)
         with stage("tables"):
             parts.append(build_tables(linked, inventory.key, inventory.source.name))
             # The raw cells have served: the tables hold what they say, with their source
@@ -127,6 +137,8 @@ def read_all(
             continue
         for note in reading.notes:
             progress(note)
+        for gap in inventory.metadata.missing():
+            progress(f"warning: {gap}")
         for problem in reading.warnings:
             progress(f"warning: {problem}")
         raws.append(reading.records)
@@ -144,7 +156,7 @@ class Read:
 
     base: str
     params: dict[str, str]
-    metadata: SourceMetadata
+    metadata: InventoryMetadata
     year: int | None
     table_names: list[str]
     table_files: list[Path]
@@ -221,3 +233,8 @@ def applied_corrections(services: list[Service]) -> list[tuple[AppliedCorrection
         for c in s.corrections:
             found.setdefault(c.id, (c, []))[1].append(s.number)
     return list(found.values())
+
+
+def licence_of(options: BuildOptions, metadata: InventoryMetadata) -> str:
+    """--license, else the metadata's licence, else CC BY 4.0."""
+    return options.license or metadata.licence or DEFAULT_LICENSE
