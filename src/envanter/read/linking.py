@@ -229,12 +229,24 @@ def scoped(scope: str, slug: str) -> str:
 
 
 def unit_key(name: str, reference: Reference, scope: str = "") -> str:
-    """A curated unit keeps its key; any other is the inventory's own (the Kurum Kodu names the
-    institution, so it cannot tell two of its units apart)."""
-    for unit in reference.organisations.get("units", []):
-        if name == unit["name"]:
-            return str(unit["key"])
-    return scoped(scope, slugify(name))
+    """A curated unit keeps its key, and so does a curated institution named as a unit (a
+    ministry in the Merkezi İdare column); any other is the inventory's own (the Kurum Kodu
+    names the institution, so it cannot tell two of its units apart)."""
+    curated = curated_unit(name, reference)
+    return str(curated["key"]) if curated else scoped(scope, slugify(name))
+
+
+def curated_unit(name: str, reference: Reference) -> dict[str, Any] | None:
+    """The unit of that name in the inventory's metadata (its units, its department or its
+    publisher, named as a unit), else the curated institution."""
+    org = reference.organisations
+    for unit in [*org.get("units", []), org.get("department") or {}, org.get("publisher") or {}]:
+        if unit and (name == unit["name"] or name in unit.get("names", [])):
+            return dict(unit)
+    for inst in reference.organisations.get("institutions", []):
+        if inst.get("public") and (name == inst["name"] or name in inst.get("names", [])):
+            return dict(inst)
+    return None
 
 
 def institution_key(name: str, reference: Reference, scope: str = "") -> str:
@@ -493,7 +505,7 @@ def link(services: list[Service], reference: Reference, pins: Pins, scope: str =
             if (key, level) not in linked.unit_keys[n]:
                 linked.unit_keys[n].append((key, level))
             if key not in linked.organisations:
-                curated = next((u for u in org.get("units", []) if u["name"] == unit), None)
+                curated = curated_unit(unit, reference)
                 linked.organisations[key] = {
                     "key": key,
                     "name": unit,

@@ -19,6 +19,9 @@ from ..rdf.iris import slugify
 from ..rdf.table_model import Table, TableRow
 from .options import BuildOptions, Progress, display_path
 
+# The key of the whole publication's dataset (id/veri-seti/{WHOLE}) when it has many inventories.
+WHOLE = "envanterler"
+
 
 @dataclass(frozen=True)
 class Inventory:
@@ -86,6 +89,13 @@ def check_inventories(inventories: list[Inventory]) -> None:
                         else "; give one its own uri_scope in its .meta.yaml (docs/uri-policy.md)"
                     )
                 )
+    if len(inventories) > 1:
+        problems += [
+            f"{display_path(i.source)}: the file name {WHOLE!r} names the whole publication's "
+            "dataset; rename the file"
+            for i in inventories
+            if i.key == WHOLE
+        ]
     if problems:
         raise ConfigError("; ".join(problems))
 

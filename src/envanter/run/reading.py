@@ -167,6 +167,8 @@ class Read:
     records: Path
     stages: dict[str, float]
     inventories: list[Inventory]
+    # With many inventories, each service's (by id) inventory key; empty with one.
+    service_inventories: dict[str, str]
 
 
 def read_and_pack(
@@ -202,6 +204,12 @@ def read_and_pack(
         records,
         stage.seconds,
         t.inventories,
+        {
+            str(row["id"]): str(row["inventory"])
+            for table in t.tables
+            if table.name == "services" and len(t.inventories) > 1
+            for row in table.rows
+        },
     )
 
 
