@@ -263,3 +263,11 @@ def test_the_home_page_leads_to_each_institutions_page_listing_its_services(
     # Browsing by department: a unit's page lists the services it is competent for.
     unit = out / "doc" / "id" / "kurum" / "cankaya-belediyesi--imar-ve-sehircilik-mudurlugu.html"
     assert "cankaya-belediyesi--yapi-ruhsati-verilmesi.html" in unit.read_text(encoding="utf-8")
+
+
+def test_no_page_names_one_inventorys_publisher_for_all(together: tuple[Path, Graph]) -> None:
+    out = together[0]
+    page = out / "doc" / "id" / "hizmet" / "cankaya-belediyesi--yapi-ruhsati-verilmesi.html"
+    for path in (out / "index.html", page):
+        text = path.read_text(encoding="utf-8")
+        assert "İstanbul Büyükşehir Belediyesi" not in text, path

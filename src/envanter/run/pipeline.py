@@ -150,7 +150,9 @@ def map_shared(options: BuildOptions, read: Read, shapes: Graph, folder: Path) -
         [],
         listed_queries(options.queries),
         licence_of(options, read.metadata),
-        read.metadata,
+        # Of many inventories, no one institution speaks for every page (footer, areaServed):
+        # each service's publisher and place are in its own inventory's data.
+        read.metadata if len(read.inventories) == 1 else None,
     )
     return Context(
         maker,
