@@ -584,3 +584,20 @@ def test_404_page_is_served_at_any_path_and_stays_local(
     assert "system-ui" in font, f"the 404 page's stylesheet did not load ({font!r})"
     home = driver.find_element(By.CSS_SELECTOR, ".site-name a").get_attribute("href")
     assert home == site + "index.html", f"the 404 page's home link goes to {home}"
+
+
+def test_the_copy_button_copies_the_uri(driver: webdriver.Chrome, site: str) -> None:
+    """The "link to this service" box: without scripts its button is hidden (the field can be
+    selected by hand); with them it shows, and a click copies and says so."""
+    visit(driver, site + PAGES["service"])
+    button = driver.find_element(By.CSS_SELECTOR, ".linkbox button.copy")
+    assert button.is_displayed(), "the script shows the button"
+    driver.execute_script("arguments[0].scrollIntoView()", button)
+    button.click()
+    status = driver.find_element(By.CSS_SELECTOR, ".linkbox .copied")
+    WebDriverWait(driver, 5).until(lambda d: status.text == "Kopyalandı.")
+    selected = driver.execute_script(
+        "var f = document.getElementById('uri');"
+        " return f.value.substring(f.selectionStart, f.selectionEnd);"
+    )
+    assert selected == "https://envanter.example/id/hizmet/halk-sut-destegi"
