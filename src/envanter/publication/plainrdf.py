@@ -21,15 +21,17 @@ def canonical(graph: Graph) -> Graph:
 
 
 def expanded_jsonld(graph: Graph) -> str:
-    """Expanded JSON-LD (no context to fetch, so the file reads offline as it is), with its nodes
-    and each property's values in a fixed order (rdflib writes them in set order)."""
+    """Expanded JSON-LD under an empty inline context (nothing to fetch, so the file reads
+    offline as it is, like every JSON-LD file published), with its nodes and each property's
+    values in a fixed order (rdflib writes them in set order)."""
     nodes = json.loads(canonical(graph).serialize(format="json-ld"))
     for node in nodes:
         for values in node.values():
             if isinstance(values, list):  # a property's values; an @list's order is kept
                 values.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
     nodes.sort(key=lambda node: str(node.get("@id", "")))
-    return json.dumps(nodes, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    document = {"@context": {}, "@graph": nodes}
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def sorted_ntriples(graph: Graph) -> str:
