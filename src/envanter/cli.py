@@ -194,6 +194,23 @@ def template_command(path: Path) -> None:
     click.echo(f"wrote {path}", err=True)
 
 
+@main.command("init")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace an existing metadata file with a new draft.")
+def init_command(source: Path, force: bool) -> None:
+    """Draft the inventory's metadata file (SOURCE.meta.yaml) from what the table says, for you
+    to review: title rows, the Kurum Kodu, the dates under the table; unknowns are TODO."""
+    from .draft import write_draft
+    from .run.options import display_path
+
+    path, draft = run(lambda: write_draft(source, display_path(source), force))
+    click.echo(
+        f"wrote {path}: {draft.drafted} value{'s' if draft.drafted != 1 else ''} drafted from "
+        f"the table, {draft.todo} TODO; review it (docs/metadata.md)",
+        err=True,
+    )
+
+
 @main.command("pin")
 @click.option(
     "--ids",
