@@ -32,7 +32,7 @@ BROKEN = """
 <https://envanter.example/id/kurum/u> a cv:PublicOrganisation ;
     skos:prefLabel "Birim"@tr , "Unit"@en ; dct:spatial <http://www.wikidata.org/entity/Q406> .
 <https://envanter.example/id/hizmet/x#kaynak> a env:SourceExcerpt ;
-    env:firstLine "1"^^xsd:positiveInteger ; env:lastLine "2"^^xsd:positiveInteger ;
+    env:firstLine "1"^^xsd:integer ; env:lastLine "2"^^xsd:integer ;
     env:sourceDocument <https://envanter.example/id/kaynak/s> .
 """
 

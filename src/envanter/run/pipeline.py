@@ -64,9 +64,7 @@ def build(
         shapes = load_shapes([options.shapes / "profile.ttl"], read.base)
         with stage("graph"):
             context = map_shared(options, read, shapes, folder)
-        dumps = cleanup.enter_context(
-            Dumps(context.maker.prefixes, read.base + "context.jsonld", folder / "data")
-        )
+        dumps = cleanup.enter_context(Dumps(context.maker.prefixes, folder / "data"))
         progress(
             f"mapping, validating and writing {read.services} services in {len(read.batches)} "
             + ("batch" if len(read.batches) == 1 else "batches")
@@ -125,7 +123,7 @@ def map_shared(options: BuildOptions, read: Read, shapes: Graph, folder: Path) -
         read.shared_rows, read.service_tables, options.mappings, options.ontology, base, read.params
     )
     shared = in_order(maker.shared())
-    documents = Documents(maker.prefixes, base, folder, base + "context.jsonld")
+    documents = Documents(maker.prefixes, base, folder)
     documents.learn(shared)
     site = SiteWriter(
         empty_site_data(base),

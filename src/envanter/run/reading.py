@@ -11,8 +11,8 @@ from pathlib import Path
 from ..config import DEFAULT_LICENSE, check_base_uri
 from ..errors import ConfigError
 from ..metadata import InventoryMetadata, load_metadata
-from ..rdf.csvw import write_tables
-from ..rdf.graph import Rows, pack_rows, packed_batches
+from ..rdf.csvw import rdf_annotations, write_tables
+from ..rdf.graph import Mapper, Rows, load_mappings, pack_rows, packed_batches
 from ..rdf.iris import slugify
 from ..rdf.table_model import Table
 from ..rdf.tables import build_tables
@@ -132,7 +132,9 @@ def read_and_pack(
     # (Writing the tables in a child alongside the packing was no faster, and copy-on-write
     # doubled the memory: both touch every row.)
     with stage("write tables"):
-        files = write_tables(t.tables, folder / "data" / "tables")
+        prefixes, mappings = load_mappings(options.mappings)
+        rdf = rdf_annotations(t.tables, mappings, Mapper(t.base, prefixes, t.params))
+        files = write_tables(t.tables, folder / "data" / "tables", rdf)
     progress(f"wrote {len(files)} table files")
     with stage("pack"):
         packed = pack(t, folder, batch_size)
