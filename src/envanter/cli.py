@@ -211,6 +211,20 @@ def init_command(source: Path, force: bool) -> None:
     )
 
 
+@main.command("translations")
+@click.argument("source", type=click.Path(path_type=Path))
+def translations_command(source: Path) -> None:
+    """List the texts the publication shows without an English label in SOURCE.en.yaml, each
+    with an empty English and the services using it, for you to fill in."""
+    from .translations import write_missing
+
+    path, n = run(lambda: write_missing(source))
+    if n:
+        click.echo(f"{n} text{'s' if n != 1 else ''} to translate, listed in {path}", err=True)
+    else:
+        click.echo(f"every text has its English label ({path})", err=True)
+
+
 @main.command("pin")
 @click.option(
     "--ids",

@@ -118,12 +118,24 @@ class Reference:
     laws: dict[str, dict[str, Any]]  # by number
     regulations: list[dict[str, Any]]
     organisations: dict[str, Any]
-    english: dict[str, dict[str, str]]
+    english: dict[str, str]  # Turkish text → English (the inventory's translations)
     groups: list[dict[str, str]]
     group_items: dict[str, list[str]]
 
     def en(self, group: str, text: str) -> str | None:
-        return self.english.get(group, {}).get(text)
+        """The English of a text; `group` says what kind of text it is, for the reader."""
+        return self.english.get(text) if text else None
+
+
+def flatten(data: dict[Any, Any]) -> list[tuple[Any, Any]]:
+    """Translations as (Turkish, English) pairs, from a flat file or one grouped by kind."""
+    pairs: list[tuple[Any, Any]] = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            pairs += value.items()
+        else:
+            pairs.append((key, value))
+    return pairs
 
 
 def load_reference(folder: Path) -> Reference:
@@ -140,7 +152,13 @@ def load_reference(folder: Path) -> Reference:
         laws={str(entry["number"]): entry for entry in laws.get("laws", [])},
         regulations=laws.get("regulations", []),
         organisations=read("organisations.yaml"),
-        english={k: v or {} for k, v in read("en.yaml").items()},
+        # A project's own reference folder may still hold translations (en.yaml, grouped as
+        # they once were); an inventory's own are beside it (translations.py).
+        english=(
+            {str(k): v for k, v in flatten(read("en.yaml")) if isinstance(v, str) and v}
+            if (folder / "en.yaml").exists()
+            else {}
+        ),
         groups=groups.get("groups", []),
         group_items=groups.get("items", {}),
     )

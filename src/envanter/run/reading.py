@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..config import DEFAULT_LICENSE, check_base_uri
@@ -27,6 +27,7 @@ from ..read.linking import (
     with_metadata,
 )
 from ..read.records import AppliedCorrection, Service, build_records, load_corrections
+from ..translations import Wanted, load_translations, untranslated, with_translations
 from .options import BuildOptions, Progress, Stages, display_path
 
 
@@ -42,6 +43,7 @@ class Tables:
     params: dict[str, str]
     metadata: InventoryMetadata
     year: int | None  # None: no year is known, the annual counts are published without one
+    untranslated: list[Wanted] = field(default_factory=list)  # texts without an English label
 
 
 def prepare_tables(
@@ -83,10 +85,21 @@ def prepare_tables(
             progress(f"warning: {warning}")
     with stage("link"):
         reference = with_metadata(load_reference(options.reference), metadata)
+        reference = with_translations(reference, load_translations(source), progress)
         for warning in check_links(services, reference, display_path(options.reference)):
             progress(f"warning: {warning}")
         pins = load_pins(options.ids)
         linked = link(services, reference, pins)
+        missing = untranslated(linked)
+    if missing:
+        examples = ", ".join(repr(w.text) for w in missing[:3])
+        progress(
+            f"warning: {len(missing)} text{'s' if len(missing) != 1 else ''} shown by the "
+            f"publication {'have' if len(missing) != 1 else 'has'} no English label "
+            f"({examples}{', …' if len(missing) > 3 else ''}): the English pages show the "
+            f"Turkish; `envanter translations {display_path(source)}` lists them in "
+            f"{source.stem}.en.yaml to fill in"
+        )
     with stage("tables"):
         tables = build_tables(linked)
         # The raw cells have served: the tables hold what they say, with their source lines.
@@ -96,7 +109,7 @@ def prepare_tables(
         linked.services = services
     base = check_base_uri(options.base_uri)
     params = build_parameters(source, metadata, year)
-    return Tables(services, linked, pins, tables, base, params, metadata, year)
+    return Tables(services, linked, pins, tables, base, params, metadata, year, missing)
 
 
 @dataclass
