@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Mapping
 from itertools import chain
 from pathlib import Path
 
@@ -167,11 +168,17 @@ def write_checked_catalog(
     return catalog
 
 
-def write_changes(site: Path, folder: Path, previous: Path, progress: Progress) -> Path:
+def write_changes(
+    site: Path,
+    folder: Path,
+    previous: Path,
+    progress: Progress,
+    frame: Mapping[str, object] | None = None,
+) -> Path:
     """The page of what changed since the previous release."""
     dataset = folder / "data" / "dataset.nt"
     now = {q.triple for q in ox.parse(path=dataset, format=ox.RdfFormat.N_TRIPLES)}
     changes = release_diff(load(previous), now)
-    page = write_changes_page(changes, site, folder / "changes.html")
+    page = write_changes_page(changes, site, folder / "changes.html", frame)
     progress(diff_report(changes, triples=False).splitlines()[0])
     return page

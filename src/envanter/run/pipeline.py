@@ -85,9 +85,23 @@ def build(
             documents = write_shared_documents(run, context, descriptions, merged.iris)
         progress(f"wrote {len(documents)} per-resource documents")
         with stage("ontology and report"):
-            files += write_ontology_docs(options.ontology, read.base, options.site, folder / "def")
+            frame = context.site.frame
+            files += write_ontology_docs(
+                options.ontology,
+                read.base,
+                options.site,
+                folder / "def",
+                frame("def/index.html", "tr", single=True),
+            )
             files += write_web_configs(folder, read.base, options.site)
-            files += write_report(report, shapes, read.base, options.site, folder / "validation")
+            files += write_report(
+                report,
+                shapes,
+                read.base,
+                options.site,
+                folder / "validation",
+                frame("validation/index.html", "tr", single=True),
+            )
         with stage("site"):
             listed = downloads(read.table_names, True)
             pages = write_site(run, options, context, merged, shared, descriptions, report, listed)
@@ -98,7 +112,15 @@ def build(
             )
         if options.previous is not None:
             with stage("changes"):
-                files.append(write_changes(options.site, folder, options.previous, progress))
+                files.append(
+                    write_changes(
+                        options.site,
+                        folder,
+                        options.previous,
+                        progress,
+                        context.site.frame("changes.html", "tr", single=True),
+                    )
+                )
         files = [options.out / f.relative_to(folder) for f in files + documents]
     return BuildResult(
         services,
