@@ -48,6 +48,7 @@ from .options import Progress, Stages
 from .output import inputs, staging
 from .reading import Read, read_and_pack
 from .reading import prepare_tables as prepare_tables
+from .warnings import write_warnings
 
 
 def build(
@@ -90,6 +91,7 @@ def build(
             files += write_ontology_docs(options.ontology, read.base, options.site, folder / "def")
             files += write_web_configs(folder, read.base, options.site)
             files += write_report(report, shapes, read.base, options.site, folder / "validation")
+            files.append(write_warnings(read.warnings, folder))
         with stage("site"):
             listed = downloads(read.table_names, True)
             pages = write_site(run, options, context, merged, shared, descriptions, report, listed)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..config import SourceMetadata, check_base_uri, load_source_metadata
-from ..errors import ConfigError
+from ..errors import ConfigError, Problem
 from ..rdf.csvw import write_tables
 from ..rdf.graph import Rows, pack_rows, packed_batches
 from ..rdf.table_model import Table
@@ -18,6 +18,7 @@ from ..read.formats import read_inventory
 from ..read.linking import Linked, Pins, check_links, link, load_pins, load_reference
 from ..read.records import AppliedCorrection, Service, build_records, load_corrections
 from .options import BuildOptions, Progress, Stages, display_path
+from .warnings import WARNINGS_FILE, console_lines
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Tables:
     params: dict[str, str]
     metadata: SourceMetadata
     year: int | None  # None: no year is known, the annual counts are published without one
+    warnings: list[Problem]  # what reading kept but warned of, for validation/warnings.txt
 
 
 def prepare_tables(
@@ -58,21 +60,27 @@ def prepare_tables(
         reading = read_inventory(source, display_path(source))
     for note in reading.notes:
         progress(note)
-    for problem in reading.warnings:
-        progress(f"warning: {problem}")
+    listed_in = display_path(options.out / WARNINGS_FILE)
+    warnings = list(reading.warnings)
+    for line in console_lines(reading.warnings, listed_in):
+        progress(line)
     raw = reading.records
     with stage("records"):
         corrections = load_corrections(options.corrections) if options.corrections else []
         corrections_name = display_path(options.corrections) if options.corrections else ""
         services = build_records(raw, corrections, corrections_name, year)
     progress(f"read {len(services)} services")
-    for service in services:  # cells kept as text: what was not understood, where
-        for warning in service.warnings:
-            progress(f"warning: {warning}")
+    # Cells kept as text: what was not understood, where.
+    kept = [warning for service in services for warning in service.warnings]
+    warnings += kept
+    for line in console_lines(kept, listed_in):
+        progress(line)
     with stage("link"):
         reference = load_reference(options.reference)
-        for warning in check_links(services, reference, display_path(options.reference)):
-            progress(f"warning: {warning}")
+        uncovered = check_links(services, reference, display_path(options.reference))
+        warnings += uncovered
+        for line in console_lines(uncovered, listed_in):
+            progress(line)
         pins = load_pins(options.ids)
         linked = link(services, reference, pins)
     with stage("tables"):
@@ -84,7 +92,7 @@ def prepare_tables(
         linked.services = services
     base = check_base_uri(options.base_uri)
     params = build_parameters(source, metadata, year)
-    return Tables(services, linked, pins, tables, base, params, metadata, year)
+    return Tables(services, linked, pins, tables, base, params, metadata, year, warnings)
 
 
 @dataclass
@@ -106,6 +114,7 @@ class Read:
     batches: list[Path]
     records: Path
     stages: dict[str, float]
+    warnings: list[Problem]
 
 
 def read_and_pack(
@@ -138,6 +147,7 @@ def read_and_pack(
         batches,
         records,
         stage.seconds,
+        t.warnings,
     )
 
 
