@@ -31,7 +31,8 @@ SEED_SOURCE = ROOT / "data" / "source" / "ibb-sosyal-hizmetler-2025.txt"
 SEED_CORRECTIONS = ROOT / "data" / "reference" / "corrections.yaml"
 # How many services the seed has: a benchmark size equal to it builds the seed itself.
 SEED_SERVICES = 54
-META = "publisher_key: ibb\nreference_year: 2025\n"
+# A synthetic inventory is the seed's services again: it is published with the seed's metadata.
+META = SEED_SOURCE.with_name(SEED_SOURCE.stem + ".meta.yaml").read_text(encoding="utf-8")
 
 
 def write_inventory(records: list[RawRecord], source: Path) -> Path:

@@ -47,7 +47,7 @@ def measure(n: int, folder: Path) -> dict[str, float]:
     def ours() -> None:
         data = folder / "ours"
         data.mkdir(exist_ok=True)
-        with Dumps(prefixes, graph.base + "context.jsonld", data) as dumps:
+        with Dumps(prefixes, data) as dumps:
             write_dump_part(triples, prefixes, JsonLd(prefixes), data / "whole")
             dumps.append(data / "whole")
             dumps.close()

@@ -254,7 +254,7 @@ def test_the_dumps_runs_are_appended_whole_with_or_without_sendfile(
                 {ext: stem.with_suffix("." + ext).read_bytes() for ext in ("ttl", "nt", "jsonld")},
             )
         )
-    with dump_runs.Dumps(prefixes, "http://example.org/context.jsonld", tmp_path / "data") as dumps:
+    with dump_runs.Dumps(prefixes, tmp_path / "data") as dumps:
         for stem, _ in runs:
             dumps.append(stem)
         ttl, nt, jsonld = dumps.close()

@@ -8,6 +8,7 @@ units that are apart.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from click.testing import CliRunner
 from envanter.cli import main
 from envanter.read.inventory import Cell, RawRecord
 from envanter.read.source import write_csv
+
+from .conftest import SEED
 
 BASE = "https://envanter.example/"
 ENV = BASE + "def/envanter#"
@@ -63,6 +66,8 @@ def dist(tmp_path_factory: pytest.TempPathFactory, raw_records: list[RawRecord])
     tmp = tmp_path_factory.mktemp("units")
     path = tmp / "inventory.csv"
     write_csv(rows, path)
+    # The seed's services, published as the seed is: by İBB's department, for İstanbul.
+    shutil.copy(SEED.with_name(SEED.stem + ".meta.yaml"), tmp / "inventory.meta.yaml")
     out = tmp / "dist"
     result = CliRunner().invoke(
         main, ["build", "-q", "--source", str(path), "--out", str(out), "--reference-year", "2025"]

@@ -69,5 +69,5 @@ def test_the_site_doc_lists_the_filters_templates_have(tmp_path: Path) -> None:
     )
     ours = set(site.env.filters) - set(DEFAULT_FILTERS)
     text = (ROOT / "docs" / "site.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"\| `iris?\\\|(\w+)", text))
+    documented = set(re.findall(r"\| `(?:iris?|value)\\\|(\w+)", text))
     assert documented == ours

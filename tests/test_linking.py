@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from envanter.read.linking import Pins, load_reference, organisation_named, same_name
+from envanter.metadata import load_metadata
+from envanter.read.linking import (
+    Pins,
+    load_reference,
+    organisation_named,
+    same_name,
+    with_metadata,
+)
 
 from .conftest import ROOT
 
@@ -24,7 +31,8 @@ def test_new_names_get_unique_slugs_and_are_reported(tmp_path: Path) -> None:
 
 
 def test_paraf_roles_that_name_another_body() -> None:
-    reference = load_reference(ROOT / "data" / "reference")
+    seed = load_metadata(ROOT / "data" / "source" / "ibb-sosyal-hizmetler-2025.txt")
+    reference = with_metadata(load_reference(ROOT / "data" / "reference"), seed)
     assert organisation_named("Sosyal Hizmetler Dairesi Başkanı", reference) == (
         "sosyal-hizmetler-dairesi-baskanligi"
     )

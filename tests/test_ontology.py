@@ -81,7 +81,6 @@ KNOWN_CLASSES = {
 }
 LITERAL_RANGES = {
     XSD.integer,
-    XSD.positiveInteger,
     XSD.string,
     XSD.boolean,
     XSD.gYear,

@@ -386,7 +386,7 @@ import sys
 from envanter.cli import main
 from envanter.run import reading
 
-def fill_then_fail(tables, folder):
+def fill_then_fail(tables, folder, *rest):
     # What a worker process that ran out of space leaves: a full disk, and only "it failed".
     folder.mkdir(parents=True, exist_ok=True)
     try:

@@ -16,8 +16,10 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
+from click.testing import CliRunner
 from rdflib import Graph
 
+from envanter.cli import main
 from envanter.serve.negotiation import negotiate, prefers_english
 from envanter.sparql import adapt_query, example_queries
 
@@ -262,14 +264,8 @@ def test_files_have_their_media_type(served: Served, path: str, media_type: str)
 
 
 def test_documents_parse_as_what_they_say(served: Served) -> None:
-    context = json.loads((served.dist / "context.jsonld").read_text(encoding="utf-8"))
     for suffix, fmt in ((".ttl", "turtle"), (".nt", "nt"), (".jsonld", "json-ld")):
         _, body = get(served, f"/doc{THING}{suffix}")
-        if fmt == "json-ld":  # its context is named by URL, {base}context.jsonld: use the file
-            document = json.loads(body)
-            assert document["@context"] == BASE + "context.jsonld"
-            document["@context"] = context["@context"]
-            body = json.dumps(document).encode()
         graph = Graph().parse(data=body, format=fmt, publicID=BASE)
         assert len(graph) > 10, suffix
 
@@ -563,7 +559,15 @@ def test_answers_beyond_the_limit_are_cut_and_marked(served: Served) -> None:
     assert response.status == 200
     assert response.getheader("X-Envanter-Truncated") == "true"
     assert response.getheader("X-Envanter-Limit") == "5"
-    assert len(json.loads(body)["results"]["bindings"]) == 5
+    answer = json.loads(body)
+    assert len(answer["results"]["bindings"]) == 5
+    assert answer["head"] == {
+        "vars": ["s"],
+        "warnings": [
+            "truncated: the answer has more rows than the server's limit of 5; these are the "
+            "first ones (page with LIMIT and OFFSET)"
+        ],
+    }
     response, body = sparql_get(
         served, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "application/n-triples", served.strict
     )
@@ -573,7 +577,24 @@ def test_answers_beyond_the_limit_are_cut_and_marked(served: Served) -> None:
         served, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 5", server=served.strict
     )
     assert response.getheader("X-Envanter-Truncated") is None
+    assert json.loads(body)["head"] == {"vars": ["s"]}
     assert len(json.loads(body)["results"]["bindings"]) == 5
+
+
+def test_query_says_when_the_endpoint_cut_the_answer(served: Served) -> None:
+    url = f"http://127.0.0.1:{served.strict.port}/sparql"
+    runner = CliRunner()
+    cut = runner.invoke(main, ["query", "-e", "SELECT ?s WHERE { ?s ?p ?o }", "--endpoint", url])
+    assert cut.exit_code == 0, cut.output
+    assert cut.stderr == (
+        f"warning: {url} cut the answer at its row limit: only the first rows (or triples) "
+        "are shown; page with LIMIT and OFFSET\n"
+    )
+    assert len(cut.stdout.splitlines()) == 2 + 5  # the header, its rule and five rows
+    whole = runner.invoke(
+        main, ["query", "-e", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 5", "--endpoint", url]
+    )
+    assert (whole.exit_code, whole.stderr) == (0, "")
 
 
 def test_a_request_body_over_1_mb_is_413(served: Served) -> None:

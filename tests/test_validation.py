@@ -32,7 +32,7 @@ BROKEN = """
 <https://envanter.example/id/kurum/u> a cv:PublicOrganisation ;
     skos:prefLabel "Birim"@tr , "Unit"@en ; dct:spatial <http://www.wikidata.org/entity/Q406> .
 <https://envanter.example/id/hizmet/x#kaynak> a env:SourceExcerpt ;
-    env:firstLine "1"^^xsd:positiveInteger ; env:lastLine "2"^^xsd:positiveInteger ;
+    env:firstLine "1"^^xsd:integer ; env:lastLine "2"^^xsd:integer ;
     env:sourceDocument <https://envanter.example/id/kaynak/s> .
 """
 
@@ -85,7 +85,9 @@ def test_a_violation_stops_the_build_and_nothing_is_published(tmp_path: Path) ->
     reference = tmp_path / "reference"
     shutil.copytree(ROOT / "data" / "reference", reference)
     organisations = yaml.safe_load((reference / "organisations.yaml").read_text(encoding="utf-8"))
-    del organisations["publisher"]["spatial"]  # the area a public organisation serves
+    ministry = organisations["institutions"][0]
+    assert ministry["key"] == "aile-ve-sosyal-hizmetler-bakanligi"
+    del ministry["spatial"]  # the area a public organisation serves
     (reference / "organisations.yaml").write_text(
         yaml.safe_dump(organisations, allow_unicode=True), encoding="utf-8"
     )

@@ -55,7 +55,7 @@ def main() -> None:
     "--license",
     "license_",
     default=None,
-    help=HELP["license"] + "  [default: https://creativecommons.org/licenses/by/4.0/]",
+    help=HELP["license"],
 )
 @click.option(
     "--sparql-endpoint",
@@ -103,7 +103,7 @@ def build_command(
         reference_year=reference_year,
         base_uri=base_uri or defaults.base_uri,
         previous=previous,
-        license=license_ or defaults.license,
+        license=license_,
         sparql_endpoint=sparql_endpoint,
         strict=strict,
         shacl_engine=shacl_engine,
@@ -120,7 +120,8 @@ def build_command(
 def check_options(options: BuildOptions) -> None:
     """The options that end up in links and IRIs: http(s) IRIs only, or exit 2."""
     check_base_uri(options.base_uri)
-    check_license(options.license)
+    if options.license:
+        check_license(options.license)
     if options.sparql_endpoint:
         check_http_iri(
             "--sparql-endpoint", options.sparql_endpoint, "https://data.example.org/sparql"
@@ -290,6 +291,12 @@ def query_command(
             if dist is not None:
                 text = adapt_query(text, dataset_base(dist))
             result = query_endpoint(endpoint, text)
+            if getattr(result, "truncated", False):
+                click.echo(
+                    f"warning: {endpoint} cut the answer at its row limit: only the first "
+                    "rows (or triples) are shown; page with LIMIT and OFFSET",
+                    err=True,
+                )
         else:
             folder = dist or Path("dist")
             store = load_store(folder)
@@ -437,8 +444,28 @@ def serve_command(
     help="User name for HTTP basic authentication; the password is read from the "
     "ENVANTER_STORE_PASSWORD environment variable.",
 )
+@click.option(
+    "--timeout",
+    type=float,
+    default=300.0,
+    help="Seconds each request (the upload, the count) may take.  [default: 300]",
+)
+@click.option(
+    "--wait-ready",
+    "wait_ready",
+    type=float,
+    default=0.0,
+    help="Seconds to wait for the store to answer before the upload (a store just started); "
+    "0: do not wait.  [default: 0]",
+)
 def publish_command(
-    store_url: str, query_url: str, graph: str | None, dist: Path, user: str | None
+    store_url: str,
+    query_url: str,
+    graph: str | None,
+    dist: Path,
+    user: str | None,
+    timeout: float,
+    wait_ready: float,
 ) -> None:
     """Replace a named graph in a SPARQL triple store with the built dataset, then check that
     the store holds as many triples as the dump."""
@@ -447,7 +474,11 @@ def publish_command(
     from .publish import publish
 
     password = os.environ.get("ENVANTER_STORE_PASSWORD", "") if user else None
-    result = run(lambda: publish(dist, store_url, query_url, graph, user, password))
+    result = run(
+        lambda: publish(
+            dist, store_url, query_url, graph, user, password, timeout=timeout, wait=wait_ready
+        )
+    )
     click.echo(
         f"published {result.triples} triples into <{result.graph}> at {store_url} "
         f"(the store counts {result.count})",

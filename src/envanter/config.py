@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import yaml
 
 from .errors import ConfigError
 
@@ -49,7 +45,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "license",
         DEFAULT_LICENSE,
-        "Licence of the published data (a URI); shown in the catalog on every download.",
+        "Licence of the published data (a URI); shown in the catalog on every download; "
+        "defaults to licence in the source's metadata file, else CC BY 4.0.",
     ),
     Setting(
         "reference_year",
@@ -58,83 +55,6 @@ SETTINGS: tuple[Setting, ...] = (
         "when neither gives it, the counts are published without a year (a warning).",
     ),
 )
-
-
-@dataclass(frozen=True)
-class SourceMetadata:
-    """What we know about the source document, from `<source>.meta.yaml` beside it."""
-
-    title: str | None = None
-    publisher: str | None = None
-    publisher_en: str | None = None
-    publisher_key: str | None = None  # the publisher's key in data/reference/organisations.yaml
-    unit: str | None = None
-    unit_en: str | None = None
-    reference_year: int | None = None
-    form_code: str | None = None
-    issued: str | None = None  # the inventory edition's date, YYYY-MM-DD, when known
-    received_as: str | None = None
-
-
-def metadata_path(source: Path) -> Path:
-    return source.with_name(source.stem + ".meta.yaml")
-
-
-def load_source_metadata(source: Path) -> SourceMetadata:
-    path = metadata_path(source)
-    if not path.exists():
-        return SourceMetadata()
-    try:
-        if path.stat().st_size > MAX_METADATA_BYTES:
-            raise ConfigError(
-                f"{path}: the source metadata is over {MAX_METADATA_BYTES // 1000} KB; "
-                "it holds a few lines (see docs/sources.md)"
-            )
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=NoAliasLoader) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise ConfigError(f"{path}: cannot read the source metadata: {e}") from e
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected 'key: value' lines, found {type(data).__name__}")
-    known = set(SourceMetadata.__dataclass_fields__)
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(
-            f"{path}: unknown key(s) {', '.join(unknown)}; "
-            f"expected some of {', '.join(sorted(known))}"
-        )
-    year = data.get("reference_year")
-    if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
-        raise ConfigError(f"{path}: reference_year must be a year like 2025, not {year!r}")
-    issued = data.get("issued")
-    if isinstance(issued, datetime.date):  # 'issued: 2025-03-01', as the docs show: YAML's date
-        data["issued"] = issued.isoformat()[:10]
-    elif issued is not None and not (
-        isinstance(issued, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", issued)
-    ):
-        raise ConfigError(f"{path}: issued must be a date like 2025-03-01, not {issued!r}")
-    for key, value in data.items():
-        if key not in ("reference_year", "issued") and value is not None:
-            if not isinstance(value, str):
-                raise ConfigError(f"{path}: {key} must be text, not {value!r:.100}")
-            data[key] = CONTROL.sub("", value)
-    return SourceMetadata(**data)
-
-
-MAX_METADATA_BYTES = 64_000
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-class NoAliasLoader(yaml.SafeLoader):
-    """YAML without anchors and aliases: a file of a few keys needs none, and an alias bomb
-    (aliases of aliases, a few hundred bytes that expand to gigabytes) is refused outright."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed here", event.start_mark
-            )
-        return super().compose_node(parent, index)
 
 
 # Characters an IRI may not hold raw (RFC 3987), and the apostrophe, which it may but which no

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import socket
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,9 +38,11 @@ class PublishResult:
 
 
 def count_triples(dump: Path) -> int:
-    """The number of distinct triples in an N-Triples file (what a store will hold)."""
+    """The number of triples in an N-Triples file (what a store will hold: the build writes each
+    triple of the dump once), counted as they stream past: a national dump does not fit in
+    memory as Python objects (about 460 bytes a triple in a set)."""
     try:
-        return len({q.triple for q in parse(path=str(dump), format=RdfFormat.N_TRIPLES)})
+        return sum(1 for _ in parse(path=str(dump), format=RdfFormat.N_TRIPLES))
     except SyntaxError as e:
         raise PublishError(f"{dump}: not valid N-Triples: {e}") from e
 
@@ -112,6 +115,37 @@ def put_graph(
     return status
 
 
+def wait_ready(
+    endpoint: str, seconds: float, user: str | None = None, password: str | None = None
+) -> None:
+    """Wait until the store's query endpoint answers (a store just started may still be loading
+    or not yet listening), asking `ASK {}` every half second for at most `seconds`."""
+    url = f"{endpoint}{'&' if '?' in endpoint else '?'}query={quote('ASK {}', safe='')}"
+    request = Request(
+        url, headers={"Accept": "application/sparql-results+json", **auth_header(user, password)}
+    )
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urlopen(request, timeout=max(1.0, min(10.0, seconds))) as response:
+                response.read()
+            return
+        except HTTPError as e:
+            if e.code != 503:  # it answers: what it says is for the upload and the count
+                return
+            why = f"{e.code} {e.reason}"
+        except URLError as e:
+            why = reason(e)
+        except OSError as e:
+            why = str(e)
+        if time.monotonic() >= deadline:
+            raise PublishError(
+                f"the query endpoint {endpoint} did not answer within --wait-ready {seconds:g} s "
+                f"({why})"
+            )
+        time.sleep(0.5)
+
+
 def count_in_store(
     endpoint: str,
     graph: str,
@@ -160,9 +194,13 @@ def publish(
     user: str | None = None,
     password: str | None = None,
     expected: int | None = None,
+    timeout: float = 300.0,
+    wait: float = 0.0,
 ) -> PublishResult:
     """Replace the named graph `graph` (default: the dataset's IRI) with dist/data/dataset.nt
-    and check the store's count. `expected` overrides the dump's count (for tests)."""
+    and check the store's count. `timeout` bounds each request (the upload, the count) in
+    seconds; with `wait`, the store is first given that many seconds to answer. `expected`
+    overrides the dump's count (for tests)."""
     dump = dist / "data" / "dataset.nt"
     if not dump.is_file():
         raise PublishError(
@@ -173,9 +211,13 @@ def publish(
         NamedNode(graph)
     except ValueError as e:
         raise PublishError(f"--graph {graph!r} is not an absolute IRI: {e}") from e
+    if timeout <= 0:
+        raise PublishError(f"--timeout must be a positive number of seconds, not {timeout:g}")
     triples = count_triples(dump) if expected is None else expected
-    put_graph(store, graph, dump, user, password)
-    count = count_in_store(query, graph, user, password)
+    if wait > 0:
+        wait_ready(query, wait, user, password)
+    put_graph(store, graph, dump, user, password, timeout)
+    count = count_in_store(query, graph, user, password, timeout)
     if count != triples:
         raise PublishError(
             f"after the upload the store holds {count} triples in <{graph}>, but the dump "

@@ -225,6 +225,9 @@ class GraphResult:
 
 Result = SelectResult | AskResult | GraphResult
 
+# The response header by which an answer cut at the row limit says so (docs/serving.md).
+TRUNCATED_HEADER: Final = "X-Envanter-Truncated"
+
 # SPARQL update operations, the first keyword of an update (after PREFIX and BASE).
 UPDATE_KEYWORDS: Final = re.compile(
     r"^(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
@@ -243,6 +246,19 @@ def looks_like_update(text: str) -> bool:
     without_comments = COMMENT.sub(lambda m: m.group(1) or "", text)
     rest = without_comments[PROLOGUE.match(without_comments).end() :]  # type: ignore[union-attr]
     return UPDATE_KEYWORDS.match(rest.lstrip()) is not None
+
+
+QUERY_FORM: Final = re.compile(r"^(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the query's form, read after its comments and prologue
+    (SPARQLWrapper guesses it from the first keyword-like word anywhere, comments included, and
+    takes "added" in a comment for ADD, an update); None when the text is no query."""
+    without_comments = COMMENT.sub(lambda m: m.group(1) or "", text)
+    rest = without_comments[PROLOGUE.match(without_comments).end() :]  # type: ignore[union-attr]
+    m = QUERY_FORM.match(rest.lstrip())
+    return m.group(1).upper() if m else None
 
 
 def refuse_update() -> UpdateRefused:
@@ -341,23 +357,24 @@ def query_endpoint(endpoint: str, text: str, timeout: float = 60.0) -> Result:
     from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-    client = SPARQLWrapper(endpoint)
-    client.setTimeout(int(max(1, timeout)))
-    client.setQuery(text)
-    kind = client.queryType
-    if kind not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+    kind = query_form(text)
+    if kind is None:
         raise (
             refuse_update()
             if looks_like_update(text)
-            else QueryError(
-                f"not a SPARQL query (read it as {kind}); expected SELECT, ASK, CONSTRUCT or DESCRIBE"
-            )
+            else QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
         )
+    client = SPARQLWrapper(endpoint)
+    client.setTimeout(int(max(1, timeout)))
+    client.setQuery(text)
+    client.queryType = kind  # the form read here, not SPARQLWrapper's guess
     graph = kind in ("CONSTRUCT", "DESCRIBE")
     client.setReturnFormat(TURTLE if graph else JSON)
     try:
         response = client.query().response
         body: bytes = response.read()
+        # An endpoint that cuts long answers (ours: `envanter serve --limit`) says so here.
+        truncated = response.headers.get(TRUNCATED_HEADER, "").strip().lower() == "true"
     except SPARQLWrapperException as e:
         raise QueryError(f"the SPARQL endpoint {endpoint} refused the query: {e}") from e
     except URLError as e:
@@ -369,7 +386,8 @@ def query_endpoint(endpoint: str, text: str, timeout: float = 60.0) -> Result:
         raise QueryError(f"cannot reach the SPARQL endpoint {endpoint}: {e}") from e
     try:
         if graph:
-            return GraphResult([q.triple for q in parse(body, format=RdfFormat.TURTLE)])
+            triples = [q.triple for q in parse(body, format=RdfFormat.TURTLE)]
+            return GraphResult(triples, truncated)
         answer = parse_query_results(body, format=QueryResultsFormat.JSON)
     except SyntaxError as e:
         raise QueryError(
@@ -378,7 +396,8 @@ def query_endpoint(endpoint: str, text: str, timeout: float = 60.0) -> Result:
         ) from e
     if isinstance(answer, QueryBoolean):
         return AskResult(bool(answer))
-    return SelectResult([v.value for v in answer.variables], [tuple(s) for s in answer])
+    rows: list[tuple[Term | None, ...]] = [tuple(s) for s in answer]
+    return SelectResult([v.value for v in answer.variables], rows, truncated)
 
 
 __all__ = [
@@ -396,4 +415,5 @@ __all__ = [
     "evaluate",
     "example_queries",
     "load_store",
+    "query_form",
 ]

@@ -53,3 +53,19 @@ def turkish_sort_key(text: str) -> tuple[str, str]:
     """A sort key in Turkish alphabetical order, ignoring case: Çocuk after Cami, Işık (ı)
     before İnsan (i), Şehit after Sağlık. Digits and punctuation come before letters."""
     return lower(text).translate(_COLLATE), text
+
+
+# The genitive ending after a word's last vowel (vowel harmony).
+_GENITIVE = {"a": "ın", "ı": "ın", "e": "in", "i": "in", "o": "un", "u": "un", "ö": "ün", "ü": "ün"}
+
+
+def genitive(name: str) -> str:
+    """A proper name in the genitive, with its apostrophe: 'Çankaya Belediyesi' → 'Çankaya
+    Belediyesi'nin', 'Eğitim Müdürlüğü' → 'Eğitim Müdürlüğü'nün'. A name whose end is no word
+    (a number, an abbreviation without vowels) is left as it is."""
+    letters = [c for c in lower(name) if c.isalpha()]
+    vowels = [c for c in letters if c in _GENITIVE]
+    if not vowels or not name.rstrip()[-1:].isalpha():
+        return name
+    ending = _GENITIVE[vowels[-1]]
+    return f"{name}'{'n' if letters[-1] in _GENITIVE else ''}{ending}"

@@ -20,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..media_types import CSVW_METADATA, MEDIA_TYPES
+from ..metadata import DEFAULT_THEMES, LANGUAGES, THEMES, Contact
 from ..rdf.graph import SubjectGroup, in_order, term_value
 from ..rdf.serialize import write_turtle
 from ..rdf.vocab import (
@@ -34,6 +35,7 @@ from ..rdf.vocab import (
     SKOS,
     SPDX,
     THEME,
+    VCARD,
     VOID,
     XSD,
 )
@@ -136,7 +138,7 @@ def _sha256(path: str, inode: int, size: int, mtime_ns: int) -> str:
 class CatalogSettings:
     base: str
     dataset: str  # the dataset's URI
-    publisher: str  # the publisher's URI
+    publisher: str | None  # the publisher's URI; None: the metadata names none, nor does this
     publisher_name_tr: str
     publisher_name_en: str
     title_tr: str
@@ -147,6 +149,10 @@ class CatalogSettings:
     issued: str | None  # the inventory edition's date (YYYY-MM-DD), when known
     reference_year: int | None = None  # the year the annual counts cover
     sparql_endpoint: str | None = None
+    place: str | None = None  # the IRI of the place the services are for
+    themes: tuple[str, ...] = DEFAULT_THEMES  # EU data themes
+    language: str = "tr"  # the source's language
+    contact: Contact | None = None
 
 
 @dataclass
@@ -219,7 +225,7 @@ def catalog_triples(
     now = build_time().strftime("%Y-%m-%dT%H:%M:%SZ")
     catalog = n(base + "katalog")
     dataset = n(settings.dataset)
-    publisher = n(settings.publisher)
+    publisher = n(settings.publisher) if settings.publisher else None
     license_ = n(settings.license)
     add(catalog, str(RDF_TYPE.value), n(DCAT + "Catalog"))
     text(
@@ -234,7 +240,8 @@ def catalog_triples(
         "Kamu hizmet envanterinin bağlantılı açık veri olarak yayımlanan veri kümeleri.",
         "The datasets of the public-service inventory published as linked open data.",
     )
-    add(catalog, DCT + "publisher", publisher)
+    if publisher is not None:
+        add(catalog, DCT + "publisher", publisher)
     add(catalog, DCT + "license", license_)
     add(catalog, FOAF + "homepage", n(base))
     add(catalog, DCAT + "dataset", dataset)
@@ -246,37 +253,51 @@ def catalog_triples(
     add(dataset, str(RDF_TYPE.value), n(VOID + "Dataset"))
     text(dataset, DCT + "title", settings.title_tr, settings.title_en)
     text(dataset, DCT + "description", settings.description_tr, settings.description_en)
-    add(dataset, DCT + "publisher", publisher)
-    add(dataset, DCAT + "theme", n(THEME + "SOCI"))
-    add(dataset, DCAT + "theme", n(THEME + "GOVE"))
+    if publisher is not None:
+        add(dataset, DCT + "publisher", publisher)
+    for code in settings.themes:
+        add(dataset, DCAT + "theme", n(THEME + code))
     add(dataset, DCT + "modified", typed(now, "dateTime"))
     if settings.issued:
         add(dataset, DCT + "issued", typed(settings.issued, "date"))
-    add(dataset, DCT + "language", n(LANGUAGE + "TUR"))
-    add(dataset, DCT + "spatial", n("http://www.wikidata.org/entity/Q406"))
+    language = LANGUAGES[settings.language]
+    add(dataset, DCT + "language", n(LANGUAGE + language))
+    if settings.place:
+        add(dataset, DCT + "spatial", n(settings.place))
     add(dataset, DCAT + "landingPage", n(base))
+    if settings.contact:
+        contact = n(settings.dataset + "#iletisim")
+        add(dataset, DCAT + "contactPoint", contact)
+        add(contact, str(RDF_TYPE.value), n(VCARD + "Organization"))
+        text(contact, VCARD + "fn", settings.publisher_name_tr, settings.publisher_name_en)
+        if settings.contact.email:
+            add(contact, VCARD + "hasEmail", n("mailto:" + settings.contact.email))
+        if settings.contact.phone:
+            phone = "".join(c for c in settings.contact.phone if c.isdigit() or c == "+")
+            add(contact, VCARD + "hasTelephone", n("tel:" + phone))
+        if settings.contact.url:
+            add(contact, VCARD + "hasURL", n(settings.contact.url))
     if settings.reference_year:
         period = n(settings.dataset + "#donem")
         add(dataset, DCT + "temporal", period)
         add(period, str(RDF_TYPE.value), n(DCT + "PeriodOfTime"))
         add(period, DCAT + "startDate", typed(f"{settings.reference_year}-01-01", "date"))
         add(period, DCAT + "endDate", typed(f"{settings.reference_year}-12-31", "date"))
-    add(publisher, str(RDF_TYPE.value), n(FOAF + "Agent"))
-    text(publisher, FOAF + "name", settings.publisher_name_tr, settings.publisher_name_en)
+    if publisher is not None:
+        add(publisher, str(RDF_TYPE.value), n(FOAF + "Agent"))
+        text(publisher, FOAF + "name", settings.publisher_name_tr, settings.publisher_name_en)
     add(n(base), str(RDF_TYPE.value), n(FOAF + "Document"))
-    for code in ("TUR", "ENG"):
+    for code in sorted({"TUR", "ENG", language}):
         add(n(LANGUAGE + code), str(RDF_TYPE.value), n(DCT + "LinguisticSystem"))
     # The EU data themes, with the labels of the EU vocabulary (and our Turkish).
-    themes = {
-        "SOCI": ("Nüfus ve toplum", "Population and society"),
-        "GOVE": ("Hükümet ve kamu sektörü", "Government and public sector"),
-    }
-    for code, (tr, en) in themes.items():
+    for code in settings.themes:
+        tr, en = THEMES[code]
         add(n(THEME + code), str(RDF_TYPE.value), n(SKOS + "Concept"))
         add(n(THEME + code), SKOS + "inScheme", n(THEME[:-1]))
         text(n(THEME + code), SKOS + "prefLabel", tr, en)
     add(license_, str(RDF_TYPE.value), n(DCT + "LicenseDocument"))
-    add(n("http://www.wikidata.org/entity/Q406"), str(RDF_TYPE.value), n(DCT + "Location"))
+    if settings.place:
+        add(n(settings.place), str(RDF_TYPE.value), n(DCT + "Location"))
 
     for d in files:
         path = dist / d.path
@@ -299,6 +320,10 @@ def catalog_triples(
         add(checksum, str(RDF_TYPE.value), n(SPDX + "Checksum"))
         add(checksum, SPDX + "algorithm", n(SPDX + "checksumAlgorithm_sha256"))
         add(checksum, SPDX + "checksumValue", typed(sha256(path), "hexBinary"))
+        # Typed, as the single-file DCAT-AP shapes require of the algorithm's class.
+        add(
+            n(SPDX + "checksumAlgorithm_sha256"), str(RDF_TYPE.value), n(SPDX + "ChecksumAlgorithm")
+        )
         add(n(IANA + d.media_type), str(RDF_TYPE.value), n(DCT + "MediaType"))
         add(n(FILE_TYPE + d.file_type), str(RDF_TYPE.value), n(DCT + "MediaTypeOrExtent"))
         if d.path.startswith("data/dataset."):
@@ -326,4 +351,6 @@ def write_catalog(
         "veri-seti": settings.base + "id/veri-seti/",
         "dagitim": settings.base + "id/dagitim/",
     }
+    if settings.contact:
+        prefixes["vcard"] = VCARD
     return write_turtle(triples, prefixes, dist / "catalog.ttl")

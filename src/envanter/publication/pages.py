@@ -6,6 +6,7 @@ they come (queries/site/*.rq); the views around them are built in views.py.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -13,11 +14,72 @@ from typing import Any
 from markupsafe import Markup
 
 from ..check.report import Finding
+from ..metadata import InventoryMetadata
+from .contact import Action, phone_actions, web_action
 
 Solution = dict[str, Any]  # one solution of a site query: variable → value, every variable present
 
 # What the list of services shows of a service's row (site/services.html.j2).
-LIST_ROW_KEYS = ("row", "title_tr", "title_en", "online")
+LIST_ROW_KEYS = ("row", "title_tr", "title_en", "online", "legal_time", "average_time")
+# The names of the licences a publication commonly carries, for the footer (any other is named
+# by its address).
+LICENCE_NAMES = {
+    "https://creativecommons.org/licenses/by/4.0/": "CC BY 4.0",
+    "https://creativecommons.org/licenses/by-sa/4.0/": "CC BY-SA 4.0",
+    "https://creativecommons.org/publicdomain/zero/1.0/": "CC0 1.0",
+    "https://creativecommons.org/licenses/by/3.0/": "CC BY 3.0",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Colophon:
+    """What every page's footer says of the publication, from the inventory's metadata."""
+
+    publisher_tr: str
+    publisher_en: str
+    unit_tr: str
+    unit_en: str
+    license: str  # the licence's URI
+    year: int | None  # the year the inventory's figures are for
+    issued: str | None  # the inventory edition's date, YYYY-MM-DD
+    published: str  # the build's date, YYYY-MM-DD (SOURCE_DATE_EPOCH when set)
+    contact: list[Action]  # the metadata's contact: e-mail, phone, web page
+
+    @classmethod
+    def of(cls, license_: str, metadata: InventoryMetadata, published: str) -> Colophon:
+        publisher, unit, contact = metadata.publisher, metadata.department, metadata.contact
+        actions: list[Action] = []
+        if contact is not None:
+            if contact.email:
+                actions.append(Action(f"mailto:{contact.email}", contact.email, "email"))
+            if contact.phone:
+                actions += phone_actions("phone_line", re.sub(r"\D", "", contact.phone))
+            if contact.url and (page := web_action(contact.url)):
+                actions.append(page)
+        return cls(
+            publisher_tr=publisher.name if publisher else "",
+            publisher_en=(publisher.name_en or publisher.name) if publisher else "",
+            unit_tr=unit.name if unit else "",
+            unit_en=(unit.name_en or unit.name) if unit else "",
+            license=license_,
+            year=metadata.reference_year,
+            issued=metadata.issued,
+            published=published,
+            contact=actions,
+        )
+
+    @property
+    def license_name(self) -> str:
+        return LICENCE_NAMES.get(self.license, self.license)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelView:
+    """A channel as "how to apply" shows it: its name and what one can do with it (call,
+    write, open), an office or a counter having no action but its name."""
+
+    iri: str
+    actions: list[Action]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +93,8 @@ class ServiceView:
     articles: list[str]
     documents: list[tuple[str, str | None]]  # (document, "required", "optional" or None)
     channels: list[str]
+    contacts: list[ChannelView]  # the channels, each with its actions
+    online: list[Action]  # the web addresses of its online channels (portal, app)
     channel_kinds: list[str]
     audiences: list[str]
     sdp: list[str]
@@ -57,6 +121,7 @@ class ServiceView:
             channel_kinds=self.channel_kinds,
             sdp=self.sdp,
             search=self.search,
+            documents=self.documents,
         )
 
 
@@ -72,6 +137,7 @@ class ListedService:
     channel_kinds: list[str]
     sdp: list[str]
     search: str
+    documents: list[tuple[str, str | None]]  # for the Hizmet Standartları Tablosu
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +230,13 @@ class ServicesPage:
 
 
 @dataclass(frozen=True, slots=True)
+class StandardsPage:
+    """The Hizmet Standartları Tablosu: every service's name, documents and completion time."""
+
+    services: list[ListedService]
+
+
+@dataclass(frozen=True, slots=True)
 class QueriesPage:
     queries: list[ListedQuery]
 
@@ -194,7 +267,14 @@ class EntityPage:
 
 
 PageContext = (
-    HomePage | ServicesPage | QueriesPage | AboutPage | NotFoundPage | ServicePage | EntityPage
+    HomePage
+    | ServicesPage
+    | StandardsPage
+    | QueriesPage
+    | AboutPage
+    | NotFoundPage
+    | ServicePage
+    | EntityPage
 )
 
 

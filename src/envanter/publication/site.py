@@ -23,11 +23,14 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from ..check.report import Finding, Report
+from ..metadata import InventoryMetadata
 from ..rdf.jsonld import JsonLd, context_document, html_safe
 from ..rdf.serialize import Description, document_path
 from ..run.executor import in_processes
+from .catalog import build_time
 from .pages import (
     AboutPage,
+    Colophon,
     EntityPage,
     HomePage,
     ListedQuery,
@@ -38,14 +41,23 @@ from .pages import (
     ServicePage,
     ServicesPage,
     ServiceView,
+    StandardsPage,
     variables,
 )
 from .sitedata import SiteData
 from .sitemap import write_sitemap
-from .views import Views
+from .texts import area_served, institution_texts
+from .views import Views, group_digits
 
 LANGS = ("tr", "en")
-FRONT_PAGES = ("index.html", "hizmetler.html", "sorgular.html", "hakkinda.html", "404.html")
+FRONT_PAGES = (
+    "index.html",
+    "hizmetler.html",
+    "hizmet-standartlari.html",
+    "sorgular.html",
+    "hakkinda.html",
+    "404.html",
+)
 # A page listing more services than this is written as it renders (see Site.write).
 LARGE = 5_000
 
@@ -86,6 +98,7 @@ class SiteWriter:
         downloads: list[dict[str, str]],
         queries: list[ListedQuery],
         license_: str,
+        metadata: InventoryMetadata | None = None,
     ) -> None:
         self.base = data.base
         self.out = out
@@ -95,6 +108,10 @@ class SiteWriter:
         strings: dict[str, dict[str, str]] = yaml.safe_load(
             (templates / "i18n.yaml").read_text(encoding="utf-8")
         )
+        metadata = metadata or InventoryMetadata()
+        self.colophon = Colophon.of(license_, metadata, build_time().strftime("%Y-%m-%d"))
+        strings = institution_texts(strings, metadata)
+        self.area_served = area_served(metadata)
         self.interface = {
             lang: Strings({key: text[lang] for key, text in strings.items()}) for lang in LANGS
         }
@@ -119,6 +136,7 @@ class SiteWriter:
             fragment=lambda iri: iri.partition("#")[2],
             # (Jinja's join escapes each item; the result of this one is escaped once.)
             words=lambda iris: " ".join(iris),
+            grouped=lambda value: group_digits(value, self.page.lang),
             doc=lambda iri, ext: f"{self.page.root}{document_path(iri, self.base)}.{ext}",
         )
         self.jsonld_writer = JsonLd(prefixes)
@@ -187,24 +205,7 @@ class SiteWriter:
         docs/performance.md) is written as it renders, in blocks: not joined into one string
         first, whose list of pieces and copy touch that much new memory again."""
         full = path if lang == "tr" else f"en/{path}"
-        # Links are relative, so the site works from any folder or host; the 404 page is served
-        # at any path, so its links are absolute paths (on whichever host serves it).
-        root = urlsplit(self.base).path if absolute else "../" * full.count("/")
-
-        self.page = Page(lang, root, f"{root}{'en/' if lang == 'en' else ''}")
-        values = dict(
-            lang=lang,
-            s=self.interface[lang],
-            root=root,
-            home=self.page.home,
-            path=path,
-            other_lang="en" if lang == "tr" else "tr",
-            other_href=f"{root}{'en/' if lang == 'tr' else ''}{path}",
-            tr_href=f"{self.base}{path}",
-            en_href=f"{self.base}en/{path}",
-            canonical=f"{self.base}{full}",
-            **variables(page),
-        )
+        values = {**self.frame(full, lang, absolute), **variables(page)}
         target = self.out / full
         if target.parent not in self.folders:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -218,6 +219,35 @@ class SiteWriter:
         else:
             target.write_text(compiled.render(**values), encoding="utf-8")
         self.written.append(target)
+
+    def frame(
+        self, full: str, lang: str, absolute: bool = False, single: bool = False
+    ) -> dict[str, object]:
+        """What every page's frame (site/base.html.j2: head, header, footer) needs, for the page
+        at `full` (its path from the site root) in `lang`. A `single` page is written once, in
+        both languages (the vocabulary, the validation report): its language link goes to the
+        English home page."""
+        # Links are relative, so the site works from any folder or host; the 404 page is served
+        # at any path, so its links are absolute paths (on whichever host serves it).
+        root = urlsplit(self.base).path if absolute else "../" * full.count("/")
+        self.page = Page(lang, root, f"{root}{'en/' if lang == 'en' else ''}")
+        path = full.removeprefix("en/") if lang == "en" else full
+        other = "en" if lang == "tr" else "tr"
+        return dict(
+            lang=lang,
+            s=self.interface[lang],
+            root=root,
+            home=self.page.home,
+            path=path,
+            other_lang=other,
+            other_href=f"{root}en/index.html"
+            if single
+            else f"{root}{'en/' if lang == 'tr' else ''}{path}",
+            tr_href=f"{self.base}{full if single else path}",
+            en_href=f"{self.base}{full if single else 'en/' + path}",
+            canonical=f"{self.base}{full}",
+            colophon=self.colophon,
+        )
 
     def jsonld(self, d: Description) -> Markup:
         """The resource's JSON-LD for its <script> element, HTML-safe as Jinja's tojson writes
@@ -304,6 +334,13 @@ class SiteWriter:
             ServicesPage(services, self.views.facets(services, lang)),
             large=len(services) > LARGE,
         )
+        self.write(
+            "hizmet-standartlari.html",
+            "standards.html.j2",
+            lang,
+            StandardsPage(services),
+            large=len(services) > LARGE,
+        )
         self.write("sorgular.html", "queries.html.j2", lang, QueriesPage(self.queries))
         self.write(
             "hakkinda.html",
@@ -318,7 +355,7 @@ class SiteWriter:
         page, view, d = job
         jsonld = self.jsonld(d)
         for lang in LANGS:
-            schema = self.views.schema_org(view, lang)
+            schema = self.views.schema_org(view, lang, self.area_served)
             self.write(page, "service.html.j2", lang, ServicePage(view, jsonld, schema))
 
     def entity_page(self, page: str, d: Description, lang: str) -> None:

@@ -10,12 +10,23 @@ import pyoxigraph as ox
 from ..check.report import Finding
 from ..rdf.vocab import CPSV, CV, DCT, ELI, FOAF, RDF_TYPE, SKOS
 from ..turkish import search_fold, turkish_sort_key
-from .pages import EntityView, Facet, Figures, ListedService, ServiceView, Solution
+from .contact import Action, phone_actions, web_action
+from .pages import (
+    ChannelView,
+    EntityView,
+    Facet,
+    Figures,
+    ListedService,
+    ServiceView,
+    Solution,
+)
 from .sitedata import SiteData
 
 ENV = "def/envanter#"
 # The administrative levels (ontology/schemes.ttl), in the order of the table's four columns.
 LEVEL_ORDER = ("merkezi-idare", "tasra", "mahalli-idare", "diger")
+# The channel kinds (ontology/schemes.ttl, kanal-turu) whose web address is the service online.
+ONLINE_KINDS = ("web_portal", "mobile_app")
 # The variables of queries/site/entity-details.rq: every entity page has each, maybe empty.
 DETAIL_KEYS = (
     "number",
@@ -33,6 +44,15 @@ DETAIL_KEYS = (
     "same_as",
     "spatial",
 )
+
+
+def group_digits(value: object, lang: str) -> str:
+    """A whole number with its thousands grouped as the page's language writes them: 163.485
+    in Turkish, 163,485 in English; anything else as it is."""
+    text = str(value)
+    if not text.isascii() or not text.isdigit():
+        return text
+    return f"{int(text):,}".replace(",", "." if lang == "tr" else ",")
 
 
 class Views:
@@ -90,6 +110,7 @@ class Views:
         channels = links.get(CV + "hasChannel", [])
         kinds = sorted({k for c in channels for k in self.data.details.get(c, {}).get("kind", [])})
         laws = links.get(CV + "hasLegalResource", [])
+        contacts = [ChannelView(c, self.actions(c)) for c in channels]
         parafs, institutions = [], []
         for p in self.data.participations.get(iri, []):
             if p["role"].endswith("/dis-yazisma-kurumu") or p["role"].endswith(
@@ -109,6 +130,14 @@ class Views:
                 for d in links.get(CPSV + "hasInput", [])
             ],
             channels=channels,
+            contacts=contacts,
+            online=[
+                a
+                for c in contacts
+                if self.kind_of(c.iri) in ONLINE_KINDS
+                for a in c.actions
+                if a.kind == "web"
+            ],
             channel_kinds=kinds,
             audiences=links.get(DCT + "audience", []),
             sdp=links.get(CV + "isClassifiedBy", []),
@@ -139,6 +168,18 @@ class Views:
                 )
             ),
         )
+
+    def kind_of(self, channel: str) -> str:
+        """A channel's kind as its notation (phone_line, whatsapp, …; '' when it has none)."""
+        kinds = sorted(self.data.details.get(channel, {}).get("kind", ()))
+        return kinds[0].rsplit("/", 1)[-1] if kinds else ""
+
+    def actions(self, channel: str) -> list[Action]:
+        """What a channel lets a citizen do: call, write or open its web address."""
+        found = self.data.details.get(channel, {})
+        kind = self.kind_of(channel)
+        out = [a for phone in sorted(found.get("phone", ())) for a in phone_actions(kind, phone)]
+        return out + [a for url in sorted(found.get("contact_page", ())) if (a := web_action(url))]
 
     def units_by_level(self, units: list[str]) -> list[tuple[str | None, list[str]]]:
         """The competent units under the level of the column naming each, levels in the table's
@@ -173,9 +214,13 @@ class Views:
             Facet("sdp", "facet_sdp", options({x for v in services for x in v.sdp})),
         ]
 
-    def schema_org(self, v: ServiceView, lang: str) -> dict[str, object]:
+    def schema_org(
+        self, v: ServiceView, lang: str, area: dict[str, object] | None = None
+    ) -> dict[str, object]:
+        """The service as schema.org's GovernmentService; `area`, the place the inventory's
+        metadata gives (none: no areaServed)."""
         row = v.row
-        return {
+        schema: dict[str, object] = {
             "@context": "https://schema.org",
             "@type": "GovernmentService",
             "@id": v.iri,
@@ -188,11 +233,13 @@ class Views:
                 "@type": "GovernmentOrganization",
                 "name": self.data.label(v.unit, lang) if v.unit else "",
             },
-            "areaServed": {"@type": "City", "name": "İstanbul"},
             "availableChannel": [
                 {"@type": "ServiceChannel", "name": self.data.label(c, lang)} for c in v.channels
             ],
         }
+        if area is not None:
+            schema["areaServed"] = area
+        return schema
 
     def entity_view(self, iri: str, triples: list[ox.Triple]) -> EntityView:
         types = self.data.types.get(iri, set())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from collections.abc import Iterable
@@ -12,7 +11,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from .jsonld import JsonLd
+from .jsonld import InlineContexts, JsonLd
 from .serialize import Description, split_turtle, turtle_header
 
 # # A national graph is written batch by batch: each batch of services writes its run of each dump
@@ -77,12 +76,14 @@ def write_descriptions_part(
 class Dumps:
     """data/dataset.{ttl,nt,jsonld}, written a run at a time (`append`), then closed."""
 
-    def __init__(self, prefixes: dict[str, str], context_url: str, data: Path) -> None:
+    def __init__(self, prefixes: dict[str, str], data: Path) -> None:
         data.mkdir(parents=True, exist_ok=True)
         self.paths = [data / f"dataset.{ext}" for ext in DUMP_PARTS]
         self.header = turtle_header(prefixes)
         self.ttl, self.nt, self.jsonld = (path.open("wb") for path in self.paths)
-        self.jsonld.write(('{"@context": ' + json.dumps(context_url) + ',\n "@graph": [').encode())
+        # The context inline: a downloaded dump is read offline (docs/publication.md).
+        context = InlineContexts(prefixes).every()
+        self.jsonld.write(('{"@context": ' + context + ',\n "@graph": [').encode())
         self.turtle_started = False
         self.nodes = False
 

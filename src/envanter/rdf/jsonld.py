@@ -18,6 +18,39 @@ def context_document(prefixes: dict[str, str]) -> dict[str, object]:
     return {"@context": dict(sorted(prefixes.items()))}
 
 
+class InlineContexts:
+    """The context each JSON-LD file carries inline, as JSON text: a file read offline (a
+    downloaded dump, a document saved from the site) needs nothing from the publisher's host.
+    A small document carries only the prefixes its text uses (a compact IRI `dct:title` shows
+    as `"dct:` in it), as its Turtle carries only the prefix lines it uses."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = sorted(prefixes.items())
+        self.needles = [(json_string(name + ":")[:-1], name) for name, _ in self.prefixes]
+        self.made: dict[tuple[str, ...], str] = {}
+
+    def every(self) -> str:
+        """The context of every prefix (the dump's, which uses most of them)."""
+        return context_text(self.prefixes)
+
+    def used_by(self, texts: Iterable[str]) -> str:
+        """The context of the prefixes these JSON texts use."""
+        body = "".join(texts)
+        used = tuple(name for needle, name in self.needles if needle in body)
+        text = self.made.get(used)
+        if text is None:
+            names = set(used)
+            text = context_text([(n, ns) for n, ns in self.prefixes if n in names])
+            if len(self.made) < 10_000:  # bounded: documents of a kind use the same prefixes
+                self.made[used] = text
+        return text
+
+
+def context_text(prefixes: list[tuple[str, str]]) -> str:
+    """A JSON-LD context of these prefixes as JSON text, on one line."""
+    return json.dumps(dict(prefixes), ensure_ascii=False, sort_keys=True)
+
+
 class Compactor:
     """IRIs to compact IRIs (`dct:title`) with the longest matching prefix; memoised, since the
     same predicates and classes come back on every node."""
@@ -147,13 +180,14 @@ class JsonLd:
             yield "{" + ", ".join(parts) + "}"
 
 
-def jsonld_document(context_url: str, nodes: Iterable[str]) -> str:
-    """Compact JSON-LD against the published context, one node per subject and per line."""
+def jsonld_document(contexts: InlineContexts, nodes: Iterable[str]) -> str:
+    """Compact JSON-LD with its context inline, one node per subject and per line."""
+    texts = list(nodes)
     return (
         '{"@context": '
-        + json.dumps(context_url)
+        + contexts.used_by(texts)
         + ',\n "@graph": ['
-        + "".join(("\n  " if k == 0 else ",\n  ") + node for k, node in enumerate(nodes))
+        + "".join(("\n  " if k == 0 else ",\n  ") + node for k, node in enumerate(texts))
         + "\n]}\n"
     )
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .jsonld import JsonLd, jsonld_document
+from .jsonld import InlineContexts, JsonLd, jsonld_document
 from .vocab import DCT, RDFS, SKOS
 
 LABELS = frozenset({SKOS + "prefLabel", DCT + "title", RDFS + "label"})
@@ -115,11 +115,11 @@ class Documents:
     the resources it links to, as Turtle, N-Triples and JSON-LD. Labels are learnt as the graph
     is read (`learn`); documents are written for any description."""
 
-    def __init__(self, prefixes: dict[str, str], base: str, out: Path, context_url: str) -> None:
+    def __init__(self, prefixes: dict[str, str], base: str, out: Path) -> None:
         self.prefixes = prefixes
         self.base = base
         self.out = out
-        self.context_url = context_url
+        self.contexts = InlineContexts(prefixes)
         self.labels: dict[object, list[ox.Triple]] = {}
         self.jsonld = JsonLd(prefixes)
         self.folders: set[Path] = set()
@@ -180,7 +180,7 @@ class Documents:
         # In JSON-LD each linked resource's labels are a node of their own (one subject each).
         nodes = chain(d.nodes(self.jsonld), (node for _, _, node in runs))
         with open(stem + ".jsonld", "w", encoding="utf-8") as f:
-            f.write(jsonld_document(self.context_url, nodes))
+            f.write(jsonld_document(self.contexts, nodes))
 
     def label_run(self, target: object) -> tuple[bytes, bytes, str]:
         """A linked resource's labels: as Turtle (without the prefix lines), as N-Triples, and

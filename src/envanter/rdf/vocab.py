@@ -15,6 +15,7 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SH = "http://www.w3.org/ns/shacl#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 SPDX = "http://spdx.org/rdf/terms#"
+VCARD = "http://www.w3.org/2006/vcard/ns#"
 VOID = "http://rdfs.org/ns/void#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # EU authority tables and IANA's registry, as DCAT-AP names them

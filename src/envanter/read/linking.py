@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, Problem
+from ..metadata import WIKIDATA, InventoryMetadata, Organisation
 from ..rdf.iris import slugify
 from .channels import Channel
 from .laws import LegalReference
@@ -234,8 +235,8 @@ def organisation_named(role: str, reference: Reference) -> str | None:
     """
     org = reference.organisations
     candidates = [
-        org.get("publisher", {}),
-        org.get("department", {}),
+        org.get("publisher") or {},
+        org.get("department") or {},
         *org.get("units", []),
         *org.get("institutions", []),
     ]
@@ -338,14 +339,73 @@ class Linked:
     name_en: dict[int, str | None] = field(default_factory=dict)
 
 
+def with_metadata(reference: Reference, metadata: InventoryMetadata) -> Reference:
+    """The reference data with the inventory's own publisher, department and units, as its
+    metadata file gives them (docs/metadata.md); what the file leaves out stays as curated."""
+    orgs = dict(reference.organisations)
+    place = metadata.place.iri if metadata.place else None
+    publisher = metadata.publisher
+    if publisher:
+        orgs["publisher"] = organisation_entry(publisher, place, None)
+    department = metadata.department
+    if department:
+        part_of = orgs["publisher"]["key"] if orgs.get("publisher") else None
+        orgs["department"] = organisation_entry(department, place, part_of)
+    if metadata.units:
+        orgs["units"] = [
+            {
+                "key": u.key or slugify(u.name),
+                "name": u.name,
+                "name_en": u.name_en,
+                "detsis": u.detsis,
+            }
+            for u in metadata.units
+        ]
+    return replace(reference, organisations=orgs)
+
+
+def organisation_entry(o: Organisation, place: str | None, part_of: str | None) -> dict[str, Any]:
+    return {
+        "key": o.key or slugify(o.name),
+        "name": o.name,
+        "name_en": o.name_en,
+        "names": list(o.names),
+        "detsis": o.detsis,
+        "wikidata": o.wikidata,
+        "part_of": part_of,
+        "spatial": place,
+    }
+
+
+def place_iri(spatial: object) -> str | None:
+    """A curated place: a Wikidata item (Q…) or an IRI."""
+    if not spatial:
+        return None
+    text = str(spatial)
+    return WIKIDATA + text if text.startswith("Q") and text[1:].isdigit() else text
+
+
 def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
     linked = Linked(services, {s.number: pins.slug("services", s.name) for s in services})
     org = reference.organisations
-    publisher, department = org.get("publisher", {}), org.get("department", {})
-    linked.organisations[publisher["key"]] = {**publisher, "kind": "publisher", "public": True}
-    linked.organisations[department["key"]] = {**department, "kind": "department", "public": True}
-    for group in reference.groups:
-        linked.groups[group["key"]] = group
+    publisher, department = org.get("publisher"), org.get("department")
+    if publisher:
+        linked.organisations[publisher["key"]] = {
+            **publisher,
+            "spatial": place_iri(publisher.get("spatial")),
+            "kind": "publisher",
+            "public": True,
+        }
+    if department:
+        linked.organisations[department["key"]] = {
+            **department,
+            "spatial": place_iri(department.get("spatial")),
+            "kind": "department",
+            "public": True,
+        }
+    # The publisher's own units are part of its department, or of the publisher when the
+    # metadata names no department.
+    top = department or publisher or {}
     named: dict[str, str | None] = {}  # paraf roles recur across services: each looked up once
 
     def participant(role: str) -> str | None:
@@ -408,13 +468,13 @@ def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
                     "detsis": (curated or {}).get(
                         "detsis", s.institution_code if level == own else None
                     ),
-                    "part_of": department["key"] if level == own else None,
+                    "part_of": top.get("key") if level == own else None,
                     "kind": "unit",
                     "public": True,
                     # The place is known for the publisher's own units only; a unit of another
                     # column (a ministry, a provincial directorate) gets none unless curated.
-                    "spatial": (curated or {}).get("spatial")
-                    or (department.get("spatial") if level == own else None),
+                    "spatial": place_iri((curated or {}).get("spatial"))
+                    or (place_iri(top.get("spatial")) if level == own else None),
                 }
         linked.institutions[n] = []
         for name in s.external_organisations:
@@ -436,11 +496,16 @@ def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
                     or reference.en("external_organisations", name),
                     "kind": "institution",
                     "public": bool((curated or {}).get("public")),
-                    "spatial": (curated or {}).get("spatial"),
+                    "spatial": place_iri((curated or {}).get("spatial")),
                 },
             )
         for code in s.sdp_codes:
             if code not in linked.sdp_codes:
                 linked.sdp_codes.append(code)
         linked.audiences[n] = beneficiary_groups(s.beneficiaries, reference)
+    # The groups the services name, in the curated order: another inventory's are not this one's.
+    used = {key for keys in linked.audiences.values() for key in keys}
+    for group in reference.groups:
+        if group["key"] in used:
+            linked.groups[group["key"]] = group
     return linked

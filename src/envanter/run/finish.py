@@ -28,7 +28,7 @@ from ..rdf.serialize import Description, document_path
 from .batches import Context, Merged
 from .executor import Executor
 from .options import BuildOptions, Progress
-from .reading import Read
+from .reading import Read, licence_of
 
 
 def validate_shared_part(
@@ -135,20 +135,25 @@ def write_checked_catalog(
 ) -> Path:
     """The DCAT catalog of the published files, validated against shapes/dcat.ttl."""
     base, params, metadata = read.base, read.params, read.metadata
+    publisher = metadata.publisher
     settings = CatalogSettings(
         base=base,
         dataset=f"{base}id/veri-seti/{params['source']}",
-        publisher=f"{base}id/kurum/{params['publisher']}",
-        publisher_name_tr=metadata.publisher or params["publisher"],
-        publisher_name_en=metadata.publisher_en or metadata.publisher or params["publisher"],
+        publisher=f"{base}id/kurum/{params['publisher']}" if params["publisher"] else None,
+        publisher_name_tr=publisher.name if publisher else "",
+        publisher_name_en=(publisher.name_en or publisher.name) if publisher else "",
         title_tr=params["title"],
         title_en=params["title_en"],
         description_tr=params["description"],
         description_en=params["description_en"],
-        license=options.license,
+        license=licence_of(options, metadata),
         issued=metadata.issued,
         reference_year=read.year,
         sparql_endpoint=options.sparql_endpoint,
+        place=metadata.place.iri if metadata.place else None,
+        themes=metadata.themes,
+        language=metadata.language,
+        contact=metadata.contact,
     )
     catalog = write_catalog(settings, folder, listed, stats)
     report = validate(

@@ -14,7 +14,6 @@ from ..check.shacl import DEFAULT_ENGINE
 from ..config import (
     DEFAULT_BASE_URI,
     DEFAULT_CORRECTIONS,
-    DEFAULT_LICENSE,
     DEFAULT_OUT,
     DEFAULT_SOURCE,
 )
@@ -37,7 +36,7 @@ class BuildOptions:
     ontology: Path = field(default_factory=lambda: resource("ontology"))
     site: Path = field(default_factory=lambda: resource("site"))
     queries: Path = field(default_factory=lambda: resource("queries"))
-    license: str = DEFAULT_LICENSE
+    license: str | None = None  # None: the metadata's licence, else DEFAULT_LICENSE
     previous: Path | None = None  # the previous release's dist/, for the changelog page
     shapes: Path = field(default_factory=lambda: resource("shapes"))
     strict: bool = False  # warnings fail the build too

@@ -46,7 +46,7 @@ from .options import BuildOptions as BuildOptions
 from .options import BuildResult as BuildResult
 from .options import Progress, Stages
 from .output import inputs, staging
-from .reading import Read, read_and_pack
+from .reading import Read, licence_of, read_and_pack
 from .reading import prepare_tables as prepare_tables
 from .warnings import write_warnings
 
@@ -65,9 +65,7 @@ def build(
         shapes = load_shapes([options.shapes / "profile.ttl"], read.base)
         with stage("graph"):
             context = map_shared(options, read, shapes, folder)
-        dumps = cleanup.enter_context(
-            Dumps(context.maker.prefixes, read.base + "context.jsonld", folder / "data")
-        )
+        dumps = cleanup.enter_context(Dumps(context.maker.prefixes, folder / "data"))
         progress(
             f"mapping, validating and writing {read.services} services in {len(read.batches)} "
             + ("batch" if len(read.batches) == 1 else "batches")
@@ -127,7 +125,7 @@ def map_shared(options: BuildOptions, read: Read, shapes: Graph, folder: Path) -
         read.shared_rows, read.service_tables, options.mappings, options.ontology, base, read.params
     )
     shared = in_order(maker.shared())
-    documents = Documents(maker.prefixes, base, folder, base + "context.jsonld")
+    documents = Documents(maker.prefixes, base, folder)
     documents.learn(shared)
     site = SiteWriter(
         empty_site_data(base),
@@ -137,7 +135,8 @@ def map_shared(options: BuildOptions, read: Read, shapes: Graph, folder: Path) -
         folder,
         [],
         listed_queries(options.queries),
-        options.license,
+        licence_of(options, read.metadata),
+        read.metadata,
     )
     return Context(
         maker,

@@ -8,14 +8,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..config import SourceMetadata, check_base_uri, load_source_metadata
+from ..config import DEFAULT_LICENSE, check_base_uri
 from ..errors import ConfigError, Problem
-from ..rdf.csvw import write_tables
-from ..rdf.graph import Rows, pack_rows, packed_batches
+from ..metadata import InventoryMetadata, load_metadata
+from ..rdf.csvw import rdf_annotations, write_tables
+from ..rdf.graph import Mapper, Rows, load_mappings, pack_rows, packed_batches
+from ..rdf.iris import slugify
 from ..rdf.table_model import Table
 from ..rdf.tables import build_tables
 from ..read.formats import read_inventory
-from ..read.linking import Linked, Pins, check_links, link, load_pins, load_reference
+from ..read.linking import (
+    Linked,
+    Pins,
+    check_links,
+    link,
+    load_pins,
+    load_reference,
+    with_metadata,
+)
 from ..read.records import AppliedCorrection, Service, build_records, load_corrections
 from .options import BuildOptions, Progress, Stages, display_path
 from .warnings import WARNINGS_FILE, console_lines
@@ -31,7 +41,7 @@ class Tables:
     tables: list[Table]
     base: str
     params: dict[str, str]
-    metadata: SourceMetadata
+    metadata: InventoryMetadata
     year: int | None  # None: no year is known, the annual counts are published without one
     warnings: list[Problem]  # what reading kept but warned of, for validation/warnings.txt
 
@@ -46,7 +56,7 @@ def prepare_tables(
         raise ConfigError(
             f"source not found: {source} (run from the project folder, or pass --source FILE)"
         )
-    metadata = load_source_metadata(source)
+    metadata = load_metadata(source)
     year = options.reference_year or metadata.reference_year
     progress(f"reading {display_path(source)}")
     if year is None:
@@ -61,6 +71,8 @@ def prepare_tables(
     for note in reading.notes:
         progress(note)
     listed_in = display_path(options.out / WARNINGS_FILE)
+    for gap in metadata.missing():
+        progress(f"warning: {gap}")
     warnings = list(reading.warnings)
     for line in console_lines(reading.warnings, listed_in):
         progress(line)
@@ -76,7 +88,7 @@ def prepare_tables(
     for line in console_lines(kept, listed_in):
         progress(line)
     with stage("link"):
-        reference = load_reference(options.reference)
+        reference = with_metadata(load_reference(options.reference), metadata)
         uncovered = check_links(services, reference, display_path(options.reference))
         warnings += uncovered
         for line in console_lines(uncovered, listed_in):
@@ -104,7 +116,7 @@ class Read:
 
     base: str
     params: dict[str, str]
-    metadata: SourceMetadata
+    metadata: InventoryMetadata
     year: int | None
     table_names: list[str]
     table_files: list[Path]
@@ -129,7 +141,9 @@ def read_and_pack(
     # (Writing the tables in a child alongside the packing was no faster, and copy-on-write
     # doubled the memory: both touch every row.)
     with stage("write tables"):
-        files = write_tables(t.tables, folder / "data" / "tables")
+        prefixes, mappings = load_mappings(options.mappings)
+        rdf = rdf_annotations(t.tables, mappings, Mapper(t.base, prefixes, t.params))
+        files = write_tables(t.tables, folder / "data" / "tables", rdf)
     progress(f"wrote {len(files)} table files")
     with stage("pack"):
         packed = pack(t, folder, batch_size)
@@ -182,15 +196,21 @@ def applied_corrections(services: list[Service]) -> list[tuple[AppliedCorrection
     return list(found.values())
 
 
-def build_parameters(source: Path, metadata: SourceMetadata, year: int | None) -> dict[str, str]:
+def build_parameters(source: Path, metadata: InventoryMetadata, year: int | None) -> dict[str, str]:
     """The values the mappings take from the build rather than the tables (`{@name}`)."""
-    unit = metadata.unit or ""
+    publisher, department = metadata.publisher, metadata.department
+    # The inventory is named by its department, else its publisher; by neither: its kind alone.
+    owner = department or publisher
+    name = owner.name if owner else ""
+    name_en = (owner.name_en or owner.name) if owner else ""
     if year is None:
-        title = f"Kamu Hizmet Envanteri: {unit}".rstrip(": ")
-        title_en = f"Public service inventory: {metadata.unit_en or unit}".rstrip(": ")
+        title = f"Kamu Hizmet Envanteri: {name}".rstrip(": ")
+        title_en = f"Public service inventory: {name_en}".rstrip(": ")
     else:
-        title = f"Kamu Hizmet Envanteri: {unit} ({year})".replace(":  (", ": (")
-        title_en = f"Public service inventory: {metadata.unit_en or unit} ({year})"
+        title = f"Kamu Hizmet Envanteri: {name} ({year})".replace(":  (", ": (")
+        title_en = f"Public service inventory: {name_en} ({year})".replace(":  (", ": (")
+    whose_tr = " ".join(o.name for o in (publisher, department) if o)
+    whose_en = " ".join((o.name_en or o.name) for o in (publisher, department) if o)
     return {
         "source": source.stem,
         "source_file": source.name,
@@ -198,15 +218,29 @@ def build_parameters(source: Path, metadata: SourceMetadata, year: int | None) -
         "title": title,
         "title_en": title_en,
         "description": (
-            f"{metadata.publisher or ''} {unit} kamu hizmet envanterinin bağlantılı "
-            "açık veri olarak yayımı."
-        ).strip(),
+            f"{whose_tr} kamu hizmet envanterinin bağlantılı açık veri olarak yayımı."
+            if whose_tr
+            else "Bir kamu hizmet envanterinin bağlantılı açık veri olarak yayımı."
+        ),
         "description_en": (
-            f"The public-service inventory of {metadata.publisher_en or ''} "
-            f"{metadata.unit_en or unit}, published as linked open data."
-        ).strip(),
-        "publisher": metadata.publisher_key or "",
+            f"The public-service inventory of {whose_en}, published as linked open data."
+            if whose_en
+            else "A public-service inventory, published as linked open data."
+        ),
+        "publisher": publisher_key(metadata),
         "reference_year": "" if year is None else str(year),
         "form_code": metadata.form_code or "",
         "received_as": metadata.received_as or "",
     }
+
+
+def publisher_key(metadata: InventoryMetadata) -> str:
+    """The publisher's URI slug (id/kurum/KEY); empty when the metadata names none, and then
+    nothing says `dct:publisher` (the mappings leave out an IRI whose value is empty)."""
+    p = metadata.publisher
+    return (p.key or slugify(p.name)) if p else ""
+
+
+def licence_of(options: BuildOptions, metadata: InventoryMetadata) -> str:
+    """--license, else the metadata's licence, else CC BY 4.0."""
+    return options.license or metadata.licence or DEFAULT_LICENSE

@@ -132,9 +132,17 @@ def results_json(result: Result) -> str:
         {v: term_json(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
         for row in result.rows
     ]
-    return json.dumps(
-        {"head": {"vars": result.variables}, "results": {"bindings": bindings}},
-        ensure_ascii=False,
+    head: dict[str, object] = {"vars": result.variables}
+    if result.truncated:  # (clients that read only the body see it too; others ignore it)
+        head["warnings"] = [truncation_warning(len(result.rows))]
+    return json.dumps({"head": head, "results": {"bindings": bindings}}, ensure_ascii=False)
+
+
+def truncation_warning(rows: int) -> str:
+    """What a cut answer says in its JSON results' head (docs/serving.md)."""
+    return (
+        f"truncated: the answer has more rows than the server's limit of {rows}; these are "
+        "the first ones (page with LIMIT and OFFSET)"
     )
 
 
