@@ -261,3 +261,14 @@ def test_the_store_behind_nginx_takes_no_updates(nginx: int) -> None:
 def test_a_browser_at_the_endpoint_gets_the_example_queries(nginx: int) -> None:
     response, _ = get(nginx, "/sparql", {"Accept": "text/html"})
     assert (response.status, response.getheader("Location")) == (303, "/sorgular.html")
+
+
+def test_nginx_answers_a_missing_page_with_the_sites_404_page(nginx: int, dist: Path) -> None:
+    response, body = get(nginx, "/doc/id/hizmet/no-such-service.html", {})
+    assert response.status == 404
+    assert body == (dist / "404.html").read_bytes()
+
+
+def test_apache_answers_a_missing_page_with_the_sites_404_page() -> None:
+    htaccess = apache_config("https://example.org/envanter/", ROOT / "site")
+    assert "ErrorDocument 404 /envanter/404.html" in htaccess.splitlines()

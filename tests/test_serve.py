@@ -662,3 +662,12 @@ def test_an_answer_xml_cannot_carry_is_406_in_xml_and_200_in_json(served: Served
     assert json.loads(body)["results"]["bindings"] == [
         {"x": {"type": "literal", "value": "bell\x07here"}}
     ]
+
+
+def test_a_missing_page_gets_the_sites_designed_404_page(served: Served) -> None:
+    response, body = get(served, "/doc/id/hizmet/no-such-service.html")
+    assert response.status == 404
+    assert (response.getheader("Content-Type") or "").startswith("text/html")
+    assert body == (served.dist / "404.html").read_bytes()
+    head, _ = get(served, "/no/such/page.html", method="HEAD")
+    assert head.status == 404

@@ -536,16 +536,16 @@ def test_service_page_shows_every_column(pages: dict[str, Page], number: int) ->
 def test_validation_status_box_lists_the_services_findings(
     dist: Path, site_pages: dict[str, Page]
 ) -> None:
-    """Each service page lists exactly its results in the published SHACL report (rule and
-    message, in the page's language), or says it passes every rule."""
+    """Each service page lists exactly its results in the published SHACL report (message, in
+    the page's language, and rule), or says it passes every rule."""
     report = Graph().parse(dist / "validation" / "report.ttl", format="turtle")
-    expected: dict[tuple[str, str], list[str]] = {}  # (focus, lang) → ["rule: message", …]
+    expected: dict[tuple[str, str], list[str]] = {}  # (focus, lang) → ["message (rule)", …]
     for result in report.subjects(SH.focusNode, None):
         focus = str(report.value(result, SH.focusNode))
         rule = str(report.value(result, SH.sourceShape)).rsplit("#", 1)[-1]
         for text in report.objects(result, SH.resultMessage):
             assert isinstance(text, Literal), f"{result}: message {text!r}"
-            expected.setdefault((focus, str(text.language)), []).append(f"{rule}: {text}")
+            expected.setdefault((focus, str(text.language)), []).append(f"{text} ({rule})")
     assert any("/id/hizmet/" in focus for focus, _ in expected), "no finding on any service"
     services = [p for p in site_pages if p.removeprefix("en/").startswith("doc/id/hizmet/")]
     with_findings = 0

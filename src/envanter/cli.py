@@ -33,9 +33,12 @@ def main() -> None:
 @main.command("build")
 @click.option(
     "--source",
+    "sources",
     type=click.Path(path_type=Path),
-    default=None,
-    help=HELP["source"] + "  [default: data/source/ibb-sosyal-hizmetler-2025.txt]",
+    multiple=True,
+    help=HELP["source"]
+    + " Give it again for each inventory of a publication of many (one graph, site and catalog)."
+    + "  [default: data/source/ibb-sosyal-hizmetler-2025.txt]",
 )
 @click.option(
     "--out", type=click.Path(path_type=Path), default=None, help=HELP["out"] + "  [default: dist]"
@@ -81,7 +84,7 @@ def main() -> None:
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 def build_command(
-    source: Path | None,
+    sources: tuple[Path, ...],
     out: Path | None,
     corrections: Path | None,
     reference_year: int | None,
@@ -96,10 +99,11 @@ def build_command(
     """Read the inventory, check it, and write the publication to the output folder."""
     defaults = BuildOptions()
     options = BuildOptions(
-        source=source or defaults.source,
+        source=sources[0] if sources else defaults.source,
+        more_sources=sources[1:],
         out=out or defaults.out,
         # The default corrections are the seed's: they do not apply to another source.
-        corrections=corrections or (defaults.corrections if source is None else None),
+        corrections=corrections or (defaults.corrections if not sources else None),
         reference_year=reference_year,
         base_uri=base_uri or defaults.base_uri,
         previous=previous,

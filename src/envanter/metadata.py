@@ -109,6 +109,9 @@ class InventoryMetadata:
     units: tuple[Unit, ...] = ()
     form_code: str | None = None  # the form's code printed on the table
     received_as: str | None = None  # how the source came to us
+    # The URI scope of the inventory's own things (docs/uri-policy.md): "" for none, as the
+    # seed's were first published; None: derived from the publisher.
+    uri_scope: str | None = None
     todo: tuple[str, ...] = ()  # keys the file leaves as TODO
     path: Path | None = field(default=None, compare=False)  # the file read, if any
 
@@ -195,6 +198,7 @@ KEYS = (
     "units",
     "form_code",
     "received_as",
+    "uri_scope",
 )
 
 
@@ -246,8 +250,23 @@ class Reader:
             units=self.units(data.get("units")),
             form_code=self.text("form_code", data.get("form_code")),
             received_as=self.text("received_as", data.get("received_as")),
+            uri_scope=self.scope(data.get("uri_scope")),
             todo=tuple(self.todo),
         )
+
+    def scope(self, value: Any) -> str | None:
+        """A URI slug, or "" for no scope; '--' separates a scope from a slug, so not in one."""
+        value = self.value("uri_scope", value)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not re.fullmatch(r"([a-z0-9]+(-[a-z0-9]+)*)?", value):
+            self.fail(
+                "uri_scope",
+                "expected a URI slug like 'cankaya-belediyesi' (a-z, 0-9, single '-'), or \"\" "
+                f"for none, not {value!r:.100}",
+            )
+            return None
+        return value
 
     def value(self, key: str, value: Any) -> Any:
         """The value, or None when absent or TODO (remembered as still to fill in)."""

@@ -221,6 +221,8 @@ def listed_queries(folder: Path) -> list[ListedQuery]:
 class HomePage:
     figures: Figures
     downloads: list[dict[str, str]]
+    # With many inventories: each institution's inventory (its label, its page), to browse by.
+    inventories: tuple[tuple[Markup, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

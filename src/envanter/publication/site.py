@@ -26,7 +26,9 @@ from ..check.report import Finding, Report
 from ..metadata import InventoryMetadata
 from ..rdf.jsonld import JsonLd, context_document, html_safe
 from ..rdf.serialize import Description, document_path
+from ..rdf.vocab import DCAT
 from ..run.executor import in_processes
+from ..turkish import turkish_sort_key
 from .catalog import build_time
 from .pages import (
     AboutPage,
@@ -323,10 +325,29 @@ class SiteWriter:
             self.out / f"{'en/' if lang == 'en' else ''}{j[0]}" for j in jobs for lang in LANGS
         ]
 
+    def inventories(self, lang: str) -> tuple[tuple[Markup, str], ...]:
+        """With many inventories, each one's dataset page (which lists its services), by its
+        title: the site's way in by institution. None with one inventory."""
+        prefix, dataset = self.base + "id/veri-seti/", DCAT + "Dataset"
+        found = [
+            iri
+            for iri, types in self.data.types.items()
+            if iri.startswith(prefix) and dataset in types
+        ]
+        if len(found) < 2:
+            return ()
+        found.sort(key=lambda iri: turkish_sort_key(self.data.label(iri, "tr")))
+        return tuple((self.data.shown_label(iri, lang), self.page_of(iri) or "") for iri in found)
+
     def front_pages(self, services: list[ListedService], triples: int, lang: str) -> None:
         """Home, the list of services with its facets, the queries, about and 404 (FRONT_PAGES)."""
         figures = self.views.figures(len(services), triples)
-        self.write("index.html", "home.html.j2", lang, HomePage(figures, self.downloads[:4]))
+        self.write(
+            "index.html",
+            "home.html.j2",
+            lang,
+            HomePage(figures, self.downloads[:4], self.inventories(lang)),
+        )
         self.write(
             "hizmetler.html",
             "services.html.j2",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Mapping
 from itertools import chain
 from pathlib import Path
 
@@ -15,7 +16,15 @@ from rdflib import Graph
 from ..check.report import Report, ValidationFailed, finding_order
 from ..check.shacl import load_shapes, validate
 from ..check.shards import validate_shared
-from ..publication.catalog import CatalogSettings, Download, GraphStats, sha256, write_catalog
+from ..publication.catalog import (
+    CatalogSettings,
+    DatasetPart,
+    Download,
+    GraphStats,
+    inventory_downloads,
+    sha256,
+    write_catalog,
+)
 from ..publication.diff import diff as release_diff
 from ..publication.diff import load, write_changes_page
 from ..publication.diff import report as diff_report
@@ -27,6 +36,7 @@ from ..rdf.jsonld import context_document
 from ..rdf.serialize import Description, document_path
 from .batches import Context, Merged
 from .executor import Executor
+from .inventories import WHOLE
 from .options import BuildOptions, Progress
 from .reading import Read, licence_of
 
@@ -134,6 +144,11 @@ def write_checked_catalog(
     progress: Progress,
 ) -> Path:
     """The DCAT catalog of the published files, validated against shapes/dcat.ttl."""
+    if len(read.inventories) > 1:
+        settings = settings_of_many(options, read)
+        return check_catalog(
+            options, read.base, write_catalog(settings, folder, listed, stats), progress
+        )
     base, params, metadata = read.base, read.params, read.metadata
     publisher = metadata.publisher
     settings = CatalogSettings(
@@ -155,7 +170,67 @@ def write_checked_catalog(
         language=metadata.language,
         contact=metadata.contact,
     )
-    catalog = write_catalog(settings, folder, listed, stats)
+    return check_catalog(options, base, write_catalog(settings, folder, listed, stats), progress)
+
+
+def settings_of_many(options: BuildOptions, read: Read) -> CatalogSettings:
+    """The catalog of a publication of many inventories: the whole, published by the first
+    inventory's publisher (no publication file names another yet), with a dataset per
+    inventory, each with its own publisher, place, themes and dumps."""
+    base, params, metadata = read.base, read.params, read.metadata
+    n = len(read.inventories)
+    publisher = metadata.publisher
+    parts = tuple(
+        DatasetPart(
+            dataset=f"{base}id/veri-seti/{i.key}",
+            publisher=(
+                (
+                    f"{base}id/kurum/{i.params['publisher']}",
+                    i.metadata.publisher.name,
+                    i.metadata.publisher.name_en or i.metadata.publisher.name,
+                )
+                if i.metadata.publisher and i.params["publisher"]
+                else None
+            ),
+            title_tr=i.params["title"],
+            title_en=i.params["title_en"],
+            description_tr=i.params["description"],
+            description_en=i.params["description_en"],
+            issued=i.metadata.issued,
+            reference_year=i.year,
+            place=i.metadata.place.iri if i.metadata.place else None,
+            themes=i.metadata.themes,
+            language=i.metadata.language,
+            files=inventory_downloads(i.key),
+        )
+        for i in read.inventories
+    )
+    # What every inventory shares is said of the whole; what differs is left to each.
+    years = {i.year for i in read.inventories}
+    places = {p.place for p in parts}
+    return CatalogSettings(
+        base=base,
+        dataset=f"{base}id/veri-seti/{WHOLE}",
+        publisher=f"{base}id/kurum/{params['publisher']}" if params["publisher"] else None,
+        publisher_name_tr=publisher.name if publisher else "",
+        publisher_name_en=(publisher.name_en or publisher.name) if publisher else "",
+        title_tr=f"Kamu hizmet envanterleri ({n} envanter)",
+        title_en=f"Public-service inventories ({n} inventories)",
+        description_tr=f"{n} kamu hizmet envanterinin bağlantılı açık veri olarak birlikte yayımı.",
+        description_en=f"{n} public-service inventories published together as linked open data.",
+        license=licence_of(options, metadata),
+        issued=None,
+        reference_year=years.pop() if len(years) == 1 else None,
+        sparql_endpoint=options.sparql_endpoint,
+        place=places.pop() if len(places) == 1 else None,
+        themes=tuple(sorted({t for p in parts for t in p.themes})),
+        language=metadata.language,
+        parts=parts,
+    )
+
+
+def check_catalog(options: BuildOptions, base: str, catalog: Path, progress: Progress) -> Path:
+    """The catalog, validated against shapes/dcat.ttl: a violation fails the build."""
     report = validate(
         Graph().parse(catalog, format="turtle"),
         load_shapes([options.shapes / "dcat.ttl"], base),
@@ -167,11 +242,17 @@ def write_checked_catalog(
     return catalog
 
 
-def write_changes(site: Path, folder: Path, previous: Path, progress: Progress) -> Path:
+def write_changes(
+    site: Path,
+    folder: Path,
+    previous: Path,
+    progress: Progress,
+    frame: Mapping[str, object] | None = None,
+) -> Path:
     """The page of what changed since the previous release."""
     dataset = folder / "data" / "dataset.nt"
     now = {q.triple for q in ox.parse(path=dataset, format=ox.RdfFormat.N_TRIPLES)}
     changes = release_diff(load(previous), now)
-    page = write_changes_page(changes, site, folder / "changes.html")
+    page = write_changes_page(changes, site, folder / "changes.html", frame)
     progress(diff_report(changes, triples=False).splitlines()[0])
     return page

@@ -25,6 +25,8 @@ from ..resources import resource
 @dataclass(frozen=True)
 class BuildOptions:
     source: Path = DEFAULT_SOURCE
+    # More inventories published with the first as one publication (`--source A --source B`).
+    more_sources: tuple[Path, ...] = ()
     out: Path = DEFAULT_OUT
     # The curated corrections belong to one source; None builds without any.
     corrections: Path | None = DEFAULT_CORRECTIONS
@@ -42,6 +44,11 @@ class BuildOptions:
     strict: bool = False  # warnings fail the build too
     shacl_engine: str = DEFAULT_ENGINE  # validate.ENGINES: turbo (Rust) or pyshacl (the reference)
     sparql_endpoint: str | None = None
+
+    @property
+    def sources(self) -> tuple[Path, ...]:
+        """Every inventory of the publication, the first first."""
+        return (self.source, *self.more_sources)
 
 
 @dataclass

@@ -73,7 +73,20 @@ class App:
                 assert answer.location is not None
                 return Response(status=303, headers=[("Location", answer.location), ("Vary", VARY)])
             return plain(answer.status, answer.message, [("Vary", VARY)])
-        return plain(404, f"no file {path} in this publication")
+        return self.not_found(request, f"no file {path} in this publication")
+
+    def not_found(self, request: Request, message: str) -> Response:
+        """The site's designed 404 page, as a static host answers a missing path; plain text
+        when the publication has none."""
+        entry = self.site.files.get("/404.html")
+        if entry is None:
+            return plain(404, message)
+        try:
+            with os.fdopen(self.site.open(entry), "rb") as f:
+                body = f.read()
+        except OSError:
+            return plain(404, message)
+        return Response(body, status=404, headers=[("Content-Type", entry.media_type)])
 
     def file(self, request: Request, entry: FileEntry) -> Response:
         try:
