@@ -44,8 +44,11 @@ from .pages import (
     ServicesPage,
     ServiceView,
     StandardsPage,
+    UsedByPage,
     variables,
 )
+from .paging import PAGE_SIZE, page_paths, pagers
+from .search import search_records, write_record
 from .sitedata import SiteData
 from .sitemap import write_sitemap
 from .texts import area_served, institution_texts
@@ -60,6 +63,7 @@ FRONT_PAGES = (
     "hakkinda.html",
     "404.html",
 )
+SERVICES_PAGE = "hizmetler.html"
 # A page listing more services than this is written as it renders (see Site.write).
 LARGE = 5_000
 
@@ -136,8 +140,6 @@ class SiteWriter:
             link=self.link,
             link_items=self.link_items,
             fragment=lambda iri: iri.partition("#")[2],
-            # (Jinja's join escapes each item; the result of this one is escaped once.)
-            words=lambda iris: " ".join(iris),
             grouped=lambda value: group_digits(value, self.page.lang),
             doc=lambda iri, ext: f"{self.page.root}{document_path(iri, self.base)}.{ext}",
         )
@@ -147,6 +149,15 @@ class SiteWriter:
         self.context_json = htmlsafe_json_dumps(self.context, sort_keys=True)
         self.written: list[Path] = []
         self.folders: set[Path] = set()
+        # The offered-online facet's values, named in each language.
+        self.online = {
+            lang: {
+                "true": strings["online_yes"][lang],
+                "false": strings["online_no"][lang],
+                "unknown": strings["online_unknown"][lang],
+            }
+            for lang in LANGS
+        }
         self.pages: dict[str, str | None] = {}
         self.use(data, report.findings)
 
@@ -203,9 +214,9 @@ class SiteWriter:
         absolute: bool = False,
     ) -> None:
         """Render a page and write it. A `large` page (one that lists every service of a
-        national inventory: the list of services, or an entity every service uses; sizes in
-        docs/performance.md) is written as it renders, in blocks: not joined into one string
-        first, whose list of pieces and copy touch that much new memory again."""
+        national inventory: the standards table; the lists of services are paged) is written
+        as it renders, in blocks: not joined into one string first, whose list of pieces and
+        copy touch that much new memory again."""
         full = path if lang == "tr" else f"en/{path}"
         values = {**self.frame(full, lang, absolute), **variables(page)}
         target = self.out / full
@@ -292,7 +303,7 @@ class SiteWriter:
             if page is not None:
                 size = 1 + len(self.data.used_by.get(d.iri, ()))
                 jobs += [(size, partial(self.entity_page, page, d, lang)) for lang in LANGS]
-                pages.append(page)
+                pages += page_paths(page, size - 1)
         for lang in LANGS:
             jobs.append((1 + len(services), partial(self.front_pages, services, triples, lang)))
         self.views.users_in_order()  # (here, once, not in each process)
@@ -306,7 +317,7 @@ class SiteWriter:
         del self.written[before:]
         self.written += [
             self.out / f"{'en/' if lang == 'en' else ''}{page}"
-            for page in [*pages, *FRONT_PAGES]
+            for page in [*pages, *FRONT_PAGES, *page_paths(SERVICES_PAGE, len(services))[1:]]
             for lang in LANGS
         ]
 
@@ -348,13 +359,13 @@ class SiteWriter:
             lang,
             HomePage(figures, self.downloads[:4], self.inventories(lang)),
         )
-        self.write(
-            "hizmetler.html",
-            "services.html.j2",
-            lang,
-            ServicesPage(services, self.views.facets(services, lang)),
-            large=len(services) > LARGE,
-        )
+        for pager, first in pagers(SERVICES_PAGE, len(services)):
+            self.write(
+                pager.path,
+                "services.html.j2",
+                lang,
+                ServicesPage(services[first : first + PAGE_SIZE], pager),
+            )
         self.write(
             "hizmet-standartlari.html",
             "standards.html.j2",
@@ -372,21 +383,35 @@ class SiteWriter:
         self.write("404.html", "404.html.j2", lang, NotFoundPage(), absolute=True)
 
     def write_resource(self, job: tuple[str, ServiceView, Description]) -> None:
-        """A service's page in both languages (its JSON-LD made once)."""
+        """A service's page in both languages (its JSON-LD made once), and what the search
+        indexes of it."""
         page, view, d = job
         jsonld = self.jsonld(d)
         for lang in LANGS:
             schema = self.views.schema_org(view, lang, self.area_served)
             self.write(page, "service.html.j2", lang, ServicePage(view, jsonld, schema))
+        for record in search_records(view, self.data, self.online):
+            write_record(self.out, page, record)
 
     def entity_page(self, page: str, d: Description, lang: str) -> None:
+        """An entity's page; the services that use it, PAGE_SIZE a page: the first ones on its
+        page, the rest on pages of their own (see paging.py)."""
+        view = self.views.entity_view(d.iri, d.triples)
+        paged = pagers(page, len(view.used_by))
+        first_pager = paged[0][0] if len(paged) > 1 else None
         self.write(
             page,
             "entity.html.j2",
             lang,
-            EntityPage(self.views.entity_view(d.iri, d.triples), self.jsonld(d)),
-            large=len(self.data.used_by.get(d.iri, ())) > LARGE,
+            EntityPage(view, self.jsonld(d), view.used_by[:PAGE_SIZE], first_pager),
         )
+        for pager, first in paged[1:]:
+            self.write(
+                pager.path,
+                "used-by.html.j2",
+                lang,
+                UsedByPage(view.iri, view.used_by[first : first + PAGE_SIZE], pager),
+            )
 
     def write_sitemap(self) -> None:
         self.written += write_sitemap(self.out, self.base, self.written)

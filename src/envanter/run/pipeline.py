@@ -23,6 +23,7 @@ from ..check.shards import ShardShapes, kinds_of
 from ..publication.catalog import downloads
 from ..publication.ontodoc import write_ontology_docs
 from ..publication.pages import listed_queries
+from ..publication.search import build_index
 from ..publication.site import SiteWriter
 from ..publication.sitedata import empty_site_data
 from ..rdf.dumps import Dumps
@@ -118,6 +119,9 @@ def build(
             listed = downloads(read.table_names, True)
             pages = write_site(run, options, context, merged, shared, descriptions, report, listed)
         progress(f"wrote the site: {pages} pages")
+        with stage("search index"):
+            indexed = build_index(folder)
+        progress(f"indexed {indexed} services for the search")
         with stage("catalog"):
             files.append(
                 write_checked_catalog(options, read, folder, listed, merged.stats, progress)
