@@ -18,7 +18,7 @@ from ..metadata import WIKIDATA, InventoryMetadata, Organisation
 from ..rdf.iris import slugify
 from .channels import Channel
 from .laws import LegalReference
-from .records import Service
+from .records import Service, first_competent_unit
 
 MEVZUAT_LAW_PAGE = (
     "https://www.mevzuat.gov.tr/mevzuat?MevzuatNo={number}&MevzuatTur=1&MevzuatTertip=5"
@@ -502,11 +502,12 @@ def link(services: list[Service], reference: Reference, pins: Pins, scope: str =
                 # A host name reads the same in both languages.
                 linked.channels.setdefault(key, (web, web.label))
                 linked.channel_keys[n].append(key)
+        # Read from the unit cells on every call: once a service.
+        units = s.competent_units
+        competent = first_competent_unit(units)
         linked.role_keys[n] = []
         linked.paraf_participants[n] = [
-            participant(role) or unit_key(s.competent_unit, reference, scope)
-            if s.competent_unit
-            else None
+            participant(role) or unit_key(competent, reference, scope) if competent else None
             for role in s.paraf
         ]
         for role in s.paraf:
@@ -517,8 +518,8 @@ def link(services: list[Service], reference: Reference, pins: Pins, scope: str =
         # The DETSİS code and the department are the publishing institution's: they are said only
         # of the units in the column the competent unit comes from, not of a ministry named in
         # another column.
-        own = next((lv for lv, u in s.competent_units if u == s.competent_unit), None)
-        for level, unit in s.competent_units:
+        own = next((lv for lv, u in units if u == competent), None)
+        for level, unit in units:
             key = unit_key(unit, reference, scope)
             if (key, level) not in linked.unit_keys[n]:
                 linked.unit_keys[n].append((key, level))

@@ -31,6 +31,7 @@ from ..translations import Wanted, load_translations, untranslated, with_transla
 from .inventories import Inventory, check_inventories, describe, merge_tables, pins_folder
 from .inventories import build_parameters as build_parameters
 from .options import BuildOptions, Progress, Stages, display_path
+from .warnings import WARNINGS_FILE, console_lines
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Tables:
     year: int | None  # None: no year is known, the annual counts are published without one
     inventories: list[Inventory]
     corrections: list[tuple[AppliedCorrection, list[int]]]
+    warnings: list[Problem]  # what reading kept but warned of, for validation/warnings.txt
     untranslated: list[Wanted] = field(default_factory=list)  # texts without an English label
 
 
@@ -70,7 +72,9 @@ def prepare_tables(
     reference = load_reference(options.reference)
     corrections = load_corrections(options.corrections) if options.corrections else []
     corrections_name = display_path(options.corrections) if options.corrections else ""
-    raws = read_all(inventories, progress, stage)
+    listed_in = display_path(options.out / WARNINGS_FILE)
+    warnings: list[Problem] = []
+    raws = read_all(inventories, progress, stage, warnings, listed_in)
     first: tuple[list[Service], Linked, Pins] | None = None
     applied: list[tuple[AppliedCorrection, list[int]]] = []
     parts: list[list[Table]] = []
@@ -89,14 +93,18 @@ def prepare_tables(
         if problems:
             continue
         progress(f"read {len(services)} services from {display_path(inventory.source)}")
-        for service in services:  # cells kept as text: what was not understood, where
-            for warning in service.warnings:
-                progress(f"warning: {warning}")
+        # Cells kept as text: what was not understood, where.
+        kept = [warning for service in services for warning in service.warnings]
+        warnings += kept
+        for line in console_lines(kept, listed_in):
+            progress(line)
         with stage("link"):
             own = with_metadata(reference, inventory.metadata, inventory.scope)
             own = with_translations(own, load_translations(inventory.source), progress)
-            for warning in check_links(services, own, display_path(options.reference)):
-                progress(f"warning: {warning}")
+            uncovered = check_links(services, own, display_path(options.reference))
+            warnings += uncovered
+            for line in console_lines(uncovered, listed_in):
+                progress(line)
             pins = load_pins(pins_folder(options.ids, inventory.scope))
             linked = link(services, own, pins, inventory.scope)
             lacking = untranslated(linked)
@@ -127,7 +135,16 @@ def prepare_tables(
         tables = merge_tables(parts)
     head = inventories[0]
     return Tables(
-        *first, tables, base, head.params, head.metadata, head.year, inventories, applied, wanted
+        *first,
+        tables,
+        base,
+        head.params,
+        head.metadata,
+        head.year,
+        inventories,
+        applied,
+        warnings,
+        wanted,
     )
 
 
@@ -145,9 +162,14 @@ def warn_untranslated(source: Path, missing: list[Wanted], progress: Progress) -
 
 
 def read_all(
-    inventories: list[Inventory], progress: Progress, stage: Stages
+    inventories: list[Inventory],
+    progress: Progress,
+    stage: Stages,
+    warnings: list[Problem],
+    listed_in: str,
 ) -> list[list[RawRecord]]:
-    """Every source's raw rows; the problems of every file at once, each naming its file."""
+    """Every source's raw rows; the problems of every file at once, each naming its file. The
+    readers' warnings are added to `warnings`."""
     raws: list[list[RawRecord]] = []
     problems: list[Problem] = []
     for inventory in inventories:
@@ -162,8 +184,9 @@ def read_all(
             progress(note)
         for gap in inventory.metadata.missing():
             progress(f"warning: {gap}")
-        for problem in reading.warnings:
-            progress(f"warning: {problem}")
+        warnings += reading.warnings
+        for line in console_lines(reading.warnings, listed_in):
+            progress(line)
         raws.append(reading.records)
     if problems:
         raise InputError(problems)
@@ -192,6 +215,7 @@ class Read:
     inventories: list[Inventory]
     # With many inventories, each service's (by id) inventory key; empty with one.
     service_inventories: dict[str, str]
+    warnings: list[Problem]
 
 
 def read_and_pack(
@@ -233,6 +257,7 @@ def read_and_pack(
             if table.name == "services" and len(t.inventories) > 1
             for row in table.rows
         },
+        t.warnings,
     )
 
 
