@@ -45,11 +45,11 @@ def same_text(tr: str, en: str) -> bool:
     return " ".join(tr.casefold().split()) == " ".join(en.casefold().split())
 
 
-def load_translations(source: Path) -> Translations:
-    """The translations beside `source`; none there gives none. The file is either flat
-    (Turkish: English) or grouped as the project's first en.yaml was (group: {Turkish:
-    English}); both read the same."""
-    path = translations_path(source)
+def load_translations(source: Path, path: Path | None = None) -> Translations:
+    """The translations beside `source` (or at `path`, as a publication file names them); none
+    there gives none. The file is either flat (Turkish: English) or grouped as the project's
+    first en.yaml was (group: {Turkish: English}); both read the same."""
+    path = path or translations_path(source)
     if not path.exists():
         return Translations({}, path)
     return read_translations(path)

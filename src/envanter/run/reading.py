@@ -66,6 +66,15 @@ def prepare_tables(
             f"source not found: {', '.join(display_path(s) for s in missing)} "
             "(run from the project folder, or pass --source FILE)"
         )
+    plan = options.publication
+    if plan is not None:
+        for key in plan.todo:
+            progress(f"warning: {plan.path}: {key} is still TODO: it is left out until filled in")
+        if plan.publisher is None and len(options.sources) > 1:
+            progress(
+                f"warning: {plan.path}: no publisher of the whole: the catalog names the first "
+                "inventory's publisher for it (set publisher, see docs/publication-file.md)"
+            )
     inventories = [describe(source, options, progress) for source in options.sources]
     check_inventories(inventories)
     base = check_base_uri(options.base_uri)
@@ -100,7 +109,10 @@ def prepare_tables(
             progress(line)
         with stage("link"):
             own = with_metadata(reference, inventory.metadata, inventory.scope)
-            own = with_translations(own, load_translations(inventory.source), progress)
+            translations = load_translations(
+                inventory.source, options.translations_of(inventory.source)
+            )
+            own = with_translations(own, translations, progress)
             uncovered = check_links(services, own, display_path(options.reference))
             warnings += uncovered
             for line in console_lines(uncovered, listed_in):
