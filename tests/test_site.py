@@ -217,7 +217,8 @@ def pinned_slugs() -> dict[str, str]:
 
 @cache
 def english_names() -> dict[str, str]:
-    en = yaml.safe_load((ROOT / "data" / "reference" / "en.yaml").read_text(encoding="utf-8"))
+    seed = ROOT / "data" / "source" / "ibb-sosyal-hizmetler-2025.en.yaml"
+    en = yaml.safe_load(seed.read_text(encoding="utf-8"))
     names: dict[str, str] = en["service_names"]
     return names
 

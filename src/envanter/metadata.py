@@ -114,10 +114,14 @@ class InventoryMetadata:
     uri_scope: str | None = None
     todo: tuple[str, ...] = ()  # keys the file leaves as TODO
     path: Path | None = field(default=None, compare=False)  # the file read, if any
+    # Where the metadata is written when not in a file of its own (a publication file's entry).
+    written_in: str | None = field(default=None, compare=False)
 
     def missing(self) -> list[str]:
         """What a publication should say and this metadata does not give, as warnings."""
-        if self.path is None:
+        if self.written_in is not None:
+            where = self.written_in
+        elif self.path is None:
             where = "the inventory's metadata file"
         elif not self.path.exists():
             where = f"{self.path} (no such file: `envanter init SOURCE` drafts it)"

@@ -33,6 +33,7 @@ from ..publication.site import LANGS
 from ..publication.sitedata import load_site_data, merge_site_data
 from ..rdf.dumps import Dumps, write_dump_part
 from ..rdf.graph import in_order
+from ..rdf.iris import slugify
 from ..rdf.jsonld import context_document
 from ..rdf.serialize import Description, document_path
 from .batches import Context, Merged
@@ -178,12 +179,17 @@ def write_checked_catalog(
 
 
 def settings_of_many(options: BuildOptions, read: Read) -> CatalogSettings:
-    """The catalog of a publication of many inventories: the whole, published by the first
-    inventory's publisher (no publication file names another yet), with a dataset per
-    inventory, each with its own publisher, place, themes and dumps."""
+    """The catalog of a publication of many inventories: the whole, published by the publisher
+    the publication file names (else by the first inventory's), with a dataset per inventory,
+    each with its own publisher, place, themes and dumps."""
     base, params, metadata = read.base, read.params, read.metadata
     n = len(read.inventories)
+    plan = options.publication
     publisher = metadata.publisher
+    publisher_key = params["publisher"]
+    if plan and plan.publisher:
+        publisher = plan.publisher
+        publisher_key = publisher.key or slugify(publisher.name)
     parts = tuple(
         DatasetPart(
             dataset=f"{base}id/veri-seti/{i.key}",
@@ -212,23 +218,32 @@ def settings_of_many(options: BuildOptions, read: Read) -> CatalogSettings:
     # What every inventory shares is said of the whole; what differs is left to each.
     years = {i.year for i in read.inventories}
     places = {p.place for p in parts}
+    title = f"Kamu hizmet envanterleri ({n} envanter)"
+    title_en = f"Public-service inventories ({n} inventories)"
+    description = f"{n} kamu hizmet envanterinin bağlantılı açık veri olarak birlikte yayımı."
+    description_en = f"{n} public-service inventories published together as linked open data."
     return CatalogSettings(
         base=base,
         dataset=f"{base}id/veri-seti/{WHOLE}",
-        publisher=f"{base}id/kurum/{params['publisher']}" if params["publisher"] else None,
+        publisher=f"{base}id/kurum/{publisher_key}" if publisher_key else None,
         publisher_name_tr=publisher.name if publisher else "",
         publisher_name_en=(publisher.name_en or publisher.name) if publisher else "",
-        title_tr=f"Kamu hizmet envanterleri ({n} envanter)",
-        title_en=f"Public-service inventories ({n} inventories)",
-        description_tr=f"{n} kamu hizmet envanterinin bağlantılı açık veri olarak birlikte yayımı.",
-        description_en=f"{n} public-service inventories published together as linked open data.",
-        license=licence_of(options, metadata),
-        issued=None,
+        title_tr=(plan.title if plan else None) or title,
+        # An English title is the Turkish one when only that is given: never the default's.
+        title_en=(plan.title_en or plan.title if plan else None) or title_en,
+        description_tr=(plan.description if plan else None) or description,
+        description_en=(plan.description_en or plan.description if plan else None)
+        or description_en,
+        license=options.license
+        or (plan.licence if plan else None)
+        or licence_of(options, metadata),
+        issued=plan.issued if plan else None,
         reference_year=years.pop() if len(years) == 1 else None,
         sparql_endpoint=options.sparql_endpoint,
         place=places.pop() if len(places) == 1 else None,
         themes=tuple(sorted({t for p in parts for t in p.themes})),
         language=metadata.language,
+        contact=plan.contact if plan else None,
         parts=parts,
     )
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..metadata import InventoryMetadata, load_metadata
+from ..metadata import InventoryMetadata
 from ..rdf.iris import slugify
 from ..rdf.table_model import Table, TableRow
 from .options import BuildOptions, Progress, display_path
@@ -42,7 +42,7 @@ class Inventory:
 
 def describe(source: Path, options: BuildOptions, progress: Progress) -> Inventory:
     """An inventory's metadata, year and URI scope, with a warning for what is unknown."""
-    metadata = load_metadata(source)
+    metadata = options.metadata_of(source)
     year = options.reference_year or metadata.reference_year
     if year is None:
         # No year is guessed: the counts go out without one, and the steward is told.

@@ -51,6 +51,7 @@ from .options import Progress, Stages
 from .output import inputs, staging
 from .reading import Read, licence_of, read_and_pack
 from .reading import prepare_tables as prepare_tables
+from .warnings import write_warnings
 
 
 def build(
@@ -122,6 +123,7 @@ def build(
                 folder / "validation",
                 frame("validation/index.html", "tr", single=True),
             )
+            files.append(write_warnings(read.warnings, folder))
         with stage("site"):
             listed = downloads(read.table_names, True)
             pages = write_site(run, options, context, merged, shared, descriptions, report, listed)
