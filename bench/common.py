@@ -49,8 +49,9 @@ def english_reference(records: list[RawRecord], folder: Path) -> Path:
     reference = folder / "reference"
     shutil.rmtree(reference, ignore_errors=True)
     shutil.copytree(ROOT / "data" / "reference", reference)
+    # (A reference folder's en.yaml is read with the inventory's own translations.)
     path = reference / "en.yaml"
-    en = yaml.safe_load(path.read_text(encoding="utf-8"))
+    en = yaml.safe_load(SEED_SOURCE.with_name(SEED_SOURCE.stem + ".en.yaml").read_text("utf-8"))
     names: dict[str, str] = en["service_names"]
     for r in records:
         name = r.text("name") or ""

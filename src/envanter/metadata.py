@@ -109,12 +109,19 @@ class InventoryMetadata:
     units: tuple[Unit, ...] = ()
     form_code: str | None = None  # the form's code printed on the table
     received_as: str | None = None  # how the source came to us
+    # The URI scope of the inventory's own things (docs/uri-policy.md): "" for none, as the
+    # seed's were first published; None: derived from the publisher.
+    uri_scope: str | None = None
     todo: tuple[str, ...] = ()  # keys the file leaves as TODO
     path: Path | None = field(default=None, compare=False)  # the file read, if any
+    # Where the metadata is written when not in a file of its own (a publication file's entry).
+    written_in: str | None = field(default=None, compare=False)
 
     def missing(self) -> list[str]:
         """What a publication should say and this metadata does not give, as warnings."""
-        if self.path is None:
+        if self.written_in is not None:
+            where = self.written_in
+        elif self.path is None:
             where = "the inventory's metadata file"
         elif not self.path.exists():
             where = f"{self.path} (no such file: `envanter init SOURCE` drafts it)"
@@ -195,6 +202,7 @@ KEYS = (
     "units",
     "form_code",
     "received_as",
+    "uri_scope",
 )
 
 
@@ -246,8 +254,23 @@ class Reader:
             units=self.units(data.get("units")),
             form_code=self.text("form_code", data.get("form_code")),
             received_as=self.text("received_as", data.get("received_as")),
+            uri_scope=self.scope(data.get("uri_scope")),
             todo=tuple(self.todo),
         )
+
+    def scope(self, value: Any) -> str | None:
+        """A URI slug, or "" for no scope; '--' separates a scope from a slug, so not in one."""
+        value = self.value("uri_scope", value)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not re.fullmatch(r"([a-z0-9]+(-[a-z0-9]+)*)?", value):
+            self.fail(
+                "uri_scope",
+                "expected a URI slug like 'cankaya-belediyesi' (a-z, 0-9, single '-'), or \"\" "
+                f"for none, not {value!r:.100}",
+            )
+            return None
+        return value
 
     def value(self, key: str, value: Any) -> Any:
         """The value, or None when absent or TODO (remembered as still to fill in)."""

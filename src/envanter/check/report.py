@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,7 +153,12 @@ def rules(shapes: Graph) -> list[Rule]:
 
 
 def write_report(
-    report: Report, shapes: Graph, base: str, templates: Path, folder: Path
+    report: Report,
+    shapes: Graph,
+    base: str,
+    templates: Path,
+    folder: Path,
+    frame: Mapping[str, object] | None = None,
 ) -> list[Path]:
     """validation/report.ttl and validation/index.html (bilingual, by rule and by resource)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -187,6 +193,9 @@ def write_report(
         by_focus=sorted(by_focus.items()),
         anchors=anchors,
         severity_tr={"violation": "ihlal", "warning": "uyarı", "note": "not"},
+        # (the frame of the site's pages (SiteWriter.frame); without one, a bare page)
+        layout="base.html.j2" if frame else "bare.html.j2",
+        **(frame or {}),
     )
     page = folder / "index.html"
     page.write_text(html, encoding="utf-8")

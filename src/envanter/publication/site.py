@@ -26,7 +26,9 @@ from ..check.report import Finding, Report
 from ..metadata import InventoryMetadata
 from ..rdf.jsonld import JsonLd, context_document, html_safe
 from ..rdf.serialize import Description, document_path
+from ..rdf.vocab import DCAT
 from ..run.executor import in_processes
+from ..turkish import turkish_sort_key
 from .catalog import build_time
 from .pages import (
     AboutPage,
@@ -42,8 +44,11 @@ from .pages import (
     ServicesPage,
     ServiceView,
     StandardsPage,
+    UsedByPage,
     variables,
 )
+from .paging import PAGE_SIZE, page_paths, pagers
+from .search import search_records, write_record
 from .sitedata import SiteData
 from .sitemap import write_sitemap
 from .texts import area_served, institution_texts
@@ -58,6 +63,7 @@ FRONT_PAGES = (
     "hakkinda.html",
     "404.html",
 )
+SERVICES_PAGE = "hizmetler.html"
 # A page listing more services than this is written as it renders (see Site.write).
 LARGE = 5_000
 
@@ -134,8 +140,6 @@ class SiteWriter:
             link=self.link,
             link_items=self.link_items,
             fragment=lambda iri: iri.partition("#")[2],
-            # (Jinja's join escapes each item; the result of this one is escaped once.)
-            words=lambda iris: " ".join(iris),
             grouped=lambda value: group_digits(value, self.page.lang),
             doc=lambda iri, ext: f"{self.page.root}{document_path(iri, self.base)}.{ext}",
         )
@@ -145,6 +149,15 @@ class SiteWriter:
         self.context_json = htmlsafe_json_dumps(self.context, sort_keys=True)
         self.written: list[Path] = []
         self.folders: set[Path] = set()
+        # The offered-online facet's values, named in each language.
+        self.online = {
+            lang: {
+                "true": strings["online_yes"][lang],
+                "false": strings["online_no"][lang],
+                "unknown": strings["online_unknown"][lang],
+            }
+            for lang in LANGS
+        }
         self.pages: dict[str, str | None] = {}
         self.use(data, report.findings)
 
@@ -201,9 +214,9 @@ class SiteWriter:
         absolute: bool = False,
     ) -> None:
         """Render a page and write it. A `large` page (one that lists every service of a
-        national inventory: the list of services, or an entity every service uses; sizes in
-        docs/performance.md) is written as it renders, in blocks: not joined into one string
-        first, whose list of pieces and copy touch that much new memory again."""
+        national inventory: the standards table; the lists of services are paged) is written
+        as it renders, in blocks: not joined into one string first, whose list of pieces and
+        copy touch that much new memory again."""
         full = path if lang == "tr" else f"en/{path}"
         values = {**self.frame(full, lang, absolute), **variables(page)}
         target = self.out / full
@@ -290,7 +303,7 @@ class SiteWriter:
             if page is not None:
                 size = 1 + len(self.data.used_by.get(d.iri, ()))
                 jobs += [(size, partial(self.entity_page, page, d, lang)) for lang in LANGS]
-                pages.append(page)
+                pages += page_paths(page, size - 1)
         for lang in LANGS:
             jobs.append((1 + len(services), partial(self.front_pages, services, triples, lang)))
         self.views.users_in_order()  # (here, once, not in each process)
@@ -304,7 +317,7 @@ class SiteWriter:
         del self.written[before:]
         self.written += [
             self.out / f"{'en/' if lang == 'en' else ''}{page}"
-            for page in [*pages, *FRONT_PAGES]
+            for page in [*pages, *FRONT_PAGES, *page_paths(SERVICES_PAGE, len(services))[1:]]
             for lang in LANGS
         ]
 
@@ -323,17 +336,36 @@ class SiteWriter:
             self.out / f"{'en/' if lang == 'en' else ''}{j[0]}" for j in jobs for lang in LANGS
         ]
 
+    def inventories(self, lang: str) -> tuple[tuple[Markup, str], ...]:
+        """With many inventories, each one's dataset page (which lists its services), by its
+        title: the site's way in by institution. None with one inventory."""
+        prefix, dataset = self.base + "id/veri-seti/", DCAT + "Dataset"
+        found = [
+            iri
+            for iri, types in self.data.types.items()
+            if iri.startswith(prefix) and dataset in types
+        ]
+        if len(found) < 2:
+            return ()
+        found.sort(key=lambda iri: turkish_sort_key(self.data.label(iri, "tr")))
+        return tuple((self.data.shown_label(iri, lang), self.page_of(iri) or "") for iri in found)
+
     def front_pages(self, services: list[ListedService], triples: int, lang: str) -> None:
         """Home, the list of services with its facets, the queries, about and 404 (FRONT_PAGES)."""
         figures = self.views.figures(len(services), triples)
-        self.write("index.html", "home.html.j2", lang, HomePage(figures, self.downloads[:4]))
         self.write(
-            "hizmetler.html",
-            "services.html.j2",
+            "index.html",
+            "home.html.j2",
             lang,
-            ServicesPage(services, self.views.facets(services, lang)),
-            large=len(services) > LARGE,
+            HomePage(figures, self.downloads[:4], self.inventories(lang)),
         )
+        for pager, first in pagers(SERVICES_PAGE, len(services)):
+            self.write(
+                pager.path,
+                "services.html.j2",
+                lang,
+                ServicesPage(services[first : first + PAGE_SIZE], pager),
+            )
         self.write(
             "hizmet-standartlari.html",
             "standards.html.j2",
@@ -351,21 +383,35 @@ class SiteWriter:
         self.write("404.html", "404.html.j2", lang, NotFoundPage(), absolute=True)
 
     def write_resource(self, job: tuple[str, ServiceView, Description]) -> None:
-        """A service's page in both languages (its JSON-LD made once)."""
+        """A service's page in both languages (its JSON-LD made once), and what the search
+        indexes of it."""
         page, view, d = job
         jsonld = self.jsonld(d)
         for lang in LANGS:
             schema = self.views.schema_org(view, lang, self.area_served)
             self.write(page, "service.html.j2", lang, ServicePage(view, jsonld, schema))
+        for record in search_records(view, self.data, self.online):
+            write_record(self.out, page, record)
 
     def entity_page(self, page: str, d: Description, lang: str) -> None:
+        """An entity's page; the services that use it, PAGE_SIZE a page: the first ones on its
+        page, the rest on pages of their own (see paging.py)."""
+        view = self.views.entity_view(d.iri, d.triples)
+        paged = pagers(page, len(view.used_by))
+        first_pager = paged[0][0] if len(paged) > 1 else None
         self.write(
             page,
             "entity.html.j2",
             lang,
-            EntityPage(self.views.entity_view(d.iri, d.triples), self.jsonld(d)),
-            large=len(self.data.used_by.get(d.iri, ())) > LARGE,
+            EntityPage(view, self.jsonld(d), view.used_by[:PAGE_SIZE], first_pager),
         )
+        for pager, first in paged[1:]:
+            self.write(
+                pager.path,
+                "used-by.html.j2",
+                lang,
+                UsedByPage(view.iri, view.used_by[first : first + PAGE_SIZE], pager),
+            )
 
     def write_sitemap(self) -> None:
         self.written += write_sitemap(self.out, self.base, self.written)

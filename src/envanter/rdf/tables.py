@@ -29,8 +29,9 @@ from .table_model import (
 )
 
 
-def build_tables(linked: Linked) -> list[Table]:
-    """All tables, rows filled, in a stable order."""
+def build_tables(linked: Linked, inventory: str, inventory_file: str) -> list[Table]:
+    """All tables of one inventory (`inventory`: its dataset's key; `inventory_file`: its
+    file's name), rows filled, in a stable order."""
     tables: list[Table] = []
     slugs = linked.slugs
 
@@ -102,6 +103,12 @@ def build_tables(linked: Linked) -> list[Table]:
                     description="the year the annual counts are for; empty: unknown",
                 ),
                 c("source_file", required=True),
+                c(
+                    "inventory",
+                    required=True,
+                    description="the inventory's dataset: {base}id/veri-seti/{inventory}",
+                ),
+                c("inventory_file", required=True, description="the inventory's file name"),
                 c("first_line", "integer", True),
                 c("last_line", "integer", True),
             ),
@@ -130,6 +137,8 @@ def build_tables(linked: Linked) -> list[Table]:
                     "annual_count_text": s.annual_count_text,
                     "reference_year": s.reference_year,
                     "source_file": s.source_file,
+                    "inventory": inventory,
+                    "inventory_file": inventory_file,
                     "first_line": s.first_line,
                     "last_line": s.last_line,
                 }

@@ -1,0 +1,172 @@
+"""The site's search: what Pagefind indexes of each service, and the run that builds its index.
+
+Pagefind (pagefind.app, the `pagefind` binary of the `pagefind-bin` package) indexes HTML and
+writes a static index that the browser loads in pieces, one for each language (`<html lang>`),
+with Turkish and English stemming. It does not index the service pages themselves: each
+service gets a small search record per language (`record`), written beside the site while
+its pages are, which says what a search looks in and how much each part weighs: the title
+above the beneficiaries, the beneficiaries above the documents and the description. Pagefind
+lower-cases 'İ' to 'i' with a combining dot and keeps Turkish letters, so the record carries
+a folded copy of its text too (turkish.py's search_fold) and the search page folds the query
+the same way (site/static/search.js): 'yasli' finds 'Yaşlılar', 'istanbulkart' finds
+'İstanbulkart'. Filters (the facets) carry readable labels in the record's language.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import escape
+
+from ..errors import EnvanterError
+from ..turkish import search_fold
+from .pagefind import make_deterministic
+from .pages import ServiceView
+from .sitedata import SiteData
+
+# Where the records are written while the build runs (inside the staging folder, removed
+# before the swap), and where the index goes, relative to the site's root.
+RECORDS = ".search-records"
+INDEX = "pagefind"
+# How much a match in each part counts (Pagefind's data-pagefind-weight; its default is 1).
+TITLE_WEIGHT = 10
+GROUP_WEIGHT = 5
+BENEFICIARY_WEIGHT = 3
+
+
+class SearchIndexError(EnvanterError):
+    """Pagefind is missing or failed."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRecord:
+    """What the search knows of a service in one language."""
+
+    lang: str
+    title: str
+    title_lang: str  # the title's own language ("tr" for an English page without a translation)
+    groups: list[str]  # beneficiary groups' labels
+    beneficiaries: list[str]  # who the service is for, as the source says it
+    documents: list[str]
+    description: str
+    unit: str
+    filters: dict[str, list[str]]  # facet key → readable values
+
+
+def record_html(r: SearchRecord) -> str:
+    """The record as the HTML Pagefind reads: weighted parts, a folded copy of the text, the
+    title and unit as metadata for the result list, the filters as readable values."""
+    e = escape
+    parts = [
+        f'<!DOCTYPE html><html lang="{r.lang}"><head><meta charset="utf-8"><title>{e(r.title)}'
+        "</title></head><body><main data-pagefind-body>",
+        f'<h1 lang="{r.title_lang}" data-pagefind-weight="{TITLE_WEIGHT}" '
+        f'data-pagefind-meta="title">{e(r.title)}</h1>',
+        f'<p data-pagefind-weight="{TITLE_WEIGHT}">{e(search_fold(r.title))}</p>',
+    ]
+    weighted = (
+        (GROUP_WEIGHT, r.groups),
+        (BENEFICIARY_WEIGHT, r.beneficiaries),
+        (1, r.documents),
+        (1, [r.description]),
+    )
+    for weight, texts in weighted:
+        text = " · ".join(t for t in texts if t)
+        if text:
+            shown = f'<p data-pagefind-weight="{weight}">' if weight > 1 else "<p>"
+            parts.append(f"{shown}{e(text)}</p>{shown}{e(search_fold(text))}</p>")
+    if r.title_lang != r.lang:
+        parts.append(f'<meta data-pagefind-meta="title_lang[content]" content="{r.title_lang}">')
+    if r.unit:
+        parts.append(f'<meta data-pagefind-meta="unit[content]" content="{e(r.unit)}">')
+    for key, values in sorted(r.filters.items()):
+        parts += [
+            f'<meta data-pagefind-filter="{key}[content]" content="{e(value)}">' for value in values
+        ]
+    parts.append("</main></body></html>\n")
+    return "".join(parts)
+
+
+def write_record(out: Path, page: str, record: SearchRecord) -> None:
+    """The record of a service's page (its path from the site's root, in its language)."""
+    path = out / RECORDS / (page if record.lang == "tr" else f"en/{page}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(record_html(record), encoding="utf-8")
+
+
+def pagefind_binary() -> Path:
+    """The `pagefind` binary the pagefind-bin package installs."""
+    try:
+        import pagefind_bin  # type: ignore[import-untyped]
+    except ImportError as e:
+        raise SearchIndexError(
+            "the search index needs Pagefind: install the project's dependencies "
+            "(pip install -e . or bash scripts/setup.sh)"
+        ) from e
+    return Path(pagefind_bin.__file__).parent / (
+        "pagefind.exe" if sys.platform == "win32" else "pagefind"
+    )
+
+
+def build_index(out: Path) -> int:
+    """Index the records written under `out` into `out`/pagefind/, byte for byte the same for
+    the same records, and remove them; how many services were indexed."""
+    records = out / RECORDS
+    index = out / INDEX
+    if not records.is_dir():  # (a build with no services)
+        records.mkdir()
+    done = subprocess.run(
+        [str(pagefind_binary()), "--site", str(records), "--output-path", str(index), "--silent"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SearchIndexError(f"Pagefind could not build the search index: {done.stderr.strip()}")
+    services = sum(1 for _ in records.glob("doc/**/*.html"))
+    shutil.rmtree(records)
+    make_deterministic(index)
+    return services
+
+
+def search_records(
+    v: ServiceView, data: SiteData, online: dict[str, dict[str, str]]
+) -> list[SearchRecord]:
+    """A service's records in Turkish and English; `online` names each value of the
+    offered-online facet in each language."""
+    row = v.row
+    out = []
+    for lang in ("tr", "en"):
+        title = (row.get("title_en") if lang == "en" else None) or row["title_tr"]
+
+        def label(iri: str, lang: str = lang) -> str:
+            return data.label(iri, lang)
+
+        out.append(
+            SearchRecord(
+                lang=lang,
+                title=title,
+                title_lang="en" if lang == "en" and row.get("title_en") else "tr",
+                groups=[label(g) for g in v.audiences],
+                beneficiaries=[r["text"] for r in v.requirements],
+                documents=[label(d) for d, _ in v.documents],
+                # (descriptions are in Turkish only; an English record has the Turkish title
+                # too, so that a name as people know it finds the service in either language)
+                description=row.get("description") or ""
+                if lang == "tr"
+                else f"{row['title_tr']} · {row.get('description') or ''}",
+                unit=label(v.unit) if v.unit else "",
+                filters={
+                    "group": sorted({label(g) for g in v.audiences}),
+                    "channel": sorted({label(k) for k in v.channel_kinds}),
+                    "online": [online[lang][str(row.get("online") or "unknown")]],
+                    "unit": [label(v.unit)] if v.unit else [],
+                    "law": sorted({label(x) for x in v.laws}),
+                },
+            )
+        )
+    return out
