@@ -243,9 +243,11 @@ class UsedByPage:
 
 @dataclass(frozen=True, slots=True)
 class StandardsPage:
-    """The Hizmet Standartları Tablosu: every service's name, documents and completion time."""
+    """The Hizmet Standartları Tablosu: every service's name, documents and completion time,
+    PAGE_SIZE services a page."""
 
-    services: list[ListedService]
+    services: list[ListedService]  # this page's
+    pager: Pager
 
 
 @dataclass(frozen=True, slots=True)

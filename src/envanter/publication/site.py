@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
-from itertools import islice
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -64,8 +63,7 @@ FRONT_PAGES = (
     "404.html",
 )
 SERVICES_PAGE = "hizmetler.html"
-# A page listing more services than this is written as it renders (see Site.write).
-LARGE = 5_000
+STANDARDS_PAGE = "hizmet-standartlari.html"
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,27 +208,16 @@ class SiteWriter:
         template: str,
         lang: str,
         page: PageContext,
-        large: bool = False,
         absolute: bool = False,
     ) -> None:
-        """Render a page and write it. A `large` page (one that lists every service of a
-        national inventory: the standards table; the lists of services are paged) is written
-        as it renders, in blocks: not joined into one string first, whose list of pieces and
-        copy touch that much new memory again."""
+        """Render a page and write it."""
         full = path if lang == "tr" else f"en/{path}"
         values = {**self.frame(full, lang, absolute), **variables(page)}
         target = self.out / full
         if target.parent not in self.folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(target.parent)
-        compiled = self.env.get_template(template)
-        if large:
-            pieces = compiled.generate(**values)
-            with target.open("w", encoding="utf-8") as out:
-                while block := list(islice(pieces, 4096)):
-                    out.write("".join(block))
-        else:
-            target.write_text(compiled.render(**values), encoding="utf-8")
+        target.write_text(self.env.get_template(template).render(**values), encoding="utf-8")
         self.written.append(target)
 
     def frame(
@@ -317,7 +304,12 @@ class SiteWriter:
         del self.written[before:]
         self.written += [
             self.out / f"{'en/' if lang == 'en' else ''}{page}"
-            for page in [*pages, *FRONT_PAGES, *page_paths(SERVICES_PAGE, len(services))[1:]]
+            for page in [
+                *pages,
+                *FRONT_PAGES,
+                *page_paths(SERVICES_PAGE, len(services))[1:],
+                *page_paths(STANDARDS_PAGE, len(services))[1:],
+            ]
             for lang in LANGS
         ]
 
@@ -366,13 +358,13 @@ class SiteWriter:
                 lang,
                 ServicesPage(services[first : first + PAGE_SIZE], pager),
             )
-        self.write(
-            "hizmet-standartlari.html",
-            "standards.html.j2",
-            lang,
-            StandardsPage(services),
-            large=len(services) > LARGE,
-        )
+        for pager, first in pagers(STANDARDS_PAGE, len(services)):
+            self.write(
+                pager.path,
+                "standards.html.j2",
+                lang,
+                StandardsPage(services[first : first + PAGE_SIZE], pager),
+            )
         self.write("sorgular.html", "queries.html.j2", lang, QueriesPage(self.queries))
         self.write(
             "hakkinda.html",

@@ -111,7 +111,7 @@ def build(
                 read.base,
                 options.site,
                 folder / "validation",
-                frame("validation/index.html", "tr", single=True),
+                lambda page: frame(page, "tr", single=True),
             )
         with stage("site"):
             listed = downloads(read.table_names, True)
