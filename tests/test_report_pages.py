@@ -1,8 +1,9 @@
 """Pages that would grow with a national inventory, paged: the validation report
 (validation/index.html says how many findings each rule has and shows the first PAGE_SIZE
 findings; the others are at validation/sayfa/{n}.html, in the report's order, each finding
-once, each rule's count linking to where its findings begin) and the Hizmet Standartları
-Tablosu. On a synthetic inventory with more than a page of each."""
+once, each rule's count linking to where its findings begin), the Hizmet Standartları
+Tablosu, and a resource's values past a page (the dataset's parts). On a synthetic inventory
+with more than a page of each."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from rdflib import Graph, Namespace
+from rdflib import Graph, Namespace, URIRef
 
 from envanter.publication.paging import PAGE_SIZE
 from envanter.run.pipeline import BuildResult
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
+DCT = Namespace("http://purl.org/dc/terms/")
 BASE = "https://envanter.example/"
 
 
@@ -197,3 +199,25 @@ def test_the_standards_table_is_paged_as_the_list_of_services(dist: Path) -> Non
             assert html.count('class="pager"') == 1, path
         assert numbers == list(range(1, len(services) + 1)), "each row once, in order"
         assert sorted(linked) == services, "each service's page linked once"
+
+
+def test_a_property_with_more_values_than_a_page_is_shown_in_part(dist: Path) -> None:
+    """The dataset has every service as a part (dct:hasPart): its page shows the first
+    PAGE_SIZE, in its table and its JSON-LD, and says how many there are; its data has all."""
+    (page,) = [p for p in (dist / "doc" / "id" / "veri-seti").glob("*.html")]
+    iri = BASE + "id/veri-seti/" + page.stem
+    services = len(list((dist / "doc" / "id" / "hizmet").glob("*.html")))
+    assert services > PAGE_SIZE
+    data = Graph().parse(page.with_suffix(".ttl"), format="turtle")
+    assert len(list(data.objects(URIRef(iri), DCT.hasPart))) == services
+    for lang, total in (("tr", f"{services:,}".replace(",", ".")), ("en", f"{services:,}")):
+        path = page if lang == "tr" else dist / "en" / page.relative_to(dist)
+        html = path.read_text(encoding="utf-8")
+        assert html.count("<td><code>dct:hasPart</code></td>") == PAGE_SIZE
+        jsonld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+        assert jsonld
+        embedded = Graph().parse(data=jsonld[1], format="json-ld")
+        parts = set(embedded.objects(URIRef(iri), DCT.hasPart))
+        assert len(parts) == PAGE_SIZE and parts < set(data.objects(URIRef(iri), DCT.hasPart))
+        note = re.search(r'<p class="hint"><code>dct:hasPart</code>: ([^<]*)</p>', html)
+        assert note and total in note[1] and "500" in note[1], (lang, note)

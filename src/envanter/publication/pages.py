@@ -280,6 +280,7 @@ class EntityPage:
     jsonld: Markup
     used_by: list[str]  # the first page of e.used_by
     pager: Pager | None  # when e.used_by has more than one page
+    cut: list[tuple[str, int, int]]  # a property shown in part: how many values shown, in all
 
 
 PageContext = (

@@ -14,6 +14,7 @@ the same way (site/static/search.js): 'yasli' finds 'Yaşlılar', 'istanbulkart'
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -31,7 +32,10 @@ from .sitedata import SiteData
 # Where the records are written while the build runs (inside the staging folder, removed
 # before the swap), and where the index goes, relative to the site's root.
 RECORDS = ".search-records"
+PIECES_RECORDS = ".search-pieces"
 INDEX = "pagefind"
+# Services a piece of the search index holds (see build_index).
+PIECE = 1_000
 # How much a match in each part counts (Pagefind's data-pagefind-weight; its default is 1).
 TITLE_WEIGHT = 10
 GROUP_WEIGHT = 5
@@ -112,25 +116,61 @@ def pagefind_binary() -> Path:
     )
 
 
-def build_index(out: Path) -> int:
-    """Index the records written under `out` into `out`/pagefind/, byte for byte the same for
-    the same records, and remove them; how many services were indexed."""
-    records = out / RECORDS
-    index = out / INDEX
-    if not records.is_dir():  # (a build with no services)
-        records.mkdir()
+def run_pagefind(site: Path, index: Path) -> None:
     done = subprocess.run(
-        [str(pagefind_binary()), "--site", str(records), "--output-path", str(index), "--silent"],
+        [str(pagefind_binary()), "--site", str(site), "--output-path", str(index), "--silent"],
         capture_output=True,
         text=True,
         check=False,
     )
     if done.returncode != 0:
         raise SearchIndexError(f"Pagefind could not build the search index: {done.stderr.strip()}")
-    services = sum(1 for _ in records.glob("doc/**/*.html"))
-    shutil.rmtree(records)
     make_deterministic(index)
-    return services
+
+
+def build_index(out: Path) -> int:
+    """Index the records written under `out` into `out`/pagefind/, byte for byte the same for
+    the same records, and remove them; how many services were indexed.
+
+    Pagefind's search time grows with the square of a query's matches in one index (each
+    matching page looks through every matching word), so the services are indexed in pieces
+    of PIECE, in the order of their pages: the first piece is `pagefind/` itself, the others
+    `pagefind/piece/{n}/` (their word, filter and fragment files only: the browser runs the
+    first piece's code for all), listed in `pagefind/pieces.json`, which the search page
+    merges into one search (Pagefind's mergeIndex)."""
+    records = out / RECORDS
+    index = out / INDEX
+    if not records.is_dir():  # (a build with no services)
+        records.mkdir()
+    pages = sorted(p.relative_to(records).as_posix() for p in records.glob("doc/**/*.html"))
+    pieces = [pages[k : k + PIECE] for k in range(PIECE, len(pages), PIECE)]
+    others = out / PIECES_RECORDS
+    for n, piece in enumerate(pieces, start=2):
+        for page in piece:
+            for path in (page, f"en/{page}"):  # (the service's record in each language)
+                source = records / path
+                if source.is_file():
+                    target = others / str(n) / path
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    source.rename(target)
+    run_pagefind(records, index)
+    listed = []
+    for n in range(2, len(pieces) + 2):
+        folder = index / "piece" / str(n)
+        run_pagefind(others / str(n), folder)
+        for extra in folder.iterdir():
+            if (
+                extra.is_file()
+                and extra.name != "pagefind-entry.json"
+                and extra.suffix != ".pf_meta"
+            ):
+                extra.unlink()
+        listed.append(f"piece/{n}/")
+    (index / "pieces.json").write_text(json.dumps({"pieces": listed}) + "\n", encoding="utf-8")
+    shutil.rmtree(records)
+    if others.exists():
+        shutil.rmtree(others)
+    return len(pages)
 
 
 def search_records(

@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pyoxigraph as ox
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.utils import htmlsafe_json_dumps
@@ -87,6 +88,29 @@ class Strings:
     def __getitem__(self, key: str) -> Markup:
         found: Markup = self.__dict__[key]
         return found
+
+
+def page_description(d: Description) -> tuple[Description, list[tuple[str, int]]]:
+    """What a resource's page shows of its description: at most PAGE_SIZE values of each of
+    its properties, in the description's order; and each property cut short, with how many
+    values it has."""
+    subject = ox.NamedNode(d.iri)
+    counts: dict[str, int] = {}
+    for t in d.triples:
+        if t.subject == subject:
+            counts[t.predicate.value] = counts.get(t.predicate.value, 0) + 1
+    long = {p for p, n in counts.items() if n > PAGE_SIZE}
+    if not long:
+        return d, []
+    kept, seen = [], dict.fromkeys(long, 0)
+    for t in d.triples:
+        p = t.predicate.value
+        if p in long and t.subject == subject:
+            seen[p] += 1
+            if seen[p] > PAGE_SIZE:
+                continue
+        kept.append(t)
+    return Description(d.iri, kept), [(p, counts[p]) for p in sorted(long)]
 
 
 class SiteWriter:
@@ -387,15 +411,24 @@ class SiteWriter:
 
     def entity_page(self, page: str, d: Description, lang: str) -> None:
         """An entity's page; the services that use it, PAGE_SIZE a page: the first ones on its
-        page, the rest on pages of their own (see paging.py)."""
-        view = self.views.entity_view(d.iri, d.triples)
+        page, the rest on pages of their own (see paging.py). Of a property with more values
+        than PAGE_SIZE (a national inventory's dataset has every service as a part), the page
+        shows the first PAGE_SIZE and says how many there are: all are in its data."""
+        shown, cut = page_description(d)
+        view = self.views.entity_view(d.iri, shown.triples)
         paged = pagers(page, len(view.used_by))
         first_pager = paged[0][0] if len(paged) > 1 else None
         self.write(
             page,
             "entity.html.j2",
             lang,
-            EntityPage(view, self.jsonld(d), view.used_by[:PAGE_SIZE], first_pager),
+            EntityPage(
+                view,
+                self.jsonld(shown),
+                view.used_by[:PAGE_SIZE],
+                first_pager,
+                [(self.compact(p), PAGE_SIZE, total) for p, total in cut],
+            ),
         )
         for pager, first in paged[1:]:
             self.write(
