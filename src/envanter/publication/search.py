@@ -17,6 +17,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,25 +113,54 @@ def pagefind_binary() -> Path:
     )
 
 
-def build_index(out: Path) -> int:
-    """Index the records written under `out` into `out`/pagefind/, byte for byte the same for
-    the same records, and remove them; how many services were indexed."""
-    records = out / RECORDS
-    index = out / INDEX
-    if not records.is_dir():  # (a build with no services)
-        records.mkdir()
-    done = subprocess.run(
-        [str(pagefind_binary()), "--site", str(records), "--output-path", str(index), "--silent"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise SearchIndexError(f"Pagefind could not build the search index: {done.stderr.strip()}")
-    services = sum(1 for _ in records.glob("doc/**/*.html"))
-    shutil.rmtree(records)
-    make_deterministic(index)
-    return services
+class IndexRun:
+    """Pagefind indexing the records written under `out` into `out`/pagefind/, started as soon
+    as the last record is written: the stages after the services neither read nor write what it
+    does, so it runs beside them rather than after them. `finish` waits for it; `cancel` ends
+    it (a build that fails meanwhile must not leave it writing into a folder being removed)."""
+
+    def __init__(self, out: Path) -> None:
+        self.records = out / RECORDS
+        self.index = out / INDEX
+        if not self.records.is_dir():  # (a build with no services)
+            self.records.mkdir()
+        # Its messages go to a file, not a pipe: nothing reads a pipe while the build goes on,
+        # and a full one would stall Pagefind.
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by finish or cancel)
+        self.process = subprocess.Popen(
+            [
+                str(pagefind_binary()),
+                "--site",
+                str(self.records),
+                "--output-path",
+                str(self.index),
+                "--silent",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=self.stderr,
+        )
+
+    def finish(self) -> int:
+        """Wait for Pagefind; make its index byte for byte the same for the same records, and
+        remove them; how many services were indexed. Fails if Pagefind did."""
+        returncode = self.process.wait()
+        self.stderr.seek(0)
+        said = self.stderr.read().decode("utf-8", errors="replace").strip()
+        self.stderr.close()
+        if returncode != 0:
+            raise SearchIndexError(f"Pagefind could not build the search index: {said}")
+        services = sum(1 for _ in self.records.glob("doc/**/*.html"))
+        shutil.rmtree(self.records)
+        make_deterministic(self.index)
+        return services
+
+    def cancel(self) -> None:
+        """End Pagefind if it is still running (nothing if it has finished)."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.stderr.close()
 
 
 def search_records(
