@@ -32,7 +32,7 @@ BASE = "https://envanter.example/"
 GOLDEN = ROOT / "tests" / "golden" / "records"
 SH = Namespace("http://www.w3.org/ns/shacl#")
 # Pages that are not written twice (tr and en) by envanter.publication.site: bilingual pages of their own.
-BILINGUAL = {"def/index.html", "validation/index.html"}
+BILINGUAL = {"def/index.html", "def/sekiller.html", "validation/index.html"}
 NOT_FOUND = {"404.html", "en/404.html"}
 
 

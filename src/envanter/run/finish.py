@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..check.report import Report, ValidationFailed, finding_order
-from ..check.shacl import load_shapes, validate
+from ..check.shacl import load_shapes, to_rdflib, validate
 from ..check.shards import validate_shared
 from ..publication.catalog import (
     CatalogSettings,
@@ -25,6 +25,7 @@ from ..publication.catalog import (
     sha256,
     write_catalog,
 )
+from ..publication.catalogdocs import write_catalog_documents
 from ..publication.diff import diff as release_diff
 from ..publication.diff import load, write_changes_page
 from ..publication.diff import report as diff_report
@@ -143,12 +144,13 @@ def write_checked_catalog(
     listed: list[Download],
     stats: GraphStats,
     progress: Progress,
-) -> Path:
-    """The DCAT catalog of the published files, validated against shapes/dcat.ttl."""
+) -> list[Path]:
+    """The DCAT catalog of the published files, validated against shapes/dcat.ttl, and the
+    documents of its own IRIs."""
     if len(read.inventories) > 1:
         settings = settings_of_many(options, read)
         return check_catalog(
-            options, read.base, write_catalog(settings, folder, listed, stats), progress
+            options, read.base, folder, write_catalog(settings, folder, listed, stats), progress
         )
     base, params, metadata = read.base, read.params, read.metadata
     publisher = metadata.publisher
@@ -171,7 +173,9 @@ def write_checked_catalog(
         language=metadata.language,
         contact=metadata.contact,
     )
-    return check_catalog(options, base, write_catalog(settings, folder, listed, stats), progress)
+    return check_catalog(
+        options, base, folder, write_catalog(settings, folder, listed, stats), progress
+    )
 
 
 def settings_of_many(options: BuildOptions, read: Read) -> CatalogSettings:
@@ -244,17 +248,25 @@ def settings_of_many(options: BuildOptions, read: Read) -> CatalogSettings:
     )
 
 
-def check_catalog(options: BuildOptions, base: str, catalog: Path, progress: Progress) -> Path:
-    """The catalog, validated against shapes/dcat.ttl: a violation fails the build."""
+def check_catalog(
+    options: BuildOptions, base: str, folder: Path, catalog: Path, progress: Progress
+) -> list[Path]:
+    """The catalog, validated against shapes/dcat.ttl (a violation fails the build), and the
+    documents of its own IRIs."""
+    graph = Graph().parse(catalog, format="turtle")
     report = validate(
-        Graph().parse(catalog, format="turtle"),
+        graph,
         load_shapes([options.shapes / "dcat.ttl"], base),
         options.shacl_engine,
     )
     progress(f"validated the catalog: {report.summary()}")
     if report.violations or (options.strict and report.count("warning")):
         raise ValidationFailed(report, "the catalog", options.strict)
-    return catalog
+    # Read again with every literal's lexical form as written (rdflib's parser normalises some).
+    exact = to_rdflib(ox.parse(path=catalog, format=ox.RdfFormat.TURTLE))
+    for prefix, namespace in graph.namespaces():
+        exact.bind(prefix, namespace)
+    return [catalog, *write_catalog_documents(exact, base, folder)]
 
 
 def write_changes(

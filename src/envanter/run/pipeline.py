@@ -24,6 +24,7 @@ from ..publication.catalog import downloads
 from ..publication.ontodoc import write_ontology_docs
 from ..publication.pages import listed_queries
 from ..publication.search import build_index
+from ..publication.shapesdoc import write_shapes_docs
 from ..publication.site import SiteWriter
 from ..publication.sitedata import empty_site_data
 from ..rdf.dumps import Dumps
@@ -105,6 +106,14 @@ def build(
                 folder / "def",
                 frame("def/index.html", "tr", single=True),
             )
+            checked_with = [options.shapes / "profile.ttl", options.shapes / "dcat.ttl"]
+            files += write_shapes_docs(
+                checked_with,
+                read.base,
+                options.site,
+                folder,
+                frame("def/sekiller.html", "tr", single=True),
+            )
             files += write_web_configs(folder, read.base, options.site)
             files += write_report(
                 report,
@@ -123,9 +132,7 @@ def build(
             indexed = build_index(folder)
         progress(f"indexed {indexed} services for the search")
         with stage("catalog"):
-            files.append(
-                write_checked_catalog(options, read, folder, listed, merged.stats, progress)
-            )
+            files += write_checked_catalog(options, read, folder, listed, merged.stats, progress)
         if options.previous is not None:
             with stage("changes"):
                 files.append(
