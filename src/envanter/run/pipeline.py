@@ -24,6 +24,7 @@ from ..publication.catalog import downloads
 from ..publication.ontodoc import write_ontology_docs
 from ..publication.pages import listed_queries
 from ..publication.search import IndexRun
+from ..publication.shapesdoc import write_shapes_docs
 from ..publication.site import SiteWriter
 from ..publication.sitedata import empty_site_data
 from ..rdf.dumps import Dumps
@@ -110,6 +111,14 @@ def build(
                 folder / "def",
                 frame("def/index.html", "tr", single=True),
             )
+            checked_with = [options.shapes / "profile.ttl", options.shapes / "dcat.ttl"]
+            files += write_shapes_docs(
+                checked_with,
+                read.base,
+                options.site,
+                folder,
+                frame("def/sekiller.html", "tr", single=True),
+            )
             files += write_web_configs(folder, read.base, options.site)
             files += write_report(
                 report,
@@ -125,9 +134,7 @@ def build(
             pages = write_site(run, options, context, merged, shared, descriptions, report, listed)
         progress(f"wrote the site: {pages} pages")
         with stage("catalog"):
-            files.append(
-                write_checked_catalog(options, read, folder, listed, merged.stats, progress)
-            )
+            files += write_checked_catalog(options, read, folder, listed, merged.stats, progress)
         if options.previous is not None:
             with stage("changes"):
                 files.append(
