@@ -25,7 +25,7 @@ from selenium.webdriver.common.by import By
 from envanter.read.inventory import Cell, RawRecord
 from envanter.read.source import write_csv
 
-from .conftest import ROOT, SEED
+from .conftest import SEED
 from .test_browser import (
     chromium,
     open_dialog,
@@ -79,14 +79,12 @@ def dist(tmp_path_factory: pytest.TempPathFactory, raw_records: list[RawRecord])
     source = folder / "hostile.csv"
     write_csv(hostile_records(raw_records), source)
     shutil.copy(SEED.with_name(SEED.stem + ".meta.yaml"), folder / "hostile.meta.yaml")
-    reference = folder / "reference"
-    shutil.copytree(ROOT / "data" / "reference", reference)
-    en_file = reference / "en.yaml"
-    en = yaml.safe_load(en_file.read_text(encoding="utf-8"))
+    en = yaml.safe_load(SEED.with_name(SEED.stem + ".en.yaml").read_text(encoding="utf-8"))
     en["service_names"][NAME] = NAME_EN
     en["documents"][DOCUMENT] = DOCUMENT_EN
+    en_file = folder / "hostile.en.yaml"  # the seed's translations, and the hostile names'
     en_file.write_text(yaml.safe_dump(en, allow_unicode=True), encoding="utf-8")
-    return build_site(folder / "dist", source=source, reference=reference)
+    return build_site(folder / "dist", source=source)
 
 
 @pytest.fixture(scope="module")

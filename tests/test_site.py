@@ -32,7 +32,7 @@ BASE = "https://envanter.example/"
 GOLDEN = ROOT / "tests" / "golden" / "records"
 SH = Namespace("http://www.w3.org/ns/shacl#")
 # Pages that are not written twice (tr and en) by envanter.publication.site: bilingual pages of their own.
-BILINGUAL = {"def/index.html", "validation/index.html"}
+BILINGUAL = {"def/index.html", "def/sekiller.html", "validation/index.html"}
 NOT_FOUND = {"404.html", "en/404.html"}
 
 
@@ -217,7 +217,8 @@ def pinned_slugs() -> dict[str, str]:
 
 @cache
 def english_names() -> dict[str, str]:
-    en = yaml.safe_load((ROOT / "data" / "reference" / "en.yaml").read_text(encoding="utf-8"))
+    seed = ROOT / "data" / "source" / "ibb-sosyal-hizmetler-2025.en.yaml"
+    en = yaml.safe_load(seed.read_text(encoding="utf-8"))
     names: dict[str, str] = en["service_names"]
     return names
 

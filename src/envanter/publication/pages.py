@@ -154,6 +154,7 @@ class EntityView:
     articles: list[str]
     children: list[str]
     concepts: list[str]
+    inventories: list[str]  # an institution's: the datasets it publishes
     totals: list[tuple[str, int]]
     props: list[tuple[str, str | None, str]]  # (property as a CURIE, IRI or None, text)
     findings: list[Finding]

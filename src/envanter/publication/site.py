@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
@@ -65,6 +66,41 @@ FRONT_PAGES = (
 )
 SERVICES_PAGE = "hizmetler.html"
 STANDARDS_PAGE = "hizmet-standartlari.html"
+
+
+# The templates SiteWriter renders, and those they extend or import: compiled when it is made,
+# before the build forks the processes that write pages, which then share them (a process
+# forked for each batch would otherwise compile them again).
+TEMPLATES = (
+    "base.html.j2",
+    "macros.html.j2",
+    "pager.html.j2",
+    "service.html.j2",
+    "entity.html.j2",
+    "used-by.html.j2",
+    "home.html.j2",
+    "services.html.j2",
+    "standards.html.j2",
+    "queries.html.j2",
+    "about.html.j2",
+    "404.html.j2",
+)
+
+
+class SiteEnvironment(Environment):
+    """Jinja with `row.title` read as the dict's key first. Jinja tries an attribute first and
+    the key only when that fails, which costs an exception; the rows inside the page views are
+    the site queries' solutions, dicts, and a national inventory's pages read tens of millions
+    of their keys. (A key named like a dict method, `items` say, is the key here; the templates
+    use no dict method.)"""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +179,7 @@ class SiteWriter:
         self.interface = {
             lang: Strings({key: text[lang] for key, text in strings.items()}) for lang in LANGS
         }
-        self.env = Environment(
+        self.env = SiteEnvironment(
             loader=FileSystemLoader(templates),
             autoescape=True,
             undefined=StrictUndefined,
@@ -165,6 +201,8 @@ class SiteWriter:
             grouped=lambda value: group_digits(value, self.page.lang),
             doc=lambda iri, ext: f"{self.page.root}{document_path(iri, self.base)}.{ext}",
         )
+        for name in TEMPLATES:  # (see TEMPLATES)
+            self.env.get_template(name)
         self.jsonld_writer = JsonLd(prefixes)
         self.compact = self.jsonld_writer.compact
         self.context = context_document(prefixes)["@context"]

@@ -21,9 +21,9 @@ from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
-import yaml
 
 from ..errors import ConfigError
+from ..read.linking import load_yaml
 from .table_model import TO_SERVICES, Table, TableRow
 from .vocab import RDF_TYPE
 
@@ -44,7 +44,7 @@ def load_mappings(folder: Path) -> tuple[dict[str, str], list[Mapping_]]:
     prefixes: dict[str, str] = {}
     mappings: list[Mapping_] = []
     for path in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}  # (read twice a build)
         if path.name == "prefixes.yaml":
             prefixes.update(data)
             continue

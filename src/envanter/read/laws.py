@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .parsing import is_none, split_numbered
 
@@ -122,6 +123,9 @@ def _title_unfinished(item: str) -> bool:
     )
 
 
+# The same citation recurs across an inventory's services (its few laws, cited alike): each
+# distinct one is read once. A LegalReference is immutable, so sharing it is safe.
+@lru_cache(maxsize=4096)
 def parse_legal_reference(item: str) -> LegalReference:
     s = " ".join(item.split())
     number = None

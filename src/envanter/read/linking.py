@@ -18,7 +18,7 @@ from ..metadata import WIKIDATA, InventoryMetadata, Organisation
 from ..rdf.iris import slugify
 from .channels import Channel
 from .laws import LegalReference
-from .records import Service
+from .records import Service, first_competent_unit
 
 MEVZUAT_LAW_PAGE = (
     "https://www.mevzuat.gov.tr/mevzuat?MevzuatNo={number}&MevzuatTur=1&MevzuatTertip=5"
@@ -118,14 +118,26 @@ class Reference:
     laws: dict[str, dict[str, Any]]  # by number
     regulations: list[dict[str, Any]]
     organisations: dict[str, Any]
-    english: dict[str, dict[str, str]]
+    english: dict[str, str]  # Turkish text → English (the inventory's translations)
     groups: list[dict[str, str]]
     group_items: dict[str, list[str]]
     # same_name(name) → key of each document that is one national thing (documents.yaml)
     national_documents: dict[str, str] = field(default_factory=dict)
 
     def en(self, group: str, text: str) -> str | None:
-        return self.english.get(group, {}).get(text)
+        """The English of a text; `group` says what kind of text it is, for the reader."""
+        return self.english.get(text) if text else None
+
+
+def flatten(data: dict[Any, Any]) -> list[tuple[Any, Any]]:
+    """Translations as (Turkish, English) pairs, from a flat file or one grouped by kind."""
+    pairs: list[tuple[Any, Any]] = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            pairs += value.items()
+        else:
+            pairs.append((key, value))
+    return pairs
 
 
 def load_reference(folder: Path) -> Reference:
@@ -143,7 +155,13 @@ def load_reference(folder: Path) -> Reference:
         laws={str(entry["number"]): entry for entry in laws.get("laws", [])},
         regulations=laws.get("regulations", []),
         organisations=read("organisations.yaml"),
-        english={k: v or {} for k, v in read("en.yaml").items()},
+        # A project's own reference folder may still hold translations (en.yaml, grouped as
+        # they once were); an inventory's own are beside it (translations.py).
+        english=(
+            {str(k): v for k, v in flatten(read("en.yaml")) if isinstance(v, str) and v}
+            if (folder / "en.yaml").exists()
+            else {}
+        ),
         groups=groups.get("groups", []),
         group_items=groups.get("items", {}),
         national_documents={
@@ -386,7 +404,14 @@ def with_metadata(reference: Reference, metadata: InventoryMetadata, scope: str 
     place = metadata.place.iri if metadata.place else None
     publisher = metadata.publisher
     if publisher:
-        orgs["publisher"] = organisation_entry(publisher, place, None)
+        # The bodies above the publisher are institutions of their own, unscoped as it is: two
+        # inventories naming one ministry name one resource.
+        up = publisher.ancestors()
+        orgs["publisher"] = organisation_entry(publisher, place, key_of(up[0]) if up else None)
+        orgs["parents"] = [
+            organisation_entry(o, None, key_of(up[k + 1]) if k + 1 < len(up) else None)
+            for k, o in enumerate(up)
+        ]
     department = metadata.department
     if department:
         part_of = orgs["publisher"]["key"] if orgs.get("publisher") else None
@@ -404,11 +429,16 @@ def with_metadata(reference: Reference, metadata: InventoryMetadata, scope: str 
     return replace(reference, organisations=orgs)
 
 
+def key_of(o: Organisation, scope: str = "") -> str:
+    """An organisation's key: its own, else the slug of its name within `scope`."""
+    return o.key or scoped(scope, slugify(o.name))
+
+
 def organisation_entry(
     o: Organisation, place: str | None, part_of: str | None, scope: str = ""
 ) -> dict[str, Any]:
     return {
-        "key": o.key or scoped(scope, slugify(o.name)),
+        "key": key_of(o, scope),
         "name": o.name,
         "name_en": o.name_en,
         "names": list(o.names),
@@ -442,6 +472,11 @@ def link(services: list[Service], reference: Reference, pins: Pins, scope: str =
             "kind": "publisher",
             "public": True,
         }
+    for parent in org.get("parents", []):
+        linked.organisations.setdefault(
+            parent["key"],
+            {**parent, "kind": "institution", "public": True},
+        )
     if department:
         linked.organisations[department["key"]] = {
             **department,
@@ -484,11 +519,12 @@ def link(services: list[Service], reference: Reference, pins: Pins, scope: str =
                 # A host name reads the same in both languages.
                 linked.channels.setdefault(key, (web, web.label))
                 linked.channel_keys[n].append(key)
+        # Read from the unit cells on every call: once a service.
+        units = s.competent_units
+        competent = first_competent_unit(units)
         linked.role_keys[n] = []
         linked.paraf_participants[n] = [
-            participant(role) or unit_key(s.competent_unit, reference, scope)
-            if s.competent_unit
-            else None
+            participant(role) or unit_key(competent, reference, scope) if competent else None
             for role in s.paraf
         ]
         for role in s.paraf:
@@ -499,8 +535,8 @@ def link(services: list[Service], reference: Reference, pins: Pins, scope: str =
         # The DETSİS code and the department are the publishing institution's: they are said only
         # of the units in the column the competent unit comes from, not of a ministry named in
         # another column.
-        own = next((lv for lv, u in s.competent_units if u == s.competent_unit), None)
-        for level, unit in s.competent_units:
+        own = next((lv for lv, u in units if u == competent), None)
+        for level, unit in units:
             key = unit_key(unit, reference, scope)
             if (key, level) not in linked.unit_keys[n]:
                 linked.unit_keys[n].append((key, level))

@@ -99,11 +99,17 @@ class Service:
     def competent_unit(self) -> str | None:
         """The unit that answers for the service's steps: the first of the local units, else
         of the central, provincial and other ones."""
-        for key in ("unit_local", "unit_central", "unit_provincial", "unit_other"):
-            for level, name in self.competent_units:
-                if level == key:
-                    return name
-        return None
+        return first_competent_unit(self.competent_units)
+
+
+def first_competent_unit(units: tuple[tuple[str, str], ...]) -> str | None:
+    """`Service.competent_unit` of the service's `competent_units` (read from its cells on every
+    call: a caller that needs both reads them once)."""
+    for key in ("unit_local", "unit_central", "unit_provincial", "unit_other"):
+        for level, name in units:
+            if level == key:
+                return name
+    return None
 
 
 # The four görevli birim columns, in the regulation's order.
@@ -345,7 +351,8 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 def without_control_characters(r: RawRecord) -> tuple[RawRecord, list[Problem]]:
     """The record with control characters removed from every cell, and a warning per cell."""
-    if not any(c.text and CONTROL.search(c.text) for c in r.cells.values()):
+    # (One search over the record's text: a line end is no control character here.)
+    if not CONTROL.search("\n".join([c.text for c in r.cells.values() if c.text])):
         return r, []
     cells = dict(r.cells)
     warnings: list[Problem] = []

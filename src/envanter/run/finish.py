@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..check.report import Report, ValidationFailed, finding_order
-from ..check.shacl import load_shapes, validate
+from ..check.shacl import load_shapes, to_rdflib, validate
 from ..check.shards import validate_shared
 from ..publication.catalog import (
     CatalogSettings,
@@ -25,6 +25,7 @@ from ..publication.catalog import (
     sha256,
     write_catalog,
 )
+from ..publication.catalogdocs import write_catalog_documents
 from ..publication.diff import diff as release_diff
 from ..publication.diff import load, write_changes_page
 from ..publication.diff import report as diff_report
@@ -32,6 +33,7 @@ from ..publication.site import LANGS
 from ..publication.sitedata import load_site_data, merge_site_data
 from ..rdf.dumps import Dumps, write_dump_part
 from ..rdf.graph import in_order
+from ..rdf.iris import slugify
 from ..rdf.jsonld import context_document
 from ..rdf.serialize import Description, document_path
 from .batches import Context, Merged
@@ -142,12 +144,13 @@ def write_checked_catalog(
     listed: list[Download],
     stats: GraphStats,
     progress: Progress,
-) -> Path:
-    """The DCAT catalog of the published files, validated against shapes/dcat.ttl."""
+) -> list[Path]:
+    """The DCAT catalog of the published files, validated against shapes/dcat.ttl, and the
+    documents of its own IRIs."""
     if len(read.inventories) > 1:
         settings = settings_of_many(options, read)
         return check_catalog(
-            options, read.base, write_catalog(settings, folder, listed, stats), progress
+            options, read.base, folder, write_catalog(settings, folder, listed, stats), progress
         )
     base, params, metadata = read.base, read.params, read.metadata
     publisher = metadata.publisher
@@ -170,16 +173,23 @@ def write_checked_catalog(
         language=metadata.language,
         contact=metadata.contact,
     )
-    return check_catalog(options, base, write_catalog(settings, folder, listed, stats), progress)
+    return check_catalog(
+        options, base, folder, write_catalog(settings, folder, listed, stats), progress
+    )
 
 
 def settings_of_many(options: BuildOptions, read: Read) -> CatalogSettings:
-    """The catalog of a publication of many inventories: the whole, published by the first
-    inventory's publisher (no publication file names another yet), with a dataset per
-    inventory, each with its own publisher, place, themes and dumps."""
+    """The catalog of a publication of many inventories: the whole, published by the publisher
+    the publication file names (else by the first inventory's), with a dataset per inventory,
+    each with its own publisher, place, themes and dumps."""
     base, params, metadata = read.base, read.params, read.metadata
     n = len(read.inventories)
+    plan = options.publication
     publisher = metadata.publisher
+    publisher_key = params["publisher"]
+    if plan and plan.publisher:
+        publisher = plan.publisher
+        publisher_key = publisher.key or slugify(publisher.name)
     parts = tuple(
         DatasetPart(
             dataset=f"{base}id/veri-seti/{i.key}",
@@ -208,38 +218,55 @@ def settings_of_many(options: BuildOptions, read: Read) -> CatalogSettings:
     # What every inventory shares is said of the whole; what differs is left to each.
     years = {i.year for i in read.inventories}
     places = {p.place for p in parts}
+    title = f"Kamu hizmet envanterleri ({n} envanter)"
+    title_en = f"Public-service inventories ({n} inventories)"
+    description = f"{n} kamu hizmet envanterinin bağlantılı açık veri olarak birlikte yayımı."
+    description_en = f"{n} public-service inventories published together as linked open data."
     return CatalogSettings(
         base=base,
         dataset=f"{base}id/veri-seti/{WHOLE}",
-        publisher=f"{base}id/kurum/{params['publisher']}" if params["publisher"] else None,
+        publisher=f"{base}id/kurum/{publisher_key}" if publisher_key else None,
         publisher_name_tr=publisher.name if publisher else "",
         publisher_name_en=(publisher.name_en or publisher.name) if publisher else "",
-        title_tr=f"Kamu hizmet envanterleri ({n} envanter)",
-        title_en=f"Public-service inventories ({n} inventories)",
-        description_tr=f"{n} kamu hizmet envanterinin bağlantılı açık veri olarak birlikte yayımı.",
-        description_en=f"{n} public-service inventories published together as linked open data.",
-        license=licence_of(options, metadata),
-        issued=None,
+        title_tr=(plan.title if plan else None) or title,
+        # An English title is the Turkish one when only that is given: never the default's.
+        title_en=(plan.title_en or plan.title if plan else None) or title_en,
+        description_tr=(plan.description if plan else None) or description,
+        description_en=(plan.description_en or plan.description if plan else None)
+        or description_en,
+        license=options.license
+        or (plan.licence if plan else None)
+        or licence_of(options, metadata),
+        issued=plan.issued if plan else None,
         reference_year=years.pop() if len(years) == 1 else None,
         sparql_endpoint=options.sparql_endpoint,
         place=places.pop() if len(places) == 1 else None,
         themes=tuple(sorted({t for p in parts for t in p.themes})),
         language=metadata.language,
+        contact=plan.contact if plan else None,
         parts=parts,
     )
 
 
-def check_catalog(options: BuildOptions, base: str, catalog: Path, progress: Progress) -> Path:
-    """The catalog, validated against shapes/dcat.ttl: a violation fails the build."""
+def check_catalog(
+    options: BuildOptions, base: str, folder: Path, catalog: Path, progress: Progress
+) -> list[Path]:
+    """The catalog, validated against shapes/dcat.ttl (a violation fails the build), and the
+    documents of its own IRIs."""
+    graph = Graph().parse(catalog, format="turtle")
     report = validate(
-        Graph().parse(catalog, format="turtle"),
+        graph,
         load_shapes([options.shapes / "dcat.ttl"], base),
         options.shacl_engine,
     )
     progress(f"validated the catalog: {report.summary()}")
     if report.violations or (options.strict and report.count("warning")):
         raise ValidationFailed(report, "the catalog", options.strict)
-    return catalog
+    # Read again with every literal's lexical form as written (rdflib's parser normalises some).
+    exact = to_rdflib(ox.parse(path=catalog, format=ox.RdfFormat.TURTLE))
+    for prefix, namespace in graph.namespaces():
+        exact.bind(prefix, namespace)
+    return [catalog, *write_catalog_documents(exact, base, folder)]
 
 
 def write_changes(

@@ -23,7 +23,8 @@ from ..check.shards import ShardShapes, kinds_of
 from ..publication.catalog import downloads
 from ..publication.ontodoc import write_ontology_docs
 from ..publication.pages import listed_queries
-from ..publication.search import build_index
+from ..publication.search import IndexRun
+from ..publication.shapesdoc import write_shapes_docs
 from ..publication.site import SiteWriter
 from ..publication.sitedata import empty_site_data
 from ..rdf.dumps import Dumps
@@ -50,6 +51,7 @@ from .options import Progress, Stages
 from .output import inputs, staging
 from .reading import Read, licence_of, read_and_pack
 from .reading import prepare_tables as prepare_tables
+from .warnings import write_warnings
 
 
 def build(
@@ -74,6 +76,11 @@ def build(
         with stage("services"):
             merged = publish_services(run, context, dumps, read.services, progress)
         services, slugs, pins, corrections = read_summary(read, context, merged)
+        # The batches wrote every search record: Pagefind, a process of its own, indexes them
+        # while the stages below run on this process and its workers (it is waited for, and
+        # fails the build if it failed, at the end; ended if the build fails first).
+        search = IndexRun(folder)
+        cleanup.callback(search.cancel)
         with stage("validate"):
             shared, report = validate_shared_part(context, merged, options.strict, progress)
         merged.stats.add(shared)
@@ -104,6 +111,14 @@ def build(
                 folder / "def",
                 frame("def/index.html", "tr", single=True),
             )
+            checked_with = [options.shapes / "profile.ttl", options.shapes / "dcat.ttl"]
+            files += write_shapes_docs(
+                checked_with,
+                read.base,
+                options.site,
+                folder,
+                frame("def/sekiller.html", "tr", single=True),
+            )
             files += write_web_configs(folder, read.base, options.site)
             files += write_report(
                 report,
@@ -113,17 +128,13 @@ def build(
                 folder / "validation",
                 lambda page: frame(page, "tr", single=True),
             )
+            files.append(write_warnings(read.warnings, folder))
         with stage("site"):
             listed = downloads(read.table_names, True)
             pages = write_site(run, options, context, merged, shared, descriptions, report, listed)
         progress(f"wrote the site: {pages} pages")
-        with stage("search index"):
-            indexed = build_index(folder)
-        progress(f"indexed {indexed} services for the search")
         with stage("catalog"):
-            files.append(
-                write_checked_catalog(options, read, folder, listed, merged.stats, progress)
-            )
+            files += write_checked_catalog(options, read, folder, listed, merged.stats, progress)
         if options.previous is not None:
             with stage("changes"):
                 files.append(
@@ -135,6 +146,9 @@ def build(
                         context.site.frame("changes.html", "tr", single=True),
                     )
                 )
+        with stage("search index"):  # (what is left of Pagefind's run: see above)
+            indexed = search.finish()
+        progress(f"indexed {indexed} services for the search")
         files = [options.out / f.relative_to(folder) for f in files + documents]
     return BuildResult(
         services,

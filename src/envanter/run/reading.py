@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..config import DEFAULT_LICENSE, check_base_uri
@@ -27,9 +27,18 @@ from ..read.linking import (
     with_metadata,
 )
 from ..read.records import AppliedCorrection, Service, build_records, load_corrections
-from .inventories import Inventory, check_inventories, describe, merge_tables, pins_folder
+from ..translations import Wanted, load_translations, untranslated, with_translations
+from .inventories import (
+    Inventory,
+    check_detsis,
+    check_inventories,
+    describe,
+    merge_tables,
+    pins_folder,
+)
 from .inventories import build_parameters as build_parameters
 from .options import BuildOptions, Progress, Stages, display_path
+from .warnings import WARNINGS_FILE, console_lines
 
 
 @dataclass
@@ -48,6 +57,8 @@ class Tables:
     year: int | None  # None: no year is known, the annual counts are published without one
     inventories: list[Inventory]
     corrections: list[tuple[AppliedCorrection, list[int]]]
+    warnings: list[Problem]  # what reading kept but warned of, for validation/warnings.txt
+    untranslated: list[Wanted] = field(default_factory=list)  # texts without an English label
 
 
 def prepare_tables(
@@ -62,17 +73,30 @@ def prepare_tables(
             f"source not found: {', '.join(display_path(s) for s in missing)} "
             "(run from the project folder, or pass --source FILE)"
         )
+    plan = options.publication
+    if plan is not None:
+        for key in plan.todo:
+            progress(f"warning: {plan.path}: {key} is still TODO: it is left out until filled in")
+        if plan.publisher is None and len(options.sources) > 1:
+            progress(
+                f"warning: {plan.path}: no publisher of the whole: the catalog names the first "
+                "inventory's publisher for it (set publisher, see docs/publication-file.md)"
+            )
     inventories = [describe(source, options, progress) for source in options.sources]
     check_inventories(inventories)
+    check_detsis(inventories, progress)
     base = check_base_uri(options.base_uri)
     reference = load_reference(options.reference)
     corrections = load_corrections(options.corrections) if options.corrections else []
     corrections_name = display_path(options.corrections) if options.corrections else ""
-    raws = read_all(inventories, progress, stage)
+    listed_in = display_path(options.out / WARNINGS_FILE)
+    warnings: list[Problem] = []
+    raws = read_all(inventories, progress, stage, warnings, listed_in)
     first: tuple[list[Service], Linked, Pins] | None = None
     applied: list[tuple[AppliedCorrection, list[int]]] = []
     parts: list[list[Table]] = []
     problems: list[Problem] = []
+    wanted: list[Wanted] = []
     for k, (inventory, raw) in enumerate(zip(inventories, raws, strict=True)):
         try:
             with stage("records"):
@@ -86,15 +110,27 @@ def prepare_tables(
         if problems:
             continue
         progress(f"read {len(services)} services from {display_path(inventory.source)}")
-        for service in services:  # cells kept as text: what was not understood, where
-            for warning in service.warnings:
-                progress(f"warning: {warning}")
+        # Cells kept as text: what was not understood, where.
+        kept = [warning for service in services for warning in service.warnings]
+        warnings += kept
+        for line in console_lines(kept, listed_in):
+            progress(line)
         with stage("link"):
             own = with_metadata(reference, inventory.metadata, inventory.scope)
-            for warning in check_links(services, own, display_path(options.reference)):
-                progress(f"warning: {warning}")
+            translations = load_translations(
+                inventory.source, options.translations_of(inventory.source)
+            )
+            own = with_translations(own, translations, progress)
+            uncovered = check_links(services, own, display_path(options.reference))
+            warnings += uncovered
+            for line in console_lines(uncovered, listed_in):
+                progress(line)
             pins = load_pins(pins_folder(options.ids, inventory.scope))
             linked = link(services, own, pins, inventory.scope)
+            lacking = untranslated(linked)
+        if lacking:
+            warn_untranslated(inventory.source, lacking, progress)
+            wanted += lacking
         with stage("tables"):
             parts.append(build_tables(linked, inventory.key, inventory.source.name))
             # The raw cells have served: the tables hold what they say, with their source
@@ -118,13 +154,42 @@ def prepare_tables(
     with stage("tables"):
         tables = merge_tables(parts)
     head = inventories[0]
-    return Tables(*first, tables, base, head.params, head.metadata, head.year, inventories, applied)
+    return Tables(
+        *first,
+        tables,
+        base,
+        head.params,
+        head.metadata,
+        head.year,
+        inventories,
+        applied,
+        warnings,
+        wanted,
+    )
+
+
+def warn_untranslated(source: Path, missing: list[Wanted], progress: Progress) -> None:
+    """One warning for an inventory's texts without English, naming a few by their Turkish."""
+    examples = ", ".join(repr(w.text) for w in missing[:3])
+    n = len(missing)
+    progress(
+        f"warning: {display_path(source)}: {n} text{'s' if n != 1 else ''} shown by the "
+        f"publication {'have' if n != 1 else 'has'} no English label "
+        f"({examples}{', …' if n > 3 else ''}): the English pages show the "
+        f"Turkish; `envanter translations {display_path(source)}` lists them in "
+        f"{source.stem}.en.yaml to fill in"
+    )
 
 
 def read_all(
-    inventories: list[Inventory], progress: Progress, stage: Stages
+    inventories: list[Inventory],
+    progress: Progress,
+    stage: Stages,
+    warnings: list[Problem],
+    listed_in: str,
 ) -> list[list[RawRecord]]:
-    """Every source's raw rows; the problems of every file at once, each naming its file."""
+    """Every source's raw rows; the problems of every file at once, each naming its file. The
+    readers' warnings are added to `warnings`."""
     raws: list[list[RawRecord]] = []
     problems: list[Problem] = []
     for inventory in inventories:
@@ -139,8 +204,9 @@ def read_all(
             progress(note)
         for gap in inventory.metadata.missing():
             progress(f"warning: {gap}")
-        for problem in reading.warnings:
-            progress(f"warning: {problem}")
+        warnings += reading.warnings
+        for line in console_lines(reading.warnings, listed_in):
+            progress(line)
         raws.append(reading.records)
     if problems:
         raise InputError(problems)
@@ -169,6 +235,7 @@ class Read:
     inventories: list[Inventory]
     # With many inventories, each service's (by id) inventory key; empty with one.
     service_inventories: dict[str, str]
+    warnings: list[Problem]
 
 
 def read_and_pack(
@@ -210,6 +277,7 @@ def read_and_pack(
             if table.name == "services" and len(t.inventories) > 1
             for row in table.rows
         },
+        t.warnings,
     )
 
 

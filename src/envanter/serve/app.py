@@ -16,7 +16,7 @@ from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
 from .endpoint import Endpoint, plain
-from .files import THING_ROOTS, VARY, FileEntry, Site, dereference
+from .files import VARY, WELL_KNOWN_VOID, FileEntry, Site, dereference, is_thing
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -32,6 +32,9 @@ class App:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
         response = self.respond(request)
+        # Everything published is open data: any web page may read it (documents, the JSON-LD
+        # context, the 303s of dereferencing).
+        response.headers.setdefault("Access-Control-Allow-Origin", "*")
         return response(environ, start_response)
 
     def respond(self, request: Request) -> Response:
@@ -62,7 +65,9 @@ class App:
             return self.file(request, entry)
         if path + "/index.html" in self.site.files:
             return Response(status=301, headers=[("Location", prefix + path[1:] + "/")])
-        if path.startswith(THING_ROOTS):
+        if path == WELL_KNOWN_VOID[0] and prefix == "/":
+            return Response(status=303, headers=[("Location", WELL_KNOWN_VOID[1])])
+        if is_thing(path):
             answer = dereference(
                 self.site,
                 path,
