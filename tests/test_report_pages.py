@@ -7,6 +7,7 @@ with more than a page of each."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from html.parser import HTMLParser
@@ -221,3 +222,34 @@ def test_a_property_with_more_values_than_a_page_is_shown_in_part(dist: Path) ->
         assert len(parts) == PAGE_SIZE and parts < set(data.objects(URIRef(iri), DCT.hasPart))
         note = re.search(r'<p class="hint"><code>dct:hasPart</code>: ([^<]*)</p>', html)
         assert note and total in note[1] and "500" in note[1], (lang, note)
+
+
+def test_the_search_index_is_in_pieces(dist: Path) -> None:
+    """Past PIECE services the search index is in pieces: the first is pagefind/ itself, the
+    others pagefind/piece/{n}/ with only their index files, all listed in pieces.json; each
+    language's pieces hold every service once."""
+    from envanter.publication.search import PIECE
+
+    services = len(list((dist / "doc" / "id" / "hizmet").glob("*.html")))
+    pieces = -(-services // PIECE)
+    assert pieces > 1
+    index = dist / "pagefind"
+    listed = json.loads((index / "pieces.json").read_text(encoding="utf-8"))["pieces"]
+    assert listed == [f"piece/{n}/" for n in range(2, pieces + 1)]
+    pages = 0
+    for folder in [index, *(index / part for part in listed)]:
+        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert sorted(entry["languages"]) == ["en", "tr"]
+        pages += entry["languages"]["tr"]["page_count"]
+        if folder != index:
+            files = sorted(p.name for p in folder.iterdir() if p.is_file())
+            assert files == sorted(
+                ["pagefind-entry.json"]
+                + [f"pagefind.{a['hash']}.pf_meta" for a in entry["languages"].values()]
+            )
+            assert {p.name for p in folder.iterdir() if p.is_dir()} == {
+                "index",
+                "filter",
+                "fragment",
+            }
+    assert pages == services
