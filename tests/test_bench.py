@@ -32,6 +32,7 @@ def test_the_build_records_a_time_for_every_stage(seed_build: BuildResult) -> No
         "ontology and report",
         "site",
         "catalog",
+        "search index",
     ]
     assert all(seconds >= 0 for seconds in seed_build.stages.values())
     assert list(seed_build.batch_stages) == [
@@ -208,3 +209,26 @@ def test_the_generator_is_seeded_draws_every_cell_from_the_seed_and_writes_csv_a
         read[suffix] = [[r.text(k) for k in CELL_KEYS] for r in read_source(out)]
     assert read["csv"] == read["xlsx"]
     assert read["csv"] == [[r.text(k) for k in CELL_KEYS] for r in synthetic(50, seed=3)]
+
+
+def test_the_generator_writes_inventories_of_different_institutions(tmp_path: Path) -> None:
+    """bench/generate.py --inventories K: K files sharing the N services, each with the
+    metadata of its own institution, read as one publication under K URI scopes."""
+    from envanter.metadata import load_metadata
+    from envanter.read.source import read_source
+    from envanter.run.pipeline import BuildOptions, prepare_tables
+
+    out = tmp_path / "inventories"
+    script = [sys.executable, str(ROOT / "bench" / "generate.py"), "10", str(out)]
+    subprocess.run([*script, "--inventories", "3"], check=True, capture_output=True)
+    paths = sorted(out.glob("*.csv"))
+    assert [p.name for p in paths] == [f"inventory-000{k}.csv" for k in (1, 2, 3)]
+    assert [len(read_source(p)) for p in paths] == [4, 3, 3]
+    publishers = [load_metadata(p).publisher for p in paths]
+    assert [p.name for p in publishers if p] == [f"Sentetik Kurum {k}" for k in (1, 2, 3)]
+    options = BuildOptions(source=paths[0], more_sources=tuple(paths[1:]), corrections=None)
+    ids = [
+        row["id"] for t in prepare_tables(options).tables if t.name == "services" for row in t.rows
+    ]
+    assert len(ids) == 10
+    assert {str(i).split("--")[0] for i in ids} == {f"sentetik-kurum-{k}" for k in (1, 2, 3)}

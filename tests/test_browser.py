@@ -29,6 +29,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from envanter.run.pipeline import BuildResult
+
 from .conftest import ROOT
 from .test_site import build_site, english_names, golden, law_title, pinned_slugs
 
@@ -61,6 +63,7 @@ PAGES = {
     "concept": "doc/def/yararlanici/cocuklar.html",
     "scheme": "doc/def/yararlanici.html",
     "resource": "doc/id/duzeltme/belediye-kanunu-5393.html",
+    "standards": "hizmet-standartlari.html",
     "queries": "sorgular.html",
     "about": "hakkinda.html",
     "404": "404.html",
@@ -188,24 +191,72 @@ def run_axe(driver: webdriver.Chrome) -> list[dict[str, Any]]:
     return violations
 
 
-def shown(driver: webdriver.Chrome) -> tuple[set[str], int]:
-    """The titles the service list shows, and the count it prints."""
-    titles = driver.execute_script(
-        "return Array.prototype.map.call("
-        "document.querySelectorAll('#services > li:not([hidden]) > a'),"
-        " function (a) { return a.textContent; })"
+def searches(driver: webdriver.Chrome) -> int:
+    """How many searches the list's search has finished (site/static/search.js counts them)."""
+    return int(driver.find_element(By.ID, "search").get_attribute("data-searches") or 0)
+
+
+def open_list(driver: webdriver.Chrome, url: str) -> None:
+    """Open a list of services and wait for its search to be ready (Pagefind loaded)."""
+    visit(driver, url)
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_element(By.ID, "search").get_attribute("data-ready") == "true"
     )
-    count = int(driver.find_element(By.ID, "shown").text)
-    return set(titles), count
+
+
+def result_titles(driver: webdriver.Chrome) -> list[str]:
+    return [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#result-list > li > a")]
+
+
+def show_all(driver: webdriver.Chrome) -> None:
+    """Press "more results" until every result is shown."""
+    more = driver.find_element(By.ID, "more")
+    while more.is_displayed():
+        before = len(result_titles(driver))
+        more.click()
+        WebDriverWait(driver, 10).until(
+            lambda d, before=before: len(result_titles(d)) > before or not more.is_displayed()
+        )
+
+
+def shown(driver: webdriver.Chrome) -> tuple[list[str], int]:
+    """The titles the list shows, in order (every result, "more results" pressed until there
+    are no more), and how many services it says it found: the search's results when a search
+    is on, else the page of the plain list."""
+    if driver.find_element(By.ID, "results").is_displayed():
+        show_all(driver)
+        titles = result_titles(driver)
+        said = driver.find_element(By.ID, "count").text
+        return titles, int(said.split()[0]) if said[:1].isdigit() else 0
+    titles = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#services > li > a")]
+    return titles, len(titles)
+
+
+def after_search(driver: webdriver.Chrome, action: Any) -> None:
+    """Do `action` (which starts a search) and wait until that search has finished."""
+    before = searches(driver)
+    action()
+    WebDriverWait(driver, 10).until(lambda d: searches(d) > before)
 
 
 def search(driver: webdriver.Chrome, text: str) -> None:
     box = driver.find_element(By.ID, "q")
     box.clear()
-    if text:
-        box.send_keys(text)
-    else:  # clear() sends no input event
-        driver.execute_script("arguments[0].dispatchEvent(new Event('input'))", box)
+
+    def typed() -> None:
+        if text:
+            box.send_keys(text)
+        else:  # clear() sends no input event
+            driver.execute_script("arguments[0].dispatchEvent(new Event('input'))", box)
+
+    after_search(driver, typed)
+
+
+def choose(driver: webdriver.Chrome, facet: str, value: str) -> None:
+    after_search(
+        driver,
+        lambda: Select(driver.find_element(By.ID, f"f-{facet}")).select_by_visible_text(value),
+    )
 
 
 # --- expectations from the hand-checked records, not from the pages ---
@@ -250,6 +301,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def paged_site(paged_report_build: BuildResult) -> Iterator[str]:
+    """A synthetic inventory with more than a page of services and of findings, served."""
+    require_browser()
+    with serve(paged_report_build.out) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
 def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
     with chromium(tmp_path_factory.mktemp("chromium-profile")) as d:
         yield d
@@ -260,55 +319,149 @@ def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrom
 
 @pytest.mark.parametrize("query", ["süt", "sut", "SÜT"])
 def test_search_finds_halk_sut_destegi(driver: webdriver.Chrome, site: str, query: str) -> None:
-    visit(driver, site + "hizmetler.html")
+    open_list(driver, site + "hizmetler.html")
     titles, count = shown(driver)
     assert count == len(titles) == 54, f"before searching: {count} shown, {len(titles)} visible"
     search(driver, query)
     titles, count = shown(driver)
-    assert titles == {"Halk Süt Desteği"}, f"searching {query!r} shows {sorted(titles)}"
-    assert count == 1, f"searching {query!r}: the count says {count}"
+    assert titles[:1] == ["Halk Süt Desteği"], f"searching {query!r} shows {titles}"
+    assert count == len(titles), f"searching {query!r}: the count says {count}"
     search(driver, "")
-    assert shown(driver)[1] == 54, "clearing the search shows every service again"
+    assert shown(driver)[1] == 54, "clearing the search shows the list again"
 
 
 def test_enter_in_the_search_box_keeps_the_page(driver: webdriver.Chrome, site: str) -> None:
-    visit(driver, site + "hizmetler.html")
+    open_list(driver, site + "hizmetler.html")
     driver.execute_script("window.notReloaded = true")
     search(driver, "süt")
-    driver.find_element(By.ID, "q").send_keys(Keys.ENTER)
+    after_search(driver, lambda: driver.find_element(By.ID, "q").send_keys(Keys.ENTER))
     assert driver.execute_script("return window.notReloaded === true"), "Enter reloaded the page"
-    assert driver.current_url == site + "hizmetler.html"
-    assert shown(driver) == ({"Halk Süt Desteği"}, 1)
+    assert driver.current_url == site + "hizmetler.html?q=s%C3%BCt"
+    assert shown(driver)[0][:1] == ["Halk Süt Desteği"]
+
+
+# What a citizen types, and the services that must come first (from the seed, by hand): the two
+# services for the elderly, the İstanbulkart (the apostrophe's case ending is the name's), the
+# two services for women subjected to violence.
+RANKED = [
+    ("hizmetler.html", "yasli", {"Sosyal Yaşam Evi", "Emekli Pazar Desteği"}),
+    ("hizmetler.html", "yaşlı", {"Sosyal Yaşam Evi", "Emekli Pazar Desteği"}),
+    ("hizmetler.html", "istanbulkart'a", {"Sosyal Destek İstanbulkart"}),
+    (
+        "hizmetler.html",
+        "kadına şiddet",
+        {"Kadın Konukevi", "Kadın Konukevinden Ayrılan Kadınlara Nakdi Destek"},
+    ),
+    (
+        "en/hizmetler.html",
+        "elderly",
+        {
+            "Social Life House (activity centre for older people)",
+            "Market Shopping Support for Pensioners",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("page", "query", "first"), RANKED)
+def test_search_finds_the_right_services_first(
+    driver: webdriver.Chrome, site: str, page: str, query: str, first: set[str]
+) -> None:
+    open_list(driver, site + page)
+    search(driver, query)
+    titles, count = shown(driver)
+    assert set(titles[: len(first)]) == first, f"searching {query!r} shows {titles} first"
+    assert count == len(titles) >= len(first)
+
+
+def test_kadina_siddet_finds_the_support_line_too(driver: webdriver.Chrome, site: str) -> None:
+    """The women's support line's description speaks of violence: it is found, after the two
+    services for women subjected to violence."""
+    open_list(driver, site + "hizmetler.html")
+    search(driver, "kadına şiddet")
+    assert "Kadın Destek Hattı" in shown(driver)[0][2:5]
 
 
 @pytest.mark.parametrize("query", ["İSTANBUL", "istanbul", "ISTANBUL", "İstanbul"])
 def test_search_folds_turkish_case(driver: webdriver.Chrome, site: str, query: str) -> None:
-    expected = {golden(n)["name"] for n in NUMBERS if "istanbul" in searchable(n)}
-    assert len(expected) > 10
-    visit(driver, site + "hizmetler.html")
+    open_list(driver, site + "hizmetler.html")
+    search(driver, "istanbul")
+    expected = shown(driver)[0]
+    assert len(expected) > 5 and "Sosyal Destek İstanbulkart" in expected
     search(driver, query)
-    titles, count = shown(driver)
-    assert titles == expected, (
-        f"searching {query!r}: missing {sorted(expected - titles)}, extra {sorted(titles - expected)}"
+    assert shown(driver)[0] == expected, f"searching {query!r} differs from 'istanbul'"
+
+
+def test_nothing_found_says_what_to_try(driver: webdriver.Chrome, site: str) -> None:
+    open_list(driver, site + "hizmetler.html")
+    search(driver, "zzqxw")
+    titles, _ = shown(driver)
+    assert titles == []
+    assert "Daha kısa ya da başka bir sözcük" in driver.find_element(By.ID, "count").text
+
+
+def test_a_search_survives_a_reload(driver: webdriver.Chrome, site: str) -> None:
+    open_list(driver, site + "hizmetler.html")
+    search(driver, "destek")
+    choose(driver, "group", "Yaşlılar ve emekliler")
+    before = shown(driver)
+    # (Sosyal Yaşam Evi speaks of support in its description: after the title match)
+    assert before[0] == ["Emekli Pazar Desteği", "Sosyal Yaşam Evi"], before
+    url = driver.current_url
+    assert "q=destek" in url and "group=" in url
+    driver.refresh()
+    WebDriverWait(driver, 10).until(lambda d: searches(d) > 0)
+    assert driver.find_element(By.ID, "q").get_attribute("value") == "destek"
+    assert Select(driver.find_element(By.ID, "f-group")).first_selected_option.text == (
+        "Yaşlılar ve emekliler"
     )
-    assert count == len(expected), f"searching {query!r}: the count says {count}"
+    assert shown(driver) == before
+    assert driver.current_url == url
+
+
+def test_facets_are_readable_labels(driver: webdriver.Chrome, site: str) -> None:
+    open_list(driver, site + "hizmetler.html")
+    for facet in ("group", "channel", "online", "unit", "law"):
+        options = [o.text for o in Select(driver.find_element(By.ID, f"f-{facet}")).options]
+        assert len(options) > 2, f"{facet}: {options}"
+        assert not [o for o in options if o.startswith("http") or o[:1].isdigit()], options
+
+
+def test_results_are_loaded_a_page_at_a_time(driver: webdriver.Chrome, site: str) -> None:
+    """The count comes from Pagefind's result list, which loads no result; the page shows the
+    first 20 results, and "more results" the next ones."""
+    open_list(driver, site + "hizmetler.html")
+    search(driver, "destek")
+    said = driver.find_element(By.ID, "count").text
+    total = int(said.split()[0])
+    assert 20 < total <= 40, f"'destek' finds {total} services in the seed"
+    titles = result_titles(driver)
+    assert len(titles) == 20
+    more = driver.find_element(By.ID, "more")
+    assert more.is_displayed()
+    more.click()
+    WebDriverWait(driver, 10).until(lambda d: len(result_titles(d)) == total)
+    everything = result_titles(driver)
+    assert everything[:20] == titles, "the first results stay where they were"
+    assert len(set(everything)) == total, "each service once"
+    assert not more.is_displayed()
 
 
 def test_unit_facet_narrows_the_list(driver: webdriver.Chrome, site: str) -> None:
     unit = "Engelli Hizmetleri Şube Müdürlüğü"
     expected = names_where(lambda r: unit in r["units"].values())
     assert len(expected) == 19, "the seed has 19 services of the Engelli Hizmetleri unit"
-    visit(driver, site + "hizmetler.html")
-    Select(driver.find_element(By.ID, "f-unit")).select_by_visible_text(unit)
+    open_list(driver, site + "hizmetler.html")
+    choose(driver, "unit", unit)
     titles, count = shown(driver)
-    assert titles == expected, f"unit facet: {sorted(titles ^ expected)} differ"
+    assert set(titles) == expected, f"unit facet: {sorted(set(titles) ^ expected)} differ"
     assert count == 19, f"unit facet: the count says {count}"
-    # Search and facet together: the services of that unit that mention 'ulaşım' (transport).
+    # Search and facet together: the services of that unit that speak of transport (ulaşım).
     search(driver, "ulasim")
-    both = {n for n in expected if "ulasim" in searchable(number_of(n))}
-    assert both and shown(driver) == (both, len(both)), "search within a facet"
-    driver.find_element(By.ID, "clear").click()
-    assert shown(driver)[1] == 54, "'clear filters' shows every service again"
+    titles, count = shown(driver)
+    assert titles and set(titles) <= expected and "Ulaşım Hizmetleri" in titles[:1]
+    after_search(driver, lambda: driver.find_element(By.ID, "clear").click())
+    assert shown(driver)[1] == 54, "'clear filters' shows the list again"
 
 
 def number_of(name: str) -> int:
@@ -326,11 +479,12 @@ def number_of(name: str) -> int:
 def test_law_facet_narrows_the_list(driver: webdriver.Chrome, site: str, law: str) -> None:
     expected = names_where(lambda r: any(law_title(x) == law for x in r["legal_basis"]))
     assert expected, f"no record cites {law}"
-    visit(driver, site + "hizmetler.html")
-    Select(driver.find_element(By.ID, "f-law")).select_by_visible_text(law)
+    open_list(driver, site + "hizmetler.html")
+    choose(driver, "law", law)
     titles, count = shown(driver)
-    assert titles == expected, (
-        f"law facet {law!r}: missing {sorted(expected - titles)}, extra {sorted(titles - expected)}"
+    assert set(titles) == expected, (
+        f"law facet {law!r}: missing {sorted(expected - set(titles))}, "
+        f"extra {sorted(set(titles) - expected)}"
     )
     assert count == len(expected), f"law facet: the count says {count}, expected {len(expected)}"
 
@@ -425,18 +579,47 @@ def test_axe_finds_no_violation(
     assert "system-ui" in font, f"{url}: the site's stylesheet did not load ({font!r})"
 
 
+# The further pages of paged lists that only a large inventory has (not the seed): the
+# validation report's findings and the standards table.
+FURTHER_PAGES = [
+    ("validation/sayfa/2.html", "tr"),
+    ("hizmet-standartlari/sayfa/2.html", "tr"),
+    ("en/hizmet-standartlari/sayfa/2.html", "en"),
+]
+
+
+@pytest.mark.parametrize("width", [DESKTOP, MOBILE, NARROW])
+@pytest.mark.parametrize(("path", "lang"), FURTHER_PAGES)
+def test_axe_finds_no_violation_on_further_pages(
+    driver: webdriver.Chrome, paged_site: str, path: str, lang: str, width: int
+) -> None:
+    url = paged_site + path
+    resize(driver, width)
+    try:
+        visit(driver, url)
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
+        assert driver.find_element(By.TAG_NAME, "h1").text.strip(), f"{url}: empty h1"
+        wide = driver.execute_script("return document.documentElement.scrollWidth")
+        found = run_axe(driver)
+        current = driver.find_element(By.CSS_SELECTOR, ".pager [aria-current='page']").text
+    finally:
+        resize(driver, DESKTOP)
+    assert not found, f"{url} at {width} px: axe-core {AXE_VERSION} found\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+        for v in found
+    )
+    assert wide <= width, f"{url} is {wide} px wide at {width} px"
+    assert current == "2"
+
+
 def test_no_page_type_overflows_a_320_px_screen(driver: webdriver.Chrome, site: str) -> None:
     """Long addresses, hashes and law titles wrap; wide tables scroll in a region of their own:
     no page is wider than the narrowest phone."""
     resize(driver, NARROW)
     wide = []
     try:
-        for kind, lang in [*EVERY_PAGE, ("standards", "tr"), ("standards", "en")]:
-            url = (
-                page_url(site, kind, lang)
-                if kind != "standards"
-                else site + ("en/" if lang == "en" else "") + "hizmet-standartlari.html"
-            )
+        for kind, lang in EVERY_PAGE:
+            url = page_url(site, kind, lang)
             visit(driver, url)
             width = driver.execute_script("return document.documentElement.scrollWidth")
             if width > NARROW:
@@ -481,3 +664,20 @@ def test_404_page_is_served_at_any_path_and_stays_local(
     assert "system-ui" in font, f"the 404 page's stylesheet did not load ({font!r})"
     home = driver.find_element(By.CSS_SELECTOR, ".site-name a").get_attribute("href")
     assert home == site + "index.html", f"the 404 page's home link goes to {home}"
+
+
+def test_the_copy_button_copies_the_uri(driver: webdriver.Chrome, site: str) -> None:
+    """The "link to this service" box: without scripts its button is hidden (the field can be
+    selected by hand); with them it shows, and a click copies and says so."""
+    visit(driver, site + PAGES["service"])
+    button = driver.find_element(By.CSS_SELECTOR, ".linkbox button.copy")
+    assert button.is_displayed(), "the script shows the button"
+    driver.execute_script("arguments[0].scrollIntoView()", button)
+    button.click()
+    status = driver.find_element(By.CSS_SELECTOR, ".linkbox .copied")
+    WebDriverWait(driver, 5).until(lambda d: status.text == "Kopyalandı.")
+    selected = driver.execute_script(
+        "var f = document.getElementById('uri');"
+        " return f.value.substring(f.selectionStart, f.selectionEnd);"
+    )
+    assert selected == "https://envanter.example/id/hizmet/halk-sut-destegi"

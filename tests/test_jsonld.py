@@ -78,8 +78,12 @@ def test_every_jsonld_file_reads_offline_as_its_turtle(seed_dist: Path, offline:
             q.triple for q in ox.parse(path=str(matching(path)), format=ox.RdfFormat.TURTLE)
         }
         assert expected, path
+        # rdflib rewrites some literals as it reads them (a dateTime's "Z" as "+00:00"), from
+        # Turtle as from JSON-LD: it must read the same graph from both.
+        by_rdflib = rdflib.Graph().parse(matching(path)).serialize(format="nt")
         for processor, triples in read_three_ways(path).items():
-            assert isomorphic(triples, expected), f"{path}: {processor} reads another graph"
+            wanted = triples_of(by_rdflib) if processor == "rdflib" else expected
+            assert isomorphic(triples, wanted), f"{path}: {processor} reads another graph"
 
 
 def test_a_document_names_only_the_prefixes_it_uses(seed_dist: Path) -> None:

@@ -110,7 +110,7 @@ def test_a_wrong_file_is_refused_with_every_problem_at_once(tmp_path: Path) -> N
     assert lines == [
         f"{where}: colour: unknown key(s); expected some of title, publisher, department, "
         "place, reference_year, licence, contact, issued, language, themes, units, form_code, "
-        "received_as (docs/metadata.md)",
+        "received_as, uri_scope (docs/metadata.md)",
         f"{where}: contact.email: expected an e-mail address, not 'yok'",
         f"{where}: issued: expected a date like 2025-03-01, not '15.01.2025'",
         f"{where}: licence: expected an http(s) IRI like 'https://example.org/x', not 'CC-BY'",
@@ -250,7 +250,8 @@ def test_the_metadata_is_what_the_publication_says_of_its_institution(tmp_path: 
     assert catalog.value(contact, VCARD.hasTelephone) == URIRef("tel:03120000000")
     graph = Graph().parse(out / "data" / "dataset.ttl")
     assert (publisher, RDF.type, URIRef("http://data.europa.eu/m8g/PublicOrganisation")) in graph
-    department = URIRef(base + "id/kurum/imar-ve-sehircilik-mudurlugu")
+    # A department without a key is the institution's own: scoped by it (docs/uri-policy.md).
+    department = URIRef(base + "id/kurum/cankaya-belediyesi--imar-ve-sehircilik-mudurlugu")
     org = Namespace("http://www.w3.org/ns/org#")
     assert graph.value(department, org.subOrganizationOf) == publisher
     assert graph.value(department, DCTERMS.spatial) == URIRef(WD + "Q3640")

@@ -159,6 +159,29 @@ def test_nginx_answers_303_to_the_document(
     assert response.getheader("Vary") == "Accept, Accept-Language"
 
 
+def test_nginx_catalog_iris_well_known_void_and_cors(nginx: int) -> None:
+    response, _ = get(nginx, "/katalog", {"Accept": "text/turtle"})
+    assert (response.status, response.getheader("Location")) == (303, "/doc/katalog.ttl")
+    assert response.getheader("Access-Control-Allow-Origin") == "*"
+    response, body = get(nginx, "/doc/katalog.ttl", {})
+    assert response.status == 200 and b"dcat:Catalog" in body
+    assert response.getheader("Access-Control-Allow-Origin") == "*"
+    response, _ = get(nginx, "/id/dagitim/data-dataset-nt", {"Accept": "application/ld+json"})
+    assert (response.status, response.getheader("Location")) == (
+        303,
+        "/doc/id/dagitim/data-dataset-nt.jsonld",
+    )
+    assert response.getheader("Access-Control-Allow-Origin") == "*"
+    response, _ = get(nginx, "/id/dagitim/data-dataset-nt", {"Accept": "text/html"})
+    assert (response.status, response.getheader("Location")) == (303, "/hakkinda.html")
+    response, _ = get(nginx, "/def/sekiller", {"Accept": "text/html"})
+    assert (response.status, response.getheader("Location")) == (303, "/def/sekiller.html")
+    response, _ = get(nginx, "/.well-known/void", {})
+    assert (response.status, response.getheader("Location")) == (303, "/catalog.ttl")
+    response, _ = get(nginx, "/context.jsonld", {})
+    assert response.getheader("Access-Control-Allow-Origin") == "*"
+
+
 def test_nginx_ontology_concepts_406_and_404(nginx: int) -> None:
     response, _ = get(nginx, "/def/envanter", {"Accept": "text/turtle"})
     assert (response.status, response.getheader("Location")) == (303, "/def/envanter.ttl")
@@ -166,6 +189,8 @@ def test_nginx_ontology_concepts_406_and_404(nginx: int) -> None:
     assert (response.status, response.getheader("Location")) == (303, "/def/index.html")
     response, _ = get(nginx, "/def/sdp/120.05", {"Accept": "text/turtle"})
     assert (response.status, response.getheader("Location")) == (303, "/doc/def/sdp/120.05.ttl")
+    response, _ = get(nginx, "/def/sekiller", {"Accept": "application/ld+json"})
+    assert (response.status, response.getheader("Location")) == (303, "/doc/def/sekiller.jsonld")
     response, _ = get(nginx, THING, {"Accept": "image/png"})
     assert response.status == 406
     response, _ = get(nginx, "/id/hizmet/yok-boyle-bir-hizmet", {"Accept": "text/turtle"})
@@ -294,3 +319,14 @@ def test_the_query_page_finds_the_store_behind_nginx(nginx: int) -> None:
         assert (response.getheader("Content-Type") or "").startswith(media), text
     response, _ = get(nginx, "/static/vendor/oxigraph/web_bg.wasm", {})
     assert (response.status, response.getheader("Content-Type")) == (200, "application/wasm")
+
+
+def test_nginx_answers_a_missing_page_with_the_sites_404_page(nginx: int, dist: Path) -> None:
+    response, body = get(nginx, "/doc/id/hizmet/no-such-service.html", {})
+    assert response.status == 404
+    assert body == (dist / "404.html").read_bytes()
+
+
+def test_apache_answers_a_missing_page_with_the_sites_404_page() -> None:
+    htaccess = apache_config("https://example.org/envanter/", ROOT / "site")
+    assert "ErrorDocument 404 /envanter/404.html" in htaccess.splitlines()

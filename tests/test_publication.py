@@ -167,13 +167,23 @@ def test_sampled_resource_documents_hold_their_description(dist: Path) -> None:
     for s in set(nt.subjects()):
         if isinstance(s, URIRef) and "#" in s:
             fragments.setdefault(str(s).partition("#")[0], []).append(s)
+    # The catalog's own IRIs (the catalog, its distributions) are described by catalog.ttl;
+    # the shapes' documents are checked in test_shapes_published.py.
+    catalog = Graph().parse(dist / "catalog.ttl", format="turtle")
     for path in docs[::10]:
         iri = URIRef(BASE + str(path.relative_to(dist / "doc").with_suffix("")))
+        if iri == URIRef(BASE + "def/sekiller"):
+            continue
+        source = nt if (iri, None, None) in nt else catalog
         doc = Graph().parse(path, format="turtle")
         # its description, and its fragments' (a service's participations, steps …)
         for s in [iri, *fragments.get(str(iri), [])]:
-            assert set(doc.predicate_objects(s)) == set(nt.predicate_objects(s)), s
-        assert isomorphic(doc, jsonld_graph(path.with_suffix(".jsonld"), dist)), iri
+            assert set(doc.predicate_objects(s)) == set(source.predicate_objects(s)), s
+        if source is nt:
+            assert isomorphic(doc, jsonld_graph(path.with_suffix(".jsonld"), dist)), iri
+        else:  # expanded JSON-LD, which needs no context
+            expanded = Graph().parse(path.with_suffix(".jsonld"), format="json-ld")
+            assert isomorphic(doc, expanded), iri
 
 
 def test_resource_turtle_escapes_hostile_text_and_declares_only_prefixes_it_uses() -> None:

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from envanter.cli import main
 from envanter.serve.negotiation import negotiate, prefers_english
@@ -207,6 +207,42 @@ def test_every_minted_uri_dereferences(served: Served) -> None:
         conn.close()
 
 
+def test_every_catalog_iri_dereferences_and_every_answer_allows_any_origin(
+    served: Served,
+) -> None:
+    catalog = Graph().parse(served.dist / "catalog.ttl", format="turtle")
+    iris = {
+        str(s).split("#")[0]
+        for s in catalog.subjects()
+        if isinstance(s, URIRef) and str(s).startswith(BASE) and str(s) != BASE  # (the home page)
+    }
+    assert BASE + "katalog" in iris and any("/id/dagitim/" in i for i in iris)
+    for iri in sorted(iris):
+        path = "/" + iri.removeprefix(BASE)
+        for accept in ("text/turtle", "text/html", "application/ld+json", "application/n-triples"):
+            response, _ = get(served, path, {"Accept": accept})
+            assert response.status == 303, (path, accept)
+            assert response.getheader("Access-Control-Allow-Origin") == "*"
+            location = response.getheader("Location") or ""
+            if accept == "text/html" and path.startswith(("/katalog", "/id/dagitim/")):
+                assert location == "/hakkinda.html", path  # the page listing every download
+            document, body = get(served, location)
+            assert document.status == 200, (path, accept)
+            assert document.getheader("Access-Control-Allow-Origin") == "*"
+    response, _ = get(served, "/katalog", {"Accept": "text/html", "Accept-Language": "en"})
+    assert response.getheader("Location") == "/en/hakkinda.html"
+    response, _ = get(served, "/.well-known/void", {"Accept": "text/turtle"})
+    assert (response.status, response.getheader("Location")) == (303, "/catalog.ttl")
+    # The catalog's own document says what catalog.ttl says of it.
+    response, _ = get(served, "/katalog", {"Accept": "text/turtle"})
+    _, body = get(served, response.getheader("Location") or "")
+    described = Graph().parse(data=body.decode(), format="turtle")
+    katalog = URIRef(BASE + "katalog")
+    assert set(described.predicate_objects(katalog)) == set(catalog.predicate_objects(katalog))
+    response, _ = get(served, "/context.jsonld")
+    assert response.getheader("Access-Control-Allow-Origin") == "*"
+
+
 def test_the_ontology_goes_to_its_page_and_its_turtle(served: Served) -> None:
     response, _ = get(served, "/def/envanter", {"Accept": "text/html"})
     assert response.getheader("Location") == "/def/index.html"
@@ -215,6 +251,11 @@ def test_the_ontology_goes_to_its_page_and_its_turtle(served: Served) -> None:
     # A concept whose key has a dot is a thing, not a file with a suffix.
     response, _ = get(served, "/def/sdp/120.05", {"Accept": "text/turtle"})
     assert response.getheader("Location") == "/doc/def/sdp/120.05.ttl"
+    # The shapes the publication was checked with are a thing too.
+    response, _ = get(served, "/def/sekiller", {"Accept": "text/turtle"})
+    assert response.getheader("Location") == "/doc/def/sekiller.ttl"
+    response, _ = get(served, "/def/sekiller", {"Accept": "text/html"})
+    assert response.getheader("Location") == "/def/sekiller.html"
 
 
 def test_negotiation_helpers() -> None:
@@ -662,3 +703,12 @@ def test_an_answer_xml_cannot_carry_is_406_in_xml_and_200_in_json(served: Served
     assert json.loads(body)["results"]["bindings"] == [
         {"x": {"type": "literal", "value": "bell\x07here"}}
     ]
+
+
+def test_a_missing_page_gets_the_sites_designed_404_page(served: Served) -> None:
+    response, body = get(served, "/doc/id/hizmet/no-such-service.html")
+    assert response.status == 404
+    assert (response.getheader("Content-Type") or "").startswith("text/html")
+    assert body == (served.dist / "404.html").read_bytes()
+    head, _ = get(served, "/no/such/page.html", method="HEAD")
+    assert head.status == 404

@@ -4,6 +4,7 @@ on the session's seed build (no browser): expectations written by hand from the 
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -176,3 +177,109 @@ def test_the_footer_gives_the_metadatas_contact() -> None:
     ]
     assert (colophon.publisher_tr, colophon.publisher_en) == ("Örnek Belediyesi",) * 2
     assert colophon.license_name == "CC BY 4.0" and colophon.unit_tr == ""
+
+
+# --- every page: no codes, raw URIs or slugs as text; links that work under any sub-path ---
+
+# An ISO 8601 duration (P21D, P1Y2M, PT4H), a raw URI of a thing, a URI's last segment as a name.
+DURATION = re.compile(r"\bP(?:\d+[YMWD])+\b|\bP(?:\d+[YMWD])*T(?:\d+[HMS])+\b")
+THING_IRI = re.compile(r"https?://\S*/id/")
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
+# Where a page shows URIs and codes on purpose: the "link to this" box, the parts of the
+# validation report and the list of changes that list resources by URI or quote the rules
+# (class "raw"), and code (<code>, <pre>: query text, rule ids, a vocabulary's terms).
+MADE_FOR_URIS = ("linkbox", "raw")
+CODE = ("script", "style", "title", "code", "pre")
+VOID = {"br", "meta", "link", "input", "img", "hr", "wbr", "source", "area", "col", "base"}
+
+
+class VisibleText(HTMLParser):
+    """A page's visible text outside the parts made for URIs, its h1 and its links' texts."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, bool]] = []  # (tag, whether it hides its text)
+        self.hidden = 0
+        self.text: list[str] = []
+        self.names: list[str] = []  # the h1's and each link's text
+        self.name: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in VOID:
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        hides = tag in CODE or any(c in MADE_FOR_URIS for c in classes)
+        self.open.append((tag, hides))
+        self.hidden += hides
+        if tag in ("h1", "a") and not self.hidden:
+            self.name = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID or not self.open:
+            return
+        if tag in ("h1", "a") and self.name is not None:
+            self.names.append(" ".join("".join(self.name).split()))
+            self.name = None
+        _, hides = self.open.pop()
+        self.hidden -= hides
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.text.append(data)
+            if self.name is not None:
+                self.name.append(data)
+
+
+def html_pages(dist: Path) -> list[Path]:
+    pages = sorted(dist.rglob("*.html"))
+    assert len(pages) > 700, f"only {len(pages)} pages"
+    return pages
+
+
+def test_no_page_shows_a_duration_code_a_raw_uri_or_a_slug(seed_dist: Path) -> None:
+    found = []
+    for page in html_pages(seed_dist):
+        parser = VisibleText()
+        parser.feed(page.read_text(encoding="utf-8"))
+        text = " ".join(parser.text)
+        where = page.relative_to(seed_dist).as_posix()
+        found += [(where, m) for m in DURATION.findall(text)]
+        found += [(where, m) for m in THING_IRI.findall(text)]
+        found += [(where, name) for name in parser.names if SLUG.fullmatch(name)]
+    assert not found, f"{len(found)} codes, URIs or slugs shown as text, e.g. {found[:10]}"
+
+
+def test_the_walk_sees_what_it_looks_for() -> None:
+    """A positive control: the checks above find each thing they look for."""
+    parser = VisibleText()
+    parser.feed(
+        "<h1>halk-sut-destegi</h1><p>Kesin süre: P21D</p><p>https://x.example/id/hizmet/a</p>"
+        '<section class="linkbox"><p>https://x.example/id/hizmet/a P21D</p></section>'
+    )
+    text = " ".join(parser.text)
+    assert DURATION.findall(text) == ["P21D"]
+    assert THING_IRI.findall(text) == ["https://x.example/id/"]
+    assert parser.names == ["halk-sut-destegi"]
+
+
+def test_links_are_relative_so_the_site_works_under_a_sub_path(seed_dist: Path) -> None:
+    """Every link and source is relative (the site works at https://host/any/folder/), but the
+    404 page's, which a server shows at any path: they are absolute paths from the base URI's."""
+    attribute = re.compile(r'\s(?:href|src)="([^"]*)"')
+    wrong = []
+    for page in html_pages(seed_dist):
+        where = page.relative_to(seed_dist).as_posix()
+        html = page.read_text(encoding="utf-8")
+        head, _, body = html.partition("</head>")
+        # (the head's canonical and hreflang links name the published addresses, as they must)
+        for link in attribute.findall(body) + re.findall(
+            r'<(?:script|link)[^>]*\s(?:src|href)="(\.[^"]*)"', head
+        ):
+            if re.match(r"(https?:|mailto:|tel:|sms:|#)", link):
+                continue
+            if where.endswith("404.html"):
+                if not link.startswith("/"):
+                    wrong.append((where, link))
+            elif link.startswith("/"):
+                wrong.append((where, link))
+    assert not wrong, f"{len(wrong)} links that would break under a sub-path: {wrong[:10]}"

@@ -15,7 +15,7 @@ from envanter.check.report import ValidationFailed
 from envanter.cli import main
 from envanter.run.pipeline import BuildOptions, build
 
-from .conftest import ROOT
+from .conftest import ROOT, SEED
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
@@ -59,7 +59,8 @@ def test_validate_in_turkish(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", str(path), "--lang", "tr", "--all"])
     assert (
         "  warning [english-title] <https://envanter.example/id/hizmet/x>: Hizmetin İngilizce "
-        "bir adı (dct:title@en) yok: data/reference/en.yaml dosyasına ekleyin; İngilizce "
+        "bir adı (dct:title@en) yok: envanterin çevirilerine (KAYNAK.en.yaml, `envanter "
+        "translations`) ekleyin; İngilizce "
         "sayfalar Türkçe adı gösterir.\n"
     ) in result.output
     assert "  warning [no-online-channel] <https://envanter.example/id/hizmet/x>: " in result.output
@@ -116,15 +117,17 @@ def test_a_missing_english_title_is_a_warning_and_the_page_shows_the_turkish_one
     tmp_path: Path,
 ) -> None:
     """English does not block a build: the English page shows the Turkish title, marked tr."""
-    reference = tmp_path / "reference"
-    shutil.copytree(ROOT / "data" / "reference", reference)
-    english = yaml.safe_load((reference / "en.yaml").read_text(encoding="utf-8"))
+    # The seed, with its translations beside it less one.
+    folder = tmp_path / "source"
+    folder.mkdir()
+    for path in SEED.parent.glob(SEED.stem + ".*"):
+        shutil.copy(path, folder / path.name)
+    translations = folder / (SEED.stem + ".en.yaml")
+    english = yaml.safe_load(translations.read_text(encoding="utf-8"))
     del english["service_names"]["Halk Süt Desteği"]
-    (reference / "en.yaml").write_text(
-        yaml.safe_dump(english, allow_unicode=True), encoding="utf-8"
-    )
+    translations.write_text(yaml.safe_dump(english, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "dist"
-    result = build(BuildOptions(out=out, reference=reference))
+    result = build(BuildOptions(source=folder / SEED.name, out=out))
     assert result.report is not None
     missing = [f for f in result.report.findings if f.rule == "english-title"]
     assert [(f.severity, f.focus) for f in missing] == [

@@ -25,12 +25,16 @@ from .conftest import ROOT
 CPSV = Namespace("http://purl.org/vocab/cpsv#")
 PIP = [sys.executable, "-m", "pip", "-q"]
 
-# Two services filled into the CSV template, as a user would: names whose English titles are
-# in the curated reference data (data/reference/en.yaml), so the build passes only if the
-# installed package found its own copy of it.
+# Two services filled into the CSV template, as a user would, with their English titles in a
+# translations file beside it (envanter.en.yaml).
 ROWS = """\
 1,93186084,815,Evlilik Desteği,Evlenecek çiftlere nakdi destek sunulmaktadır.,1-5393 Sayılı Belediye Kanunu 2-5216 Sayılı Büyükşehir Belediyesi Kanunu,Sosyoekonomik olarak desteğe ihtiyacı olduğu belirlenen ve evlenecek olan çiftler,_,_,Sosyal Hizmetler Şube Müdürlüğü,_,1. Kişisel Verilerin Korunması Kanununa İlişkin Aydınlatma Metni,ALO 153 Çözüm Merkezi,1. İdari İşler Personeli 2. Sosyal Hizmetler Şube Müdürü,_,_,(-),15 iş günü,4.040,https://sosyalyardim.ibb.gov.tr/
 2,93186084,815,Yenidoğan Desteği,Yenidoğan bebeği bulunan hanelere destek paketi sunulmaktadır.,1-5393 Sayılı Belediye Kanunu,Sosyoekonomik olarak desteğe ihtiyacı olduğu belirlenen ve yenidoğan bebeği bulunan haneler,_,_,Sosyal Hizmetler Şube Müdürlüğü,_,1. Kişisel Verilerin Korunması Kanununa İlişkin Aydınlatma Metni,ALO 153 Çözüm Merkezi,1. Destek Personeli,_,_,(-),15 iş günü,37.568,Sunulmuyor
+"""
+
+TRANSLATIONS = """\
+"Evlilik Desteği": "Marriage Support"
+"Yenidoğan Desteği": "Newborn Support"
 """
 
 
@@ -115,6 +119,7 @@ def test_the_installed_wheel_builds_the_csv_template_example_from_an_empty_folde
     subprocess.run([envanter, "template", "envanter.csv"], cwd=here, check=True, timeout=60)
     with (here / "envanter.csv").open("a", encoding="utf-8", newline="") as f:
         f.write(ROWS)
+    (here / "envanter.en.yaml").write_text(TRANSLATIONS, encoding="utf-8")
     done = subprocess.run(
         [
             envanter,
@@ -135,7 +140,7 @@ def test_the_installed_wheel_builds_the_csv_template_example_from_an_empty_folde
     assert "built 2 services into yayin/" in done.stderr
 
     out = here / "yayin"
-    assert sorted(p.name for p in here.iterdir()) == ["envanter.csv", "yayin"]
+    assert sorted(p.name for p in here.iterdir()) == ["envanter.csv", "envanter.en.yaml", "yayin"]
     assert (out / ".envanter-output").is_file() and (out / "index.html").is_file()
     assert set(files_under(ROOT / "site" / "static")) <= set(files_under(out / "static"))
     graph = Graph().parse(out / "data" / "dataset.nt", format="nt")
@@ -147,7 +152,7 @@ def test_the_installed_wheel_builds_the_csv_template_example_from_an_empty_folde
     assert titles == {
         Literal("Evlilik Desteği", lang="tr"),
         Literal("Yenidoğan Desteği", lang="tr"),
-        Literal("Marriage Support", lang="en"),  # from the packaged data/reference/en.yaml
+        Literal("Marriage Support", lang="en"),  # from envanter.en.yaml beside the table
         Literal("Newborn Support", lang="en"),
     }
 
@@ -159,12 +164,11 @@ def test_a_projects_own_folder_replaces_the_packaged_one(
     for name in RESOURCES:
         assert resource(name) == packaged(name)  # nothing of the project's own here
         assert files_under(packaged(name)) == files_under(ROOT / name)
-    # The project's own reference data, with another English title for one service.
+    # The project's own reference data, with English titles in it (as a project kept them
+    # before translations lived beside the table), one of them another than the table's own.
     shutil.copytree(ROOT / "data" / "reference", tmp_path / "data" / "reference")
     en = tmp_path / "data" / "reference" / "en.yaml"
-    text = en.read_text(encoding="utf-8")
-    assert '"Evlilik Desteği": "Marriage Support"' in text
-    en.write_text(text.replace('"Marriage Support"', '"Wedding Support"'), encoding="utf-8")
+    en.write_text(TRANSLATIONS.replace('"Marriage Support"', '"Wedding Support"'), encoding="utf-8")
     assert resource("data/reference") == Path("data/reference")
     assert resource("mappings") == packaged("mappings")
 

@@ -14,6 +14,7 @@ from .check.shacl import DEFAULT_ENGINE, ENGINES
 from .config import SETTINGS, check_base_uri, check_http_iri, check_license
 from .errors import EXIT_INTERNAL, EXIT_VIOLATIONS, EnvanterError
 from .messages import correction_lines, minted_lines, report_lines
+from .publication_file import read_publication
 from .resources import resource
 from .run.pipeline import BuildOptions, BuildResult, build
 
@@ -33,9 +34,19 @@ def main() -> None:
 @main.command("build")
 @click.option(
     "--source",
+    "sources",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help=HELP["source"]
+    + " Give it again for each inventory of a publication of many (one graph, site and catalog)."
+    + "  [default: data/source/ibb-sosyal-hizmetler-2025.txt]",
+)
+@click.option(
+    "--publication",
     type=click.Path(path_type=Path),
     default=None,
-    help=HELP["source"] + "  [default: data/source/ibb-sosyal-hizmetler-2025.txt]",
+    help="A publication file (envanter.yaml): its base URI, the publisher of the whole and its "
+    "inventories with their metadata, translations and pinned slugs. Instead of --source.",
 )
 @click.option(
     "--out", type=click.Path(path_type=Path), default=None, help=HELP["out"] + "  [default: dist]"
@@ -81,7 +92,8 @@ def main() -> None:
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 def build_command(
-    source: Path | None,
+    sources: tuple[Path, ...],
+    publication: Path | None,
     out: Path | None,
     corrections: Path | None,
     reference_year: int | None,
@@ -95,13 +107,22 @@ def build_command(
 ) -> None:
     """Read the inventory, check it, and write the publication to the output folder."""
     defaults = BuildOptions()
+    plan = None
+    if publication is not None:
+        if sources:
+            raise click.UsageError("give the inventories with --publication or --source, not both")
+        plan = run(lambda: read_publication(publication))
+        sources = tuple(entry.source for entry in plan.inventories)
     options = BuildOptions(
-        source=source or defaults.source,
+        source=sources[0] if sources else defaults.source,
+        more_sources=sources[1:],
         out=out or defaults.out,
         # The default corrections are the seed's: they do not apply to another source.
-        corrections=corrections or (defaults.corrections if source is None else None),
+        corrections=corrections or (defaults.corrections if not sources else None),
         reference_year=reference_year,
-        base_uri=base_uri or defaults.base_uri,
+        base_uri=base_uri or (plan.base_uri if plan else None) or defaults.base_uri,
+        ids=(plan.ids if plan else None) or defaults.ids,
+        publication=plan,
         previous=previous,
         license=license_,
         sparql_endpoint=sparql_endpoint,
@@ -192,6 +213,37 @@ def template_command(path: Path) -> None:
 
     run(lambda: write_template(path))
     click.echo(f"wrote {path}", err=True)
+
+
+@main.command("init")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Replace an existing metadata file with a new draft.")
+def init_command(source: Path, force: bool) -> None:
+    """Draft the inventory's metadata file (SOURCE.meta.yaml) from what the table says, for you
+    to review: title rows, the Kurum Kodu, the dates under the table; unknowns are TODO."""
+    from .draft import write_draft
+    from .run.options import display_path
+
+    path, draft = run(lambda: write_draft(source, display_path(source), force))
+    click.echo(
+        f"wrote {path}: {draft.drafted} value{'s' if draft.drafted != 1 else ''} drafted from "
+        f"the table, {draft.todo} TODO; review it (docs/metadata.md)",
+        err=True,
+    )
+
+
+@main.command("translations")
+@click.argument("source", type=click.Path(path_type=Path))
+def translations_command(source: Path) -> None:
+    """List the texts the publication shows without an English label in SOURCE.en.yaml, each
+    with an empty English and the services using it, for you to fill in."""
+    from .translations import write_missing
+
+    path, n = run(lambda: write_missing(source))
+    if n:
+        click.echo(f"{n} text{'s' if n != 1 else ''} to translate, listed in {path}", err=True)
+    else:
+        click.echo(f"every text has its English label ({path})", err=True)
 
 
 @main.command("pin")

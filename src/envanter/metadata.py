@@ -22,6 +22,7 @@ from .errors import InputError, Problem
 MAX_METADATA_BYTES = 64_000
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TODO = "TODO"
+MAX_DEPTH = 12  # levels of part_of above a publisher
 WIKIDATA = "http://www.wikidata.org/entity/"
 
 # The EU data themes (publications.europa.eu/resource/authority/data-theme), with the labels of
@@ -57,6 +58,18 @@ class Organisation:
     detsis: str | None = None  # its DETSİS code (the official register of public bodies)
     wikidata: str | None = None  # a Wikidata item, Q…
     names: tuple[str, ...] = ()  # other ways the inventory writes it
+    # The body it is part of (a ministry, a governorship, a university), with its own parent:
+    # the hierarchy that joins institutions of many inventories (docs/metadata.md).
+    part_of: Organisation | None = None
+
+    def ancestors(self) -> list[Organisation]:
+        """Its parent, the parent's parent, and so on up."""
+        out: list[Organisation] = []
+        o = self.part_of
+        while o is not None:
+            out.append(o)
+            o = o.part_of
+        return out
 
 
 @dataclass(frozen=True)
@@ -109,12 +122,19 @@ class InventoryMetadata:
     units: tuple[Unit, ...] = ()
     form_code: str | None = None  # the form's code printed on the table
     received_as: str | None = None  # how the source came to us
+    # The URI scope of the inventory's own things (docs/uri-policy.md): "" for none, as the
+    # seed's were first published; None: derived from the publisher.
+    uri_scope: str | None = None
     todo: tuple[str, ...] = ()  # keys the file leaves as TODO
     path: Path | None = field(default=None, compare=False)  # the file read, if any
+    # Where the metadata is written when not in a file of its own (a publication file's entry).
+    written_in: str | None = field(default=None, compare=False)
 
     def missing(self) -> list[str]:
         """What a publication should say and this metadata does not give, as warnings."""
-        if self.path is None:
+        if self.written_in is not None:
+            where = self.written_in
+        elif self.path is None:
             where = "the inventory's metadata file"
         elif not self.path.exists():
             where = f"{self.path} (no such file: `envanter init SOURCE` drafts it)"
@@ -195,6 +215,7 @@ KEYS = (
     "units",
     "form_code",
     "received_as",
+    "uri_scope",
 )
 
 
@@ -246,8 +267,23 @@ class Reader:
             units=self.units(data.get("units")),
             form_code=self.text("form_code", data.get("form_code")),
             received_as=self.text("received_as", data.get("received_as")),
+            uri_scope=self.scope(data.get("uri_scope")),
             todo=tuple(self.todo),
         )
+
+    def scope(self, value: Any) -> str | None:
+        """A URI slug, or "" for no scope; '--' separates a scope from a slug, so not in one."""
+        value = self.value("uri_scope", value)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not re.fullmatch(r"([a-z0-9]+(-[a-z0-9]+)*)?", value):
+            self.fail(
+                "uri_scope",
+                "expected a URI slug like 'cankaya-belediyesi' (a-z, 0-9, single '-'), or \"\" "
+                f"for none, not {value!r:.100}",
+            )
+            return None
+        return value
 
     def value(self, key: str, value: Any) -> Any:
         """The value, or None when absent or TODO (remembered as still to fill in)."""
@@ -308,11 +344,15 @@ class Reader:
             )
         return value
 
-    def organisation(self, key: str, value: Any) -> Organisation | None:
+    def organisation(self, key: str, value: Any, depth: int = 0) -> Organisation | None:
         if isinstance(value, str):  # the flat format's 'publisher: NAME'
             name = self.text(key, value)
             return Organisation(name) if name else None
-        keys = ("name", "name_en", "key", "detsis", "wikidata", "names")
+        keys: tuple[str, ...] = ("name", "name_en", "key", "detsis", "wikidata", "names")
+        # A publisher names the body it is part of, and that body its own; a department is
+        # its publisher's. (A dozen levels is more than any state's hierarchy has.)
+        if key == "publisher" or (key.endswith(".part_of") and depth < MAX_DEPTH):
+            keys += ("part_of",)
         data = self.mapping(key, value, keys)
         if data is None:
             return None
@@ -338,6 +378,9 @@ class Reader:
             self.detsis(f"{key}.detsis", data.get("detsis")),
             wikidata,
             self.names(f"{key}.names", data.get("names")),
+            self.organisation(f"{key}.part_of", data["part_of"], depth + 1)
+            if data.get("part_of") is not None and "part_of" in keys
+            else None,
         )
 
     def flat(self, found: Organisation | None, prefix: str, data: dict[Any, Any]) -> Organisation:

@@ -153,6 +153,46 @@ class CatalogSettings:
     themes: tuple[str, ...] = DEFAULT_THEMES  # EU data themes
     language: str = "tr"  # the source's language
     contact: Contact | None = None
+    # With many inventories: one dataset each, parts of the whole (`dataset`).
+    parts: tuple[DatasetPart, ...] = ()
+
+
+@dataclass(frozen=True)
+class DatasetPart:
+    """One inventory's dataset in a publication of many, with its own dumps."""
+
+    dataset: str  # its URI, id/veri-seti/{key}
+    publisher: tuple[str, str, str] | None  # its URI, Turkish and English names, when known
+    title_tr: str
+    title_en: str
+    description_tr: str
+    description_en: str
+    issued: str | None
+    reference_year: int | None
+    place: str | None
+    themes: tuple[str, ...]
+    language: str
+    files: tuple[Download, ...]
+
+
+def inventory_downloads(key: str) -> tuple[Download, ...]:
+    """An inventory's own dumps in a publication of many (rdf/split.py writes them)."""
+    return (
+        Download(
+            f"data/veri-seti/{key}.ttl",
+            "Envanterin veri kümesi (Turtle)",
+            "The inventory's dataset (Turtle)",
+            MEDIA_TYPES["ttl"],
+            "RDF_TURTLE",
+        ),
+        Download(
+            f"data/veri-seti/{key}.nt",
+            "Envanterin veri kümesi (N-Triples)",
+            "The inventory's dataset (N-Triples)",
+            MEDIA_TYPES["nt"],
+            "RDF_N_TRIPLES",
+        ),
+    )
 
 
 @dataclass
@@ -277,29 +317,35 @@ def catalog_triples(
             add(contact, VCARD + "hasTelephone", n("tel:" + phone))
         if settings.contact.url:
             add(contact, VCARD + "hasURL", n(settings.contact.url))
-    if settings.reference_year:
-        period = n(settings.dataset + "#donem")
-        add(dataset, DCT + "temporal", period)
-        add(period, str(RDF_TYPE.value), n(DCT + "PeriodOfTime"))
-        add(period, DCAT + "startDate", typed(f"{settings.reference_year}-01-01", "date"))
-        add(period, DCAT + "endDate", typed(f"{settings.reference_year}-12-31", "date"))
+
+    def temporal(dataset: ox.NamedNode, year: int | None) -> None:
+        if year:
+            period = n(dataset.value + "#donem")
+            add(dataset, DCT + "temporal", period)
+            add(period, str(RDF_TYPE.value), n(DCT + "PeriodOfTime"))
+            add(period, DCAT + "startDate", typed(f"{year}-01-01", "date"))
+            add(period, DCAT + "endDate", typed(f"{year}-12-31", "date"))
+
+    temporal(dataset, settings.reference_year)
     if publisher is not None:
         add(publisher, str(RDF_TYPE.value), n(FOAF + "Agent"))
         text(publisher, FOAF + "name", settings.publisher_name_tr, settings.publisher_name_en)
     add(n(base), str(RDF_TYPE.value), n(FOAF + "Document"))
-    for code in sorted({"TUR", "ENG", language}):
+    languages = {"TUR", "ENG", language, *(LANGUAGES[p.language] for p in settings.parts)}
+    for code in sorted(languages):
         add(n(LANGUAGE + code), str(RDF_TYPE.value), n(DCT + "LinguisticSystem"))
     # The EU data themes, with the labels of the EU vocabulary (and our Turkish).
-    for code in settings.themes:
+    for code in sorted({*settings.themes, *(t for p in settings.parts for t in p.themes)}):
         tr, en = THEMES[code]
         add(n(THEME + code), str(RDF_TYPE.value), n(SKOS + "Concept"))
         add(n(THEME + code), SKOS + "inScheme", n(THEME[:-1]))
         text(n(THEME + code), SKOS + "prefLabel", tr, en)
     add(license_, str(RDF_TYPE.value), n(DCT + "LicenseDocument"))
-    if settings.place:
-        add(n(settings.place), str(RDF_TYPE.value), n(DCT + "Location"))
+    places = {p.place for p in settings.parts if p.place} | ({settings.place} - {None})
+    for place in sorted(str(p) for p in places):
+        add(n(place), str(RDF_TYPE.value), n(DCT + "Location"))
 
-    for d in files:
+    def distribute(dataset: ox.NamedNode, d: Download) -> None:
         path = dist / d.path
         url = n(base + d.path)
         dist_iri = n(
@@ -326,8 +372,36 @@ def catalog_triples(
         )
         add(n(IANA + d.media_type), str(RDF_TYPE.value), n(DCT + "MediaType"))
         add(n(FILE_TYPE + d.file_type), str(RDF_TYPE.value), n(DCT + "MediaTypeOrExtent"))
-        if d.path.startswith("data/dataset."):
+        if d.path.startswith(("data/dataset.", "data/veri-seti/")):
             add(dataset, VOID + "dataDump", url)
+
+    for d in files:
+        distribute(dataset, d)
+    for part in settings.parts:
+        # Each inventory's dataset: what it is, who publishes it, and its own dumps.
+        inventory = n(part.dataset)
+        add(catalog, DCAT + "dataset", inventory)
+        add(dataset, DCT + "hasPart", inventory)
+        add(inventory, DCT + "isPartOf", dataset)
+        add(inventory, str(RDF_TYPE.value), n(DCAT + "Dataset"))
+        text(inventory, DCT + "title", part.title_tr, part.title_en)
+        text(inventory, DCT + "description", part.description_tr, part.description_en)
+        if part.publisher:
+            iri, name_tr, name_en = part.publisher
+            add(inventory, DCT + "publisher", n(iri))
+            add(n(iri), str(RDF_TYPE.value), n(FOAF + "Agent"))
+            text(n(iri), FOAF + "name", name_tr, name_en)
+        for code in part.themes:
+            add(inventory, DCAT + "theme", n(THEME + code))
+        add(inventory, DCT + "modified", typed(now, "dateTime"))
+        if part.issued:
+            add(inventory, DCT + "issued", typed(part.issued, "date"))
+        add(inventory, DCT + "language", n(LANGUAGE + LANGUAGES[part.language]))
+        if part.place:
+            add(inventory, DCT + "spatial", n(part.place))
+        temporal(inventory, part.reference_year)
+        for d in part.files:
+            distribute(inventory, d)
 
     # VoID: what the dataset holds.
     uri_space = base + "id/"

@@ -7,6 +7,7 @@ A triple belongs to a service when its subject is the service or one of its sub-
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,7 +135,9 @@ def report(d: Diff, triples: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_changes_page(d: Diff, templates: Path, path: Path) -> Path:
+def write_changes_page(
+    d: Diff, templates: Path, path: Path, frame: Mapping[str, object] | None = None
+) -> Path:
     """A bilingual changelog page for the release (Jinja2, escaped)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -149,6 +152,9 @@ def write_changes_page(d: Diff, templates: Path, path: Path) -> Path:
         changed=d.changed,
         other_added=d.other_added,
         other_removed=d.other_removed,
+        # (the frame of the site's pages (SiteWriter.frame); without one, a bare page)
+        layout="base.html.j2" if frame else "bare.html.j2",
+        **(frame or {}),
     )
     path.write_text(html, encoding="utf-8")
     return path

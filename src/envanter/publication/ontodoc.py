@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +43,9 @@ def load_ontology(folder: Path, base: str) -> Graph:
     return graph
 
 
-def render(graph: Graph, base: str, templates: Path) -> str:
+def render(
+    graph: Graph, base: str, templates: Path, frame: Mapping[str, object] | None = None
+) -> str:
     ns = base + "def/envanter#"
     ontology = URIRef(base + "def/envanter")
 
@@ -109,15 +112,23 @@ def render(graph: Graph, base: str, templates: Path) -> str:
         classes=classes,
         properties=properties,
         schemes=schemes,
+        layout="base.html.j2" if frame else "bare.html.j2",
+        **(frame or {}),
     )
 
 
-def write_ontology_docs(folder: Path, base: str, templates: Path, out: Path) -> list[Path]:
+def write_ontology_docs(
+    folder: Path,
+    base: str,
+    templates: Path,
+    out: Path,
+    frame: Mapping[str, object] | None = None,
+) -> list[Path]:
     """dist/def/index.html and dist/def/envanter.ttl (the ontology and schemes, base resolved)."""
     graph = load_ontology(folder, base)
     out.mkdir(parents=True, exist_ok=True)
     html = out / "index.html"
-    html.write_text(render(graph, base, templates), encoding="utf-8")
+    html.write_text(render(graph, base, templates, frame), encoding="utf-8")
     ttl = out / "envanter.ttl"
     ttl.write_text(graph.serialize(format="turtle"), encoding="utf-8")
     return [html, ttl]

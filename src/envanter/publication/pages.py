@@ -16,6 +16,7 @@ from markupsafe import Markup
 from ..check.report import Finding
 from ..metadata import InventoryMetadata
 from .contact import Action, phone_actions, web_action
+from .paging import Pager
 
 Solution = dict[str, Any]  # one solution of a site query: variable → value, every variable present
 
@@ -153,6 +154,7 @@ class EntityView:
     articles: list[str]
     children: list[str]
     concepts: list[str]
+    inventories: list[str]  # an institution's: the datasets it publishes
     totals: list[tuple[str, int]]
     props: list[tuple[str, str | None, str]]  # (property as a CURIE, IRI or None, text)
     findings: list[Finding]
@@ -221,19 +223,32 @@ def listed_queries(folder: Path) -> list[ListedQuery]:
 class HomePage:
     figures: Figures
     downloads: list[dict[str, str]]
+    # With many inventories: each institution's inventory (its label, its page), to browse by.
+    inventories: tuple[tuple[Markup, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class ServicesPage:
-    services: list[ListedService]
-    facets: list[Facet]
+    services: list[ListedService]  # this page's
+    pager: Pager
+
+
+@dataclass(frozen=True, slots=True)
+class UsedByPage:
+    """A further page of the services that use an entity (its first page is the entity's)."""
+
+    iri: str
+    used_by: list[str]  # this page's
+    pager: Pager
 
 
 @dataclass(frozen=True, slots=True)
 class StandardsPage:
-    """The Hizmet Standartları Tablosu: every service's name, documents and completion time."""
+    """The Hizmet Standartları Tablosu: every service's name, documents and completion time,
+    PAGE_SIZE services a page."""
 
-    services: list[ListedService]
+    services: list[ListedService]  # this page's
+    pager: Pager
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +279,9 @@ class ServicePage:
 class EntityPage:
     e: EntityView
     jsonld: Markup
+    used_by: list[str]  # the first page of e.used_by
+    pager: Pager | None  # when e.used_by has more than one page
+    cut: list[tuple[str, int, int]]  # a property shown in part: how many values shown, in all
 
 
 PageContext = (
@@ -275,6 +293,7 @@ PageContext = (
     | NotFoundPage
     | ServicePage
     | EntityPage
+    | UsedByPage
 )
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import partial
-from itertools import islice
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+import pyoxigraph as ox
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.utils import htmlsafe_json_dumps
@@ -26,8 +27,10 @@ from ..check.report import Finding, Report
 from ..metadata import InventoryMetadata
 from ..rdf.jsonld import JsonLd, context_document, html_safe
 from ..rdf.serialize import Description, document_path
+from ..rdf.vocab import DCAT
 from ..run.executor import in_processes
 from ..sparql import adapt_query
+from ..turkish import turkish_sort_key
 from .catalog import build_time
 from .pages import (
     AboutPage,
@@ -43,8 +46,11 @@ from .pages import (
     ServicesPage,
     ServiceView,
     StandardsPage,
+    UsedByPage,
     variables,
 )
+from .paging import PAGE_SIZE, page_paths, pagers
+from .search import search_records, write_record
 from .sitedata import SiteData
 from .sitemap import write_sitemap
 from .texts import area_served, institution_texts
@@ -59,8 +65,43 @@ FRONT_PAGES = (
     "hakkinda.html",
     "404.html",
 )
-# A page listing more services than this is written as it renders (see Site.write).
-LARGE = 5_000
+SERVICES_PAGE = "hizmetler.html"
+STANDARDS_PAGE = "hizmet-standartlari.html"
+
+
+# The templates SiteWriter renders, and those they extend or import: compiled when it is made,
+# before the build forks the processes that write pages, which then share them (a process
+# forked for each batch would otherwise compile them again).
+TEMPLATES = (
+    "base.html.j2",
+    "macros.html.j2",
+    "pager.html.j2",
+    "service.html.j2",
+    "entity.html.j2",
+    "used-by.html.j2",
+    "home.html.j2",
+    "services.html.j2",
+    "standards.html.j2",
+    "queries.html.j2",
+    "about.html.j2",
+    "404.html.j2",
+)
+
+
+class SiteEnvironment(Environment):
+    """Jinja with `row.title` read as the dict's key first. Jinja tries an attribute first and
+    the key only when that fails, which costs an exception; the rows inside the page views are
+    the site queries' solutions, dicts, and a national inventory's pages read tens of millions
+    of their keys. (A key named like a dict method, `items` say, is the key here; the templates
+    use no dict method.)"""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +125,29 @@ class Strings:
     def __getitem__(self, key: str) -> Markup:
         found: Markup = self.__dict__[key]
         return found
+
+
+def page_description(d: Description) -> tuple[Description, list[tuple[str, int]]]:
+    """What a resource's page shows of its description: at most PAGE_SIZE values of each of
+    its properties, in the description's order; and each property cut short, with how many
+    values it has."""
+    subject = ox.NamedNode(d.iri)
+    counts: dict[str, int] = {}
+    for t in d.triples:
+        if t.subject == subject:
+            counts[t.predicate.value] = counts.get(t.predicate.value, 0) + 1
+    long = {p for p, n in counts.items() if n > PAGE_SIZE}
+    if not long:
+        return d, []
+    kept, seen = [], dict.fromkeys(long, 0)
+    for t in d.triples:
+        p = t.predicate.value
+        if p in long and t.subject == subject:
+            seen[p] += 1
+            if seen[p] > PAGE_SIZE:
+                continue
+        kept.append(t)
+    return Description(d.iri, kept), [(p, counts[p]) for p in sorted(long)]
 
 
 class SiteWriter:
@@ -118,7 +182,7 @@ class SiteWriter:
         self.interface = {
             lang: Strings({key: text[lang] for key, text in strings.items()}) for lang in LANGS
         }
-        self.env = Environment(
+        self.env = SiteEnvironment(
             loader=FileSystemLoader(templates),
             autoescape=True,
             undefined=StrictUndefined,
@@ -137,17 +201,26 @@ class SiteWriter:
             link=self.link,
             link_items=self.link_items,
             fragment=lambda iri: iri.partition("#")[2],
-            # (Jinja's join escapes each item; the result of this one is escaped once.)
-            words=lambda iris: " ".join(iris),
             grouped=lambda value: group_digits(value, self.page.lang),
             doc=lambda iri, ext: f"{self.page.root}{document_path(iri, self.base)}.{ext}",
         )
+        for name in TEMPLATES:  # (see TEMPLATES)
+            self.env.get_template(name)
         self.jsonld_writer = JsonLd(prefixes)
         self.compact = self.jsonld_writer.compact
         self.context = context_document(prefixes)["@context"]
         self.context_json = htmlsafe_json_dumps(self.context, sort_keys=True)
         self.written: list[Path] = []
         self.folders: set[Path] = set()
+        # The offered-online facet's values, named in each language.
+        self.online = {
+            lang: {
+                "true": strings["online_yes"][lang],
+                "false": strings["online_no"][lang],
+                "unknown": strings["online_unknown"][lang],
+            }
+            for lang in LANGS
+        }
         self.pages: dict[str, str | None] = {}
         self.use(data, report.findings)
 
@@ -200,27 +273,16 @@ class SiteWriter:
         template: str,
         lang: str,
         page: PageContext,
-        large: bool = False,
         absolute: bool = False,
     ) -> None:
-        """Render a page and write it. A `large` page (one that lists every service of a
-        national inventory: the list of services, or an entity every service uses; sizes in
-        docs/performance.md) is written as it renders, in blocks: not joined into one string
-        first, whose list of pieces and copy touch that much new memory again."""
+        """Render a page and write it."""
         full = path if lang == "tr" else f"en/{path}"
         values = {**self.frame(full, lang, absolute), **variables(page)}
         target = self.out / full
         if target.parent not in self.folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(target.parent)
-        compiled = self.env.get_template(template)
-        if large:
-            pieces = compiled.generate(**values)
-            with target.open("w", encoding="utf-8") as out:
-                while block := list(islice(pieces, 4096)):
-                    out.write("".join(block))
-        else:
-            target.write_text(compiled.render(**values), encoding="utf-8")
+        target.write_text(self.env.get_template(template).render(**values), encoding="utf-8")
         self.written.append(target)
 
     def frame(
@@ -293,7 +355,7 @@ class SiteWriter:
             if page is not None:
                 size = 1 + len(self.data.used_by.get(d.iri, ()))
                 jobs += [(size, partial(self.entity_page, page, d, lang)) for lang in LANGS]
-                pages.append(page)
+                pages += page_paths(page, size - 1)
         for lang in LANGS:
             jobs.append((1 + len(services), partial(self.front_pages, services, triples, lang)))
         self.views.users_in_order()  # (here, once, not in each process)
@@ -307,7 +369,12 @@ class SiteWriter:
         del self.written[before:]
         self.written += [
             self.out / f"{'en/' if lang == 'en' else ''}{page}"
-            for page in [*pages, *FRONT_PAGES]
+            for page in [
+                *pages,
+                *FRONT_PAGES,
+                *page_paths(SERVICES_PAGE, len(services))[1:],
+                *page_paths(STANDARDS_PAGE, len(services))[1:],
+            ]
             for lang in LANGS
         ]
 
@@ -326,24 +393,43 @@ class SiteWriter:
             self.out / f"{'en/' if lang == 'en' else ''}{j[0]}" for j in jobs for lang in LANGS
         ]
 
+    def inventories(self, lang: str) -> tuple[tuple[Markup, str], ...]:
+        """With many inventories, each one's dataset page (which lists its services), by its
+        title: the site's way in by institution. None with one inventory."""
+        prefix, dataset = self.base + "id/veri-seti/", DCAT + "Dataset"
+        found = [
+            iri
+            for iri, types in self.data.types.items()
+            if iri.startswith(prefix) and dataset in types
+        ]
+        if len(found) < 2:
+            return ()
+        found.sort(key=lambda iri: turkish_sort_key(self.data.label(iri, "tr")))
+        return tuple((self.data.shown_label(iri, lang), self.page_of(iri) or "") for iri in found)
+
     def front_pages(self, services: list[ListedService], triples: int, lang: str) -> None:
         """Home, the list of services with its facets, the queries, about and 404 (FRONT_PAGES)."""
         figures = self.views.figures(len(services), triples)
-        self.write("index.html", "home.html.j2", lang, HomePage(figures, self.downloads[:4]))
         self.write(
-            "hizmetler.html",
-            "services.html.j2",
+            "index.html",
+            "home.html.j2",
             lang,
-            ServicesPage(services, self.views.facets(services, lang)),
-            large=len(services) > LARGE,
+            HomePage(figures, self.downloads[:4], self.inventories(lang)),
         )
-        self.write(
-            "hizmet-standartlari.html",
-            "standards.html.j2",
-            lang,
-            StandardsPage(services),
-            large=len(services) > LARGE,
-        )
+        for pager, first in pagers(SERVICES_PAGE, len(services)):
+            self.write(
+                pager.path,
+                "services.html.j2",
+                lang,
+                ServicesPage(services[first : first + PAGE_SIZE], pager),
+            )
+        for pager, first in pagers(STANDARDS_PAGE, len(services)):
+            self.write(
+                pager.path,
+                "standards.html.j2",
+                lang,
+                StandardsPage(services[first : first + PAGE_SIZE], pager),
+            )
         self.write("sorgular.html", "queries.html.j2", lang, QueriesPage(self.queries))
         self.write(
             "hakkinda.html",
@@ -354,21 +440,44 @@ class SiteWriter:
         self.write("404.html", "404.html.j2", lang, NotFoundPage(), absolute=True)
 
     def write_resource(self, job: tuple[str, ServiceView, Description]) -> None:
-        """A service's page in both languages (its JSON-LD made once)."""
+        """A service's page in both languages (its JSON-LD made once), and what the search
+        indexes of it."""
         page, view, d = job
         jsonld = self.jsonld(d)
         for lang in LANGS:
             schema = self.views.schema_org(view, lang, self.area_served)
             self.write(page, "service.html.j2", lang, ServicePage(view, jsonld, schema))
+        for record in search_records(view, self.data, self.online):
+            write_record(self.out, page, record)
 
     def entity_page(self, page: str, d: Description, lang: str) -> None:
+        """An entity's page; the services that use it, PAGE_SIZE a page: the first ones on its
+        page, the rest on pages of their own (see paging.py). Of a property with more values
+        than PAGE_SIZE (a national inventory's dataset has every service as a part), the page
+        shows the first PAGE_SIZE and says how many there are: all are in its data."""
+        shown, cut = page_description(d)
+        view = self.views.entity_view(d.iri, shown.triples)
+        paged = pagers(page, len(view.used_by))
+        first_pager = paged[0][0] if len(paged) > 1 else None
         self.write(
             page,
             "entity.html.j2",
             lang,
-            EntityPage(self.views.entity_view(d.iri, d.triples), self.jsonld(d)),
-            large=len(self.data.used_by.get(d.iri, ())) > LARGE,
+            EntityPage(
+                view,
+                self.jsonld(shown),
+                view.used_by[:PAGE_SIZE],
+                first_pager,
+                [(self.compact(p), PAGE_SIZE, total) for p, total in cut],
+            ),
         )
+        for pager, first in paged[1:]:
+            self.write(
+                pager.path,
+                "used-by.html.j2",
+                lang,
+                UsedByPage(view.iri, view.used_by[first : first + PAGE_SIZE], pager),
+            )
 
     def write_sitemap(self) -> None:
         self.written += write_sitemap(self.out, self.base, self.written)

@@ -47,10 +47,13 @@ class SiteData:
         """The label as HTML: in an English page, a Turkish label shown for want of an English
         one is marked lang="tr", so that it is read (and spoken) as Turkish."""
         names = self.labels.get(iri, {})
+        own = names.get(lang)
+        if own:  # the common case, a label in the page's language: escaped once
+            return escape(own)
         text = self.label(iri, lang)
-        if lang != "tr" and not names.get(lang) and names.get("tr") == text:
-            return Markup('<span lang="tr">{}</span>').format(text)
-        return Markup(escape(text))
+        if lang != "tr" and names.get("tr") == text:
+            return Markup(f'<span lang="tr">{escape(text)}</span>')
+        return escape(text)
 
 
 def load_site_data(triples: Iterable[ox.Triple], base: str, queries: Path) -> SiteData:

@@ -20,9 +20,16 @@ def render_csv(t: Table) -> str:
     """A table as RFC 4180 CSV text (UTF-8, header row, LF line ends, empty for null)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([col.name for col in t.columns])
+    names = [col.name for col in t.columns]
+    writer.writerow(names)
     for row in t.rows:
-        writer.writerow([_cell(row.get(col.name)) for col in t.columns])
+        # Most cells are text that starts like no formula: written as they are, without a call.
+        writer.writerow(
+            [
+                v if type(v) is str and v[:1] not in FORMULA_START else _cell(v)
+                for v in map(row.get, names)
+            ]
+        )
     return out.getvalue()
 
 
@@ -38,6 +45,7 @@ def _cell(value: object) -> str:
 # number or a lone dash (a steward's 'none'). Such a value is published with an apostrophe before
 # it, the mark spreadsheets take for "this is text" (docs/publication.md).
 FORMULA = re.compile(r"^[=@\t\r]|^[+\-](?![0-9]+(?:[.,][0-9]+)?$)(?!$)")
+FORMULA_START = frozenset("=@\t\r+-")  # the first characters FORMULA can match
 
 
 def inert(text: str) -> str:

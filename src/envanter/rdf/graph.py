@@ -21,9 +21,9 @@ from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
-import yaml
 
 from ..errors import ConfigError
+from ..read.linking import load_yaml
 from .table_model import TO_SERVICES, Table, TableRow
 from .vocab import RDF_TYPE
 
@@ -44,7 +44,7 @@ def load_mappings(folder: Path) -> tuple[dict[str, str], list[Mapping_]]:
     prefixes: dict[str, str] = {}
     mappings: list[Mapping_] = []
     for path in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}  # (read twice a build)
         if path.name == "prefixes.yaml":
             prefixes.update(data)
             continue
@@ -367,13 +367,18 @@ class GraphMaker:
         ontology_folder: Path,
         base: str,
         params: dict[str, str],
+        build_rows: list[dict[str, str]] | None = None,
     ) -> None:
         prefixes, self.mappings = load_mappings(mappings_folder)
         self.mapper = Mapper(base, prefixes, params)
         self.prefixes = self.mapper.prefixes
         self.ontology_folder = ontology_folder
         self.base = base
-        self.shared_rows: Rows = {**shared_rows, "_build": [dict(params)]}  # one row: the dataset
+        # A row per inventory's dataset (by default the one of `params`).
+        self.shared_rows: Rows = {
+            **shared_rows,
+            "_build": [dict(r) for r in build_rows or [params]],
+        }
         self.service_tables = set(service_tables)
         for mapping in self.mappings:
             if mapping.table not in self.shared_rows and mapping.table not in self.service_tables:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from ..read.inventory import COLUMNS, LineGuess
 from ..read.linking import Linked
 from ..read.parsing import xsd_duration
 from ..read.records import Service
@@ -28,8 +29,9 @@ from .table_model import (
 )
 
 
-def build_tables(linked: Linked) -> list[Table]:
-    """All tables, rows filled, in a stable order."""
+def build_tables(linked: Linked, inventory: str, inventory_file: str) -> list[Table]:
+    """All tables of one inventory (`inventory`: its dataset's key; `inventory_file`: its
+    file's name), rows filled, in a stable order."""
     tables: list[Table] = []
     slugs = linked.slugs
 
@@ -101,6 +103,12 @@ def build_tables(linked: Linked) -> list[Table]:
                     description="the year the annual counts are for; empty: unknown",
                 ),
                 c("source_file", required=True),
+                c(
+                    "inventory",
+                    required=True,
+                    description="the inventory's dataset: {base}id/veri-seti/{inventory}",
+                ),
+                c("inventory_file", required=True, description="the inventory's file name"),
                 c("first_line", "integer", True),
                 c("last_line", "integer", True),
             ),
@@ -129,6 +137,8 @@ def build_tables(linked: Linked) -> list[Table]:
                     "annual_count_text": s.annual_count_text,
                     "reference_year": s.reference_year,
                     "source_file": s.source_file,
+                    "inventory": inventory,
+                    "inventory_file": inventory_file,
                     "first_line": s.first_line,
                     "last_line": s.last_line,
                 }
@@ -311,8 +321,23 @@ def build_tables(linked: Linked) -> list[Table]:
         lambda s: ({"correction": x.id} for x in s.corrections),
         (("correction", "corrections", "id"),),
     )
+    per_service(
+        "service_line_breaks",
+        "Line breaks of a PDF cell read as the page's wrap with nothing to tell them from a "
+        "break typed between two items, where that changed the cell's items.",
+        [c("column", required=True), c("text", required=True)],
+        lambda s: ({"column": key, "text": line_break_text(key, g)} for key, g in s.guessed_breaks),
+    )
     tables += reference_tables(linked)
     return tables
+
+
+def line_break_text(key: str, g: LineGuess) -> str:
+    """'Paraf Listesi: Şube Müdürü | Vali Yardımcısı': the column, and the lines joined."""
+    return f"{HEADINGS[key]}: {g.before} | {g.after}"
+
+
+HEADINGS = {c.key: c.header for c in COLUMNS}
 
 
 def _unit_key(unit: str | None) -> str:

@@ -18,7 +18,7 @@ from ..metadata import WIKIDATA, InventoryMetadata, Organisation
 from ..rdf.iris import slugify
 from .channels import Channel
 from .laws import LegalReference
-from .records import Service
+from .records import Service, first_competent_unit
 
 MEVZUAT_LAW_PAGE = (
     "https://www.mevzuat.gov.tr/mevzuat?MevzuatNo={number}&MevzuatTur=1&MevzuatTertip=5"
@@ -118,12 +118,26 @@ class Reference:
     laws: dict[str, dict[str, Any]]  # by number
     regulations: list[dict[str, Any]]
     organisations: dict[str, Any]
-    english: dict[str, dict[str, str]]
+    english: dict[str, str]  # Turkish text → English (the inventory's translations)
     groups: list[dict[str, str]]
     group_items: dict[str, list[str]]
+    # same_name(name) → key of each document that is one national thing (documents.yaml)
+    national_documents: dict[str, str] = field(default_factory=dict)
 
     def en(self, group: str, text: str) -> str | None:
-        return self.english.get(group, {}).get(text)
+        """The English of a text; `group` says what kind of text it is, for the reader."""
+        return self.english.get(text) if text else None
+
+
+def flatten(data: dict[Any, Any]) -> list[tuple[Any, Any]]:
+    """Translations as (Turkish, English) pairs, from a flat file or one grouped by kind."""
+    pairs: list[tuple[Any, Any]] = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            pairs += value.items()
+        else:
+            pairs.append((key, value))
+    return pairs
 
 
 def load_reference(folder: Path) -> Reference:
@@ -136,13 +150,25 @@ def load_reference(folder: Path) -> Reference:
 
     laws = read("laws.yaml")
     groups = read("beneficiary-groups.yaml")
+    documents = read("documents.yaml") if (folder / "documents.yaml").exists() else {}
     return Reference(
         laws={str(entry["number"]): entry for entry in laws.get("laws", [])},
         regulations=laws.get("regulations", []),
         organisations=read("organisations.yaml"),
-        english={k: v or {} for k, v in read("en.yaml").items()},
+        # A project's own reference folder may still hold translations (en.yaml, grouped as
+        # they once were); an inventory's own are beside it (translations.py).
+        english=(
+            {str(k): v for k, v in flatten(read("en.yaml")) if isinstance(v, str) and v}
+            if (folder / "en.yaml").exists()
+            else {}
+        ),
         groups=groups.get("groups", []),
         group_items=groups.get("items", {}),
+        national_documents={
+            same_name(str(name)): str(doc["key"])
+            for doc in documents.get("national", [])
+            for name in doc.get("names", [])
+        },
     )
 
 
@@ -213,18 +239,48 @@ def link_law(ref: LegalReference, reference: Reference) -> Law:
     )
 
 
-def unit_key(name: str, reference: Reference) -> str:
-    for unit in reference.organisations.get("units", []):
-        if name == unit["name"]:
-            return str(unit["key"])
-    return slugify(name)
+def scoped(scope: str, slug: str) -> str:
+    """The key of an institution's own thing (a service, a unit, a channel, a document): its slug
+    within the inventory's URI scope. The seed's scope is empty, so its keys are as first
+    published; '--' is never in a slug, so no scoped key is another's unscoped one."""
+    return f"{scope}--{slug}" if scope else slug
 
 
-def institution_key(name: str, reference: Reference) -> str:
+def unit_key(name: str, reference: Reference, scope: str = "") -> str:
+    """A curated unit keeps its key, and so does a curated institution named as a unit (a
+    ministry in the Merkezi İdare column); any other is the inventory's own (the Kurum Kodu
+    names the institution, so it cannot tell two of its units apart)."""
+    curated = curated_unit(name, reference)
+    return str(curated["key"]) if curated else scoped(scope, slugify(name))
+
+
+def curated_unit(name: str, reference: Reference) -> dict[str, Any] | None:
+    """The unit of that name in the inventory's metadata (its units, its department or its
+    publisher, named as a unit), else the curated institution."""
+    org = reference.organisations
+    for unit in [*org.get("units", []), org.get("department") or {}, org.get("publisher") or {}]:
+        if unit and (name == unit["name"] or name in unit.get("names", [])):
+            return dict(unit)
+    for inst in reference.organisations.get("institutions", []):
+        if inst.get("public") and (name == inst["name"] or name in inst.get("names", [])):
+            return dict(inst)
+    return None
+
+
+def institution_key(name: str, reference: Reference, scope: str = "") -> str:
+    """A curated institution is one thing; one only named ('İlçe Emniyet Müdürlükleri') is the
+    inventory's own, since another city's bears the same name."""
     for inst in reference.organisations.get("institutions", []):
         if name == inst["name"] or name in inst.get("names", []):
             return str(inst["key"])
-    return slugify(name)
+    return scoped(scope, slugify(name))
+
+
+def document_key(name: str, reference: Reference, pins: Pins, scope: str) -> str:
+    """A national document (reference data's documents.yaml) is one thing; any other is the
+    inventory's own."""
+    national = reference.national_documents.get(same_name(name))
+    return national or scoped(scope, pins.slug("documents", name))
 
 
 def organisation_named(role: str, reference: Reference) -> str | None:
@@ -339,22 +395,31 @@ class Linked:
     name_en: dict[int, str | None] = field(default_factory=dict)
 
 
-def with_metadata(reference: Reference, metadata: InventoryMetadata) -> Reference:
+def with_metadata(reference: Reference, metadata: InventoryMetadata, scope: str = "") -> Reference:
     """The reference data with the inventory's own publisher, department and units, as its
-    metadata file gives them (docs/metadata.md); what the file leaves out stays as curated."""
+    metadata file gives them (docs/metadata.md); what the file leaves out stays as curated.
+    A department or unit without a key is the inventory's own, keyed within its URI `scope`
+    (two municipalities' Fen İşleri Müdürlüğü are two units); the publisher is one institution."""
     orgs = dict(reference.organisations)
     place = metadata.place.iri if metadata.place else None
     publisher = metadata.publisher
     if publisher:
-        orgs["publisher"] = organisation_entry(publisher, place, None)
+        # The bodies above the publisher are institutions of their own, unscoped as it is: two
+        # inventories naming one ministry name one resource.
+        up = publisher.ancestors()
+        orgs["publisher"] = organisation_entry(publisher, place, key_of(up[0]) if up else None)
+        orgs["parents"] = [
+            organisation_entry(o, None, key_of(up[k + 1]) if k + 1 < len(up) else None)
+            for k, o in enumerate(up)
+        ]
     department = metadata.department
     if department:
         part_of = orgs["publisher"]["key"] if orgs.get("publisher") else None
-        orgs["department"] = organisation_entry(department, place, part_of)
+        orgs["department"] = organisation_entry(department, place, part_of, scope)
     if metadata.units:
         orgs["units"] = [
             {
-                "key": u.key or slugify(u.name),
+                "key": u.key or scoped(scope, slugify(u.name)),
                 "name": u.name,
                 "name_en": u.name_en,
                 "detsis": u.detsis,
@@ -364,9 +429,16 @@ def with_metadata(reference: Reference, metadata: InventoryMetadata) -> Referenc
     return replace(reference, organisations=orgs)
 
 
-def organisation_entry(o: Organisation, place: str | None, part_of: str | None) -> dict[str, Any]:
+def key_of(o: Organisation, scope: str = "") -> str:
+    """An organisation's key: its own, else the slug of its name within `scope`."""
+    return o.key or scoped(scope, slugify(o.name))
+
+
+def organisation_entry(
+    o: Organisation, place: str | None, part_of: str | None, scope: str = ""
+) -> dict[str, Any]:
     return {
-        "key": o.key or slugify(o.name),
+        "key": key_of(o, scope),
         "name": o.name,
         "name_en": o.name_en,
         "names": list(o.names),
@@ -385,8 +457,12 @@ def place_iri(spatial: object) -> str | None:
     return WIKIDATA + text if text.startswith("Q") and text[1:].isdigit() else text
 
 
-def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
-    linked = Linked(services, {s.number: pins.slug("services", s.name) for s in services})
+def link(services: list[Service], reference: Reference, pins: Pins, scope: str = "") -> Linked:
+    """Link one inventory's records; `scope` is its URI scope (docs/uri-policy.md), `pins` its
+    own pinned slugs."""
+    linked = Linked(
+        services, {s.number: scoped(scope, pins.slug("services", s.name)) for s in services}
+    )
     org = reference.organisations
     publisher, department = org.get("publisher"), org.get("department")
     if publisher:
@@ -396,6 +472,11 @@ def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
             "kind": "publisher",
             "public": True,
         }
+    for parent in org.get("parents", []):
+        linked.organisations.setdefault(
+            parent["key"],
+            {**parent, "kind": "institution", "public": True},
+        )
     if department:
         linked.organisations[department["key"]] = {
             **department,
@@ -422,25 +503,28 @@ def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
         linked.law_keys[n] = [law.key for law in laws]
         linked.document_keys[n] = []
         for d in s.documents:
-            key = pins.slug("documents", d.name)
+            key = document_key(d.name, reference, pins, scope)
             linked.documents.setdefault(key, Entity(key, d.name, reference.en("documents", d.name)))
             linked.document_keys[n].append(key)
         linked.channel_keys[n] = []
         for c in s.channels:
-            key = pins.slug("channels", channel_text(c))
+            key = scoped(scope, pins.slug("channels", channel_text(c)))
             linked.channels.setdefault(key, (c, reference.en("channel_labels", c.label)))
             linked.channel_keys[n].append(key)
         # The 'electronic' column's addresses are online channels too.
         for url in s.electronic.urls:
             web = Channel("web_portal", url.split("//", 1)[-1].split("/", 1)[0], url=url)
-            key = pins.slug("channels", channel_text(web))
+            key = scoped(scope, pins.slug("channels", channel_text(web)))
             if not any(linked.channels[k][0].url == url for k in linked.channel_keys[n]):
                 # A host name reads the same in both languages.
                 linked.channels.setdefault(key, (web, web.label))
                 linked.channel_keys[n].append(key)
+        # Read from the unit cells on every call: once a service.
+        units = s.competent_units
+        competent = first_competent_unit(units)
         linked.role_keys[n] = []
         linked.paraf_participants[n] = [
-            participant(role) or unit_key(s.competent_unit, reference) if s.competent_unit else None
+            participant(role) or unit_key(competent, reference, scope) if competent else None
             for role in s.paraf
         ]
         for role in s.paraf:
@@ -451,13 +535,13 @@ def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
         # The DETSİS code and the department are the publishing institution's: they are said only
         # of the units in the column the competent unit comes from, not of a ministry named in
         # another column.
-        own = next((lv for lv, u in s.competent_units if u == s.competent_unit), None)
-        for level, unit in s.competent_units:
-            key = unit_key(unit, reference)
+        own = next((lv for lv, u in units if u == competent), None)
+        for level, unit in units:
+            key = unit_key(unit, reference, scope)
             if (key, level) not in linked.unit_keys[n]:
                 linked.unit_keys[n].append((key, level))
             if key not in linked.organisations:
-                curated = next((u for u in org.get("units", []) if u["name"] == unit), None)
+                curated = curated_unit(unit, reference)
                 linked.organisations[key] = {
                     "key": key,
                     "name": unit,
@@ -474,16 +558,18 @@ def link(services: list[Service], reference: Reference, pins: Pins) -> Linked:
                     or (place_iri(top.get("spatial")) if level == own else None),
                 }
         linked.institutions[n] = []
+        named_as: dict[str, str] = {}
         for name in s.external_organisations:
-            key = institution_key(name, reference)
+            key = institution_key(name, reference, scope)
             linked.institutions[n].append((key, "external"))
+            named_as.setdefault(key, name)
         for inst in org.get("institutions", []):
             column = (inst.get("mentioned_in") or {}).get(n)
             if column:
                 linked.institutions[n].append((str(inst["key"]), str(column)))
         for key, _ in linked.institutions[n]:
             curated = next((i for i in org.get("institutions", []) if i["key"] == key), None)
-            name = curated["name"] if curated else key
+            name = curated["name"] if curated else named_as.get(key, key)
             linked.organisations.setdefault(
                 key,
                 {

@@ -185,12 +185,33 @@ def parse_duration(text: str | None) -> str | None:
 
 
 def xsd_duration(iso: str | None) -> str | None:
-    """ISO 8601 → xsd:duration, which has no weeks: 'P3W' → 'P21D'; others unchanged."""
+    """ISO 8601 → xsd:duration in its canonical form (XSD 1.1), which has no weeks: 'P3W' →
+    'P21D', 'PT48H' → 'P2D', 'PT90M' → 'PT1H30M', 'P13M' → 'P1Y1M', 'P0D' → 'PT0S'. The same
+    value, written as a SPARQL store gives it back (Oxigraph keeps the value, not the text), so
+    the dataset fetched from a store is the dump."""
     if iso is None:
         return None
-    if m := re.fullmatch(r"P(\d+)W", iso):
-        return f"P{int(m.group(1)) * 7}D"
-    return iso
+    m = DURATION.fullmatch(iso)
+    if m is None:
+        return iso
+    y, mo, w, d, h, mi, sec = (int(g) if g else 0 for g in m.groups())
+    months = y * 12 + mo
+    seconds = (((w * 7 + d) * 24 + h) * 60 + mi) * 60 + sec
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, sec = divmod(rest, 60)
+    date = "".join(
+        f"{n}{u}" for n, u in ((months // 12, "Y"), (months % 12, "M"), (days, "D")) if n
+    )
+    time = "".join(f"{n}{u}" for n, u in ((hours, "H"), (minutes, "M"), (sec, "S")) if n)
+    if not date and not time:
+        return "PT0S"
+    return "P" + date + ("T" + time if time else "")
+
+
+DURATION = re.compile(
+    r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?"
+)
 
 
 # --- lists ---------------------------------------------------------------------------------------

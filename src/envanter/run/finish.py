@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Mapping
 from itertools import chain
 from pathlib import Path
 
@@ -13,9 +14,18 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..check.report import Report, ValidationFailed, finding_order
-from ..check.shacl import load_shapes, validate
+from ..check.shacl import load_shapes, to_rdflib, validate
 from ..check.shards import validate_shared
-from ..publication.catalog import CatalogSettings, Download, GraphStats, sha256, write_catalog
+from ..publication.catalog import (
+    CatalogSettings,
+    DatasetPart,
+    Download,
+    GraphStats,
+    inventory_downloads,
+    sha256,
+    write_catalog,
+)
+from ..publication.catalogdocs import write_catalog_documents
 from ..publication.diff import diff as release_diff
 from ..publication.diff import load, write_changes_page
 from ..publication.diff import report as diff_report
@@ -23,10 +33,12 @@ from ..publication.site import LANGS
 from ..publication.sitedata import load_site_data, merge_site_data
 from ..rdf.dumps import Dumps, write_dump_part
 from ..rdf.graph import in_order
+from ..rdf.iris import slugify
 from ..rdf.jsonld import context_document
 from ..rdf.serialize import Description, document_path
 from .batches import Context, Merged
 from .executor import Executor
+from .inventories import WHOLE
 from .options import BuildOptions, Progress
 from .reading import Read, licence_of
 
@@ -132,8 +144,14 @@ def write_checked_catalog(
     listed: list[Download],
     stats: GraphStats,
     progress: Progress,
-) -> Path:
-    """The DCAT catalog of the published files, validated against shapes/dcat.ttl."""
+) -> list[Path]:
+    """The DCAT catalog of the published files, validated against shapes/dcat.ttl, and the
+    documents of its own IRIs."""
+    if len(read.inventories) > 1:
+        settings = settings_of_many(options, read)
+        return check_catalog(
+            options, read.base, folder, write_catalog(settings, folder, listed, stats), progress
+        )
     base, params, metadata = read.base, read.params, read.metadata
     publisher = metadata.publisher
     settings = CatalogSettings(
@@ -155,23 +173,113 @@ def write_checked_catalog(
         language=metadata.language,
         contact=metadata.contact,
     )
-    catalog = write_catalog(settings, folder, listed, stats)
+    return check_catalog(
+        options, base, folder, write_catalog(settings, folder, listed, stats), progress
+    )
+
+
+def settings_of_many(options: BuildOptions, read: Read) -> CatalogSettings:
+    """The catalog of a publication of many inventories: the whole, published by the publisher
+    the publication file names (else by the first inventory's), with a dataset per inventory,
+    each with its own publisher, place, themes and dumps."""
+    base, params, metadata = read.base, read.params, read.metadata
+    n = len(read.inventories)
+    plan = options.publication
+    publisher = metadata.publisher
+    publisher_key = params["publisher"]
+    if plan and plan.publisher:
+        publisher = plan.publisher
+        publisher_key = publisher.key or slugify(publisher.name)
+    parts = tuple(
+        DatasetPart(
+            dataset=f"{base}id/veri-seti/{i.key}",
+            publisher=(
+                (
+                    f"{base}id/kurum/{i.params['publisher']}",
+                    i.metadata.publisher.name,
+                    i.metadata.publisher.name_en or i.metadata.publisher.name,
+                )
+                if i.metadata.publisher and i.params["publisher"]
+                else None
+            ),
+            title_tr=i.params["title"],
+            title_en=i.params["title_en"],
+            description_tr=i.params["description"],
+            description_en=i.params["description_en"],
+            issued=i.metadata.issued,
+            reference_year=i.year,
+            place=i.metadata.place.iri if i.metadata.place else None,
+            themes=i.metadata.themes,
+            language=i.metadata.language,
+            files=inventory_downloads(i.key),
+        )
+        for i in read.inventories
+    )
+    # What every inventory shares is said of the whole; what differs is left to each.
+    years = {i.year for i in read.inventories}
+    places = {p.place for p in parts}
+    title = f"Kamu hizmet envanterleri ({n} envanter)"
+    title_en = f"Public-service inventories ({n} inventories)"
+    description = f"{n} kamu hizmet envanterinin bağlantılı açık veri olarak birlikte yayımı."
+    description_en = f"{n} public-service inventories published together as linked open data."
+    return CatalogSettings(
+        base=base,
+        dataset=f"{base}id/veri-seti/{WHOLE}",
+        publisher=f"{base}id/kurum/{publisher_key}" if publisher_key else None,
+        publisher_name_tr=publisher.name if publisher else "",
+        publisher_name_en=(publisher.name_en or publisher.name) if publisher else "",
+        title_tr=(plan.title if plan else None) or title,
+        # An English title is the Turkish one when only that is given: never the default's.
+        title_en=(plan.title_en or plan.title if plan else None) or title_en,
+        description_tr=(plan.description if plan else None) or description,
+        description_en=(plan.description_en or plan.description if plan else None)
+        or description_en,
+        license=options.license
+        or (plan.licence if plan else None)
+        or licence_of(options, metadata),
+        issued=plan.issued if plan else None,
+        reference_year=years.pop() if len(years) == 1 else None,
+        sparql_endpoint=options.sparql_endpoint,
+        place=places.pop() if len(places) == 1 else None,
+        themes=tuple(sorted({t for p in parts for t in p.themes})),
+        language=metadata.language,
+        contact=plan.contact if plan else None,
+        parts=parts,
+    )
+
+
+def check_catalog(
+    options: BuildOptions, base: str, folder: Path, catalog: Path, progress: Progress
+) -> list[Path]:
+    """The catalog, validated against shapes/dcat.ttl (a violation fails the build), and the
+    documents of its own IRIs."""
+    graph = Graph().parse(catalog, format="turtle")
     report = validate(
-        Graph().parse(catalog, format="turtle"),
+        graph,
         load_shapes([options.shapes / "dcat.ttl"], base),
         options.shacl_engine,
     )
     progress(f"validated the catalog: {report.summary()}")
     if report.violations or (options.strict and report.count("warning")):
         raise ValidationFailed(report, "the catalog", options.strict)
-    return catalog
+    # Read again with every literal's lexical form as written (rdflib's parser normalises some).
+    exact = to_rdflib(ox.parse(path=catalog, format=ox.RdfFormat.TURTLE))
+    for prefix, namespace in graph.namespaces():
+        exact.bind(prefix, namespace)
+    return [catalog, *write_catalog_documents(exact, base, folder)]
 
 
-def write_changes(site: Path, folder: Path, previous: Path, progress: Progress) -> Path:
+def write_changes(
+    site: Path,
+    folder: Path,
+    previous: Path,
+    progress: Progress,
+    frame: Mapping[str, object] | None = None,
+) -> Path:
     """The page of what changed since the previous release."""
     dataset = folder / "data" / "dataset.nt"
     now = {q.triple for q in ox.parse(path=dataset, format=ox.RdfFormat.N_TRIPLES)}
     changes = release_diff(load(previous), now)
-    page = write_changes_page(changes, site, folder / "changes.html")
+    page = write_changes_page(changes, site, folder / "changes.html", frame)
     progress(diff_report(changes, triples=False).splitlines()[0])
     return page

@@ -17,6 +17,8 @@ from ..config import (
     DEFAULT_OUT,
     DEFAULT_SOURCE,
 )
+from ..metadata import InventoryMetadata, load_metadata
+from ..publication_file import Publication
 from ..read.linking import Pins
 from ..read.records import AppliedCorrection
 from ..resources import resource
@@ -25,6 +27,8 @@ from ..resources import resource
 @dataclass(frozen=True)
 class BuildOptions:
     source: Path = DEFAULT_SOURCE
+    # More inventories published with the first as one publication (`--source A --source B`).
+    more_sources: tuple[Path, ...] = ()
     out: Path = DEFAULT_OUT
     # The curated corrections belong to one source; None builds without any.
     corrections: Path | None = DEFAULT_CORRECTIONS
@@ -42,6 +46,26 @@ class BuildOptions:
     strict: bool = False  # warnings fail the build too
     shacl_engine: str = DEFAULT_ENGINE  # validate.ENGINES: turbo (Rust) or pyshacl (the reference)
     sparql_endpoint: str | None = None
+    # The publication file (`--publication`), when the build was given one: the whole's
+    # publisher and title, and each inventory's metadata and translations where it names them.
+    publication: Publication | None = None
+
+    @property
+    def sources(self) -> tuple[Path, ...]:
+        """Every inventory of the publication, the first first."""
+        return (self.source, *self.more_sources)
+
+    def metadata_of(self, source: Path) -> InventoryMetadata:
+        """The inventory's metadata: as the publication file gives it, else beside it."""
+        entry = self.publication.entry(source) if self.publication else None
+        if entry and entry.metadata:
+            return entry.metadata
+        return load_metadata(source)
+
+    def translations_of(self, source: Path) -> Path | None:
+        """The inventory's translations file when the publication file names one."""
+        entry = self.publication.entry(source) if self.publication else None
+        return entry.translations if entry else None
 
 
 @dataclass

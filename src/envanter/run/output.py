@@ -44,7 +44,7 @@ class Inputs(Protocol):
     """What a build reads (its options): the output must not contain any of it."""
 
     @property
-    def source(self) -> Path: ...
+    def sources(self) -> tuple[Path, ...]: ...
     @property
     def corrections(self) -> Path | None: ...
     @property
@@ -66,7 +66,7 @@ class Inputs(Protocol):
 def inputs(options: Inputs) -> list[Path]:
     """The files and folders a build reads. (Not the previous release: building into the
     folder that holds it is how a new edition replaces the last.)"""
-    read = [options.source, options.reference, options.ids, options.mappings, options.ontology]
+    read = [*options.sources, options.reference, options.ids, options.mappings, options.ontology]
     read += [options.site, options.queries, options.shapes]
     return read + ([options.corrections] if options.corrections else [])
 

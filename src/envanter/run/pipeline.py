@@ -23,11 +23,14 @@ from ..check.shards import ShardShapes, kinds_of
 from ..publication.catalog import downloads
 from ..publication.ontodoc import write_ontology_docs
 from ..publication.pages import listed_queries
+from ..publication.search import IndexRun
+from ..publication.shapesdoc import write_shapes_docs
 from ..publication.site import SiteWriter
 from ..publication.sitedata import empty_site_data
 from ..rdf.dumps import Dumps
 from ..rdf.graph import GraphMaker, in_order
 from ..rdf.serialize import Documents, describe
+from ..rdf.split import split_dumps
 from ..read.linking import Pins
 from ..read.records import AppliedCorrection
 from ..webconfig import write_web_configs
@@ -48,6 +51,7 @@ from .options import Progress, Stages
 from .output import inputs, staging
 from .reading import Read, licence_of, read_and_pack
 from .reading import prepare_tables as prepare_tables
+from .warnings import write_warnings
 
 
 def build(
@@ -72,12 +76,26 @@ def build(
         with stage("services"):
             merged = publish_services(run, context, dumps, read.services, progress)
         services, slugs, pins, corrections = read_summary(read, context, merged)
+        # The batches wrote every search record: Pagefind, a process of its own, indexes them
+        # while the stages below run on this process and its workers (it is waited for, and
+        # fails the build if it failed, at the end; ended if the build fails first).
+        search = IndexRun(folder)
+        cleanup.callback(search.cancel)
         with stage("validate"):
             shared, report = validate_shared_part(context, merged, options.strict, progress)
         merged.stats.add(shared)
         files = list(read.table_files)
         with stage("dumps"):
             files += write_shared_dumps(dumps, context.maker.prefixes, shared, context)
+            if read.service_inventories:  # many inventories: each one's own dumps too
+                written = split_dumps(
+                    folder / "data" / "dataset.nt",
+                    read.base,
+                    read.service_inventories,
+                    context.maker.prefixes,
+                    folder / "data" / "veri-seti",
+                )
+                files += [path for paths in written.values() for path in paths]
             files.append(write_context(context.maker.prefixes, folder))
         progress(f"wrote the dumps (Turtle, N-Triples, JSON-LD): {merged.stats.triples} triples")
         with stage("documents"):
@@ -85,20 +103,52 @@ def build(
             documents = write_shared_documents(run, context, descriptions, merged.iris)
         progress(f"wrote {len(documents)} per-resource documents")
         with stage("ontology and report"):
-            files += write_ontology_docs(options.ontology, read.base, options.site, folder / "def")
+            frame = context.site.frame
+            files += write_ontology_docs(
+                options.ontology,
+                read.base,
+                options.site,
+                folder / "def",
+                frame("def/index.html", "tr", single=True),
+            )
+            checked_with = [options.shapes / "profile.ttl", options.shapes / "dcat.ttl"]
+            files += write_shapes_docs(
+                checked_with,
+                read.base,
+                options.site,
+                folder,
+                frame("def/sekiller.html", "tr", single=True),
+            )
             files += write_web_configs(folder, read.base, options.site)
-            files += write_report(report, shapes, read.base, options.site, folder / "validation")
+            files += write_report(
+                report,
+                shapes,
+                read.base,
+                options.site,
+                folder / "validation",
+                lambda page: frame(page, "tr", single=True),
+            )
+            files.append(write_warnings(read.warnings, folder))
         with stage("site"):
             listed = downloads(read.table_names, True)
             pages = write_site(run, options, context, merged, shared, descriptions, report, listed)
         progress(f"wrote the site: {pages} pages")
         with stage("catalog"):
-            files.append(
-                write_checked_catalog(options, read, folder, listed, merged.stats, progress)
-            )
+            files += write_checked_catalog(options, read, folder, listed, merged.stats, progress)
         if options.previous is not None:
             with stage("changes"):
-                files.append(write_changes(options.site, folder, options.previous, progress))
+                files.append(
+                    write_changes(
+                        options.site,
+                        folder,
+                        options.previous,
+                        progress,
+                        context.site.frame("changes.html", "tr", single=True),
+                    )
+                )
+        with stage("search index"):  # (what is left of Pagefind's run: see above)
+            indexed = search.finish()
+        progress(f"indexed {indexed} services for the search")
         files = [options.out / f.relative_to(folder) for f in files + documents]
     return BuildResult(
         services,
@@ -120,7 +170,13 @@ def map_shared(options: BuildOptions, read: Read, shapes: Graph, folder: Path) -
     base = read.base
     split = ShardShapes.of(shapes, base, options.shacl_engine)
     maker = GraphMaker(
-        read.shared_rows, read.service_tables, options.mappings, options.ontology, base, read.params
+        read.shared_rows,
+        read.service_tables,
+        options.mappings,
+        options.ontology,
+        base,
+        read.params,
+        [inventory.params for inventory in read.inventories],
     )
     shared = in_order(maker.shared())
     documents = Documents(maker.prefixes, base, folder)
@@ -134,7 +190,9 @@ def map_shared(options: BuildOptions, read: Read, shapes: Graph, folder: Path) -
         [],
         listed_queries(options.queries),
         licence_of(options, read.metadata),
-        read.metadata,
+        # Of many inventories, no one institution speaks for every page (footer, areaServed):
+        # each service's publisher and place are in its own inventory's data.
+        read.metadata if len(read.inventories) == 1 else None,
     )
     return Context(
         maker,

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..config import DEFAULT_LICENSE, check_base_uri
-from ..errors import ConfigError
-from ..metadata import InventoryMetadata, load_metadata
+from ..errors import ConfigError, InputError, Problem
+from ..metadata import InventoryMetadata
 from ..rdf.csvw import rdf_annotations, write_tables
 from ..rdf.graph import Mapper, Rows, load_mappings, pack_rows, packed_batches
-from ..rdf.iris import slugify
 from ..rdf.table_model import Table
 from ..rdf.tables import build_tables
 from ..read.formats import read_inventory
+from ..read.inventory import RawRecord
 from ..read.linking import (
     Linked,
     Pins,
@@ -27,12 +27,25 @@ from ..read.linking import (
     with_metadata,
 )
 from ..read.records import AppliedCorrection, Service, build_records, load_corrections
+from ..translations import Wanted, load_translations, untranslated, with_translations
+from .inventories import (
+    Inventory,
+    check_detsis,
+    check_inventories,
+    describe,
+    merge_tables,
+    pins_folder,
+)
+from .inventories import build_parameters as build_parameters
 from .options import BuildOptions, Progress, Stages, display_path
+from .warnings import WARNINGS_FILE, console_lines
 
 
 @dataclass
 class Tables:
-    """Everything read, checked and made into tables; nothing mapped or written yet."""
+    """Everything read, checked and made into tables; nothing mapped or written yet. With many
+    inventories, `services`, `linked` and `pins` are the first's (the others' are in the
+    tables) and `inventories` has one entry each."""
 
     services: list[Service]
     linked: Linked
@@ -42,61 +55,162 @@ class Tables:
     params: dict[str, str]
     metadata: InventoryMetadata
     year: int | None  # None: no year is known, the annual counts are published without one
+    inventories: list[Inventory]
+    corrections: list[tuple[AppliedCorrection, list[int]]]
+    warnings: list[Problem]  # what reading kept but warned of, for validation/warnings.txt
+    untranslated: list[Wanted] = field(default_factory=list)  # texts without an English label
 
 
 def prepare_tables(
     options: BuildOptions, progress: Progress = lambda _: None, stages: Stages | None = None
 ) -> Tables:
-    """Read the source, make the records, link them, make the tables."""
+    """Read every source, make the records, link them, make the tables: one inventory at a time,
+    its tables merged into the publication's (run/inventories.py)."""
     stage = stages or Stages()
-    source = options.source
-    if not source.exists():
+    missing = [s for s in options.sources if not s.exists()]
+    if missing:
         raise ConfigError(
-            f"source not found: {source} (run from the project folder, or pass --source FILE)"
+            f"source not found: {', '.join(display_path(s) for s in missing)} "
+            "(run from the project folder, or pass --source FILE)"
         )
-    metadata = load_metadata(source)
-    year = options.reference_year or metadata.reference_year
-    progress(f"reading {display_path(source)}")
-    if year is None:
-        # No year is guessed: the counts go out without one, and the steward is told.
-        progress(
-            f"warning: {display_path(source)}: the reference year of the annual counts is "
-            "unknown: they are published without a year and the catalog has no temporal "
-            f"coverage (pass --reference-year YEAR or set reference_year in {source.stem}.meta.yaml)"
-        )
-    with stage("read"):
-        reading = read_inventory(source, display_path(source))
-    for note in reading.notes:
-        progress(note)
-    for gap in metadata.missing():
-        progress(f"warning: {gap}")
-    for problem in reading.warnings:
-        progress(f"warning: {problem}")
-    raw = reading.records
-    with stage("records"):
-        corrections = load_corrections(options.corrections) if options.corrections else []
-        corrections_name = display_path(options.corrections) if options.corrections else ""
-        services = build_records(raw, corrections, corrections_name, year)
-    progress(f"read {len(services)} services")
-    for service in services:  # cells kept as text: what was not understood, where
-        for warning in service.warnings:
-            progress(f"warning: {warning}")
-    with stage("link"):
-        reference = with_metadata(load_reference(options.reference), metadata)
-        for warning in check_links(services, reference, display_path(options.reference)):
-            progress(f"warning: {warning}")
-        pins = load_pins(options.ids)
-        linked = link(services, reference, pins)
-    with stage("tables"):
-        tables = build_tables(linked)
-        # The raw cells have served: the tables hold what they say, with their source lines.
-        # Kept in the records, they would keep every cell of the source in memory to the end
-        # (more than a gigabyte for a national inventory).
-        services = [replace(s, cells={}) for s in services]
-        linked.services = services
+    plan = options.publication
+    if plan is not None:
+        for key in plan.todo:
+            progress(f"warning: {plan.path}: {key} is still TODO: it is left out until filled in")
+        if plan.publisher is None and len(options.sources) > 1:
+            progress(
+                f"warning: {plan.path}: no publisher of the whole: the catalog names the first "
+                "inventory's publisher for it (set publisher, see docs/publication-file.md)"
+            )
+    inventories = [describe(source, options, progress) for source in options.sources]
+    check_inventories(inventories)
+    check_detsis(inventories, progress)
     base = check_base_uri(options.base_uri)
-    params = build_parameters(source, metadata, year)
-    return Tables(services, linked, pins, tables, base, params, metadata, year)
+    reference = load_reference(options.reference)
+    corrections = load_corrections(options.corrections) if options.corrections else []
+    corrections_name = display_path(options.corrections) if options.corrections else ""
+    listed_in = display_path(options.out / WARNINGS_FILE)
+    warnings: list[Problem] = []
+    raws = read_all(inventories, progress, stage, warnings, listed_in)
+    first: tuple[list[Service], Linked, Pins] | None = None
+    applied: list[tuple[AppliedCorrection, list[int]]] = []
+    parts: list[list[Table]] = []
+    problems: list[Problem] = []
+    wanted: list[Wanted] = []
+    for k, (inventory, raw) in enumerate(zip(inventories, raws, strict=True)):
+        try:
+            with stage("records"):
+                # The corrections are the first source's: they name its rows.
+                services = build_records(
+                    raw, corrections if k == 0 else [], corrections_name, inventory.year
+                )
+        except InputError as e:  # every file's problems are told at once
+            problems += e.problems
+            continue
+        if problems:
+            continue
+        progress(f"read {len(services)} services from {display_path(inventory.source)}")
+        # Cells kept as text: what was not understood, where.
+        kept = [warning for service in services for warning in service.warnings]
+        warnings += kept
+        for line in console_lines(kept, listed_in):
+            progress(line)
+        with stage("link"):
+            own = with_metadata(reference, inventory.metadata, inventory.scope)
+            translations = load_translations(
+                inventory.source, options.translations_of(inventory.source)
+            )
+            own = with_translations(own, translations, progress)
+            uncovered = check_links(services, own, display_path(options.reference))
+            warnings += uncovered
+            for line in console_lines(uncovered, listed_in):
+                progress(line)
+            pins = load_pins(pins_folder(options.ids, inventory.scope))
+            linked = link(services, own, pins, inventory.scope)
+            lacking = untranslated(linked)
+        if lacking:
+            warn_untranslated(inventory.source, lacking, progress)
+            wanted += lacking
+        with stage("tables"):
+            parts.append(build_tables(linked, inventory.key, inventory.source.name))
+            # The raw cells have served: the tables hold what they say, with their source
+            # lines. Kept in the records, they would keep every cell of the source in memory
+            # to the end (more than a gigabyte for a national inventory).
+            services = [replace(s, cells={}) for s in services]
+            linked.services = services
+        if k == 0:
+            applied = applied_corrections(services)
+            first = (services, linked, pins)
+        else:
+            minted = sum(len(v) for v in pins.minted.values())
+            if minted:
+                progress(
+                    f"{display_path(inventory.source)}: minted {minted} new URI slugs "
+                    f"(pin them in {pins_folder(options.ids, inventory.scope)}/)"
+                )
+    if problems:
+        raise InputError(problems)
+    assert first is not None
+    with stage("tables"):
+        tables = merge_tables(parts)
+    head = inventories[0]
+    return Tables(
+        *first,
+        tables,
+        base,
+        head.params,
+        head.metadata,
+        head.year,
+        inventories,
+        applied,
+        warnings,
+        wanted,
+    )
+
+
+def warn_untranslated(source: Path, missing: list[Wanted], progress: Progress) -> None:
+    """One warning for an inventory's texts without English, naming a few by their Turkish."""
+    examples = ", ".join(repr(w.text) for w in missing[:3])
+    n = len(missing)
+    progress(
+        f"warning: {display_path(source)}: {n} text{'s' if n != 1 else ''} shown by the "
+        f"publication {'have' if n != 1 else 'has'} no English label "
+        f"({examples}{', …' if n > 3 else ''}): the English pages show the "
+        f"Turkish; `envanter translations {display_path(source)}` lists them in "
+        f"{source.stem}.en.yaml to fill in"
+    )
+
+
+def read_all(
+    inventories: list[Inventory],
+    progress: Progress,
+    stage: Stages,
+    warnings: list[Problem],
+    listed_in: str,
+) -> list[list[RawRecord]]:
+    """Every source's raw rows; the problems of every file at once, each naming its file. The
+    readers' warnings are added to `warnings`."""
+    raws: list[list[RawRecord]] = []
+    problems: list[Problem] = []
+    for inventory in inventories:
+        progress(f"reading {display_path(inventory.source)}")
+        try:
+            with stage("read"):
+                reading = read_inventory(inventory.source, display_path(inventory.source))
+        except InputError as e:
+            problems += e.problems
+            continue
+        for note in reading.notes:
+            progress(note)
+        for gap in inventory.metadata.missing():
+            progress(f"warning: {gap}")
+        warnings += reading.warnings
+        for line in console_lines(reading.warnings, listed_in):
+            progress(line)
+        raws.append(reading.records)
+    if problems:
+        raise InputError(problems)
+    return raws
 
 
 @dataclass
@@ -118,6 +232,10 @@ class Read:
     batches: list[Path]
     records: Path
     stages: dict[str, float]
+    inventories: list[Inventory]
+    # With many inventories, each service's (by id) inventory key; empty with one.
+    service_inventories: dict[str, str]
+    warnings: list[Problem]
 
 
 def read_and_pack(
@@ -152,6 +270,14 @@ def read_and_pack(
         batches,
         records,
         stage.seconds,
+        t.inventories,
+        {
+            str(row["id"]): str(row["inventory"])
+            for table in t.tables
+            if table.name == "services" and len(t.inventories) > 1
+            for row in table.rows
+        },
+        t.warnings,
     )
 
 
@@ -171,7 +297,8 @@ def pack(
         batches.append(path)
     # The records themselves stay here: the build's result needs only this of them.
     records = packed / "records.pickle"
-    summary = (len(t.services), t.linked.slugs, t.pins, applied_corrections(t.services))
+    total = sum(len(table.rows) for table in t.tables if table.name == "services")
+    summary = (total, t.linked.slugs, t.pins, t.corrections)
     records.write_bytes(pickle.dumps(summary, protocol=5))
     services = sum(len(batch["services"][1]) for batch in rows if "services" in batch)
     return shared_rows, service_tables, services, batches, records
@@ -184,51 +311,6 @@ def applied_corrections(services: list[Service]) -> list[tuple[AppliedCorrection
         for c in s.corrections:
             found.setdefault(c.id, (c, []))[1].append(s.number)
     return list(found.values())
-
-
-def build_parameters(source: Path, metadata: InventoryMetadata, year: int | None) -> dict[str, str]:
-    """The values the mappings take from the build rather than the tables (`{@name}`)."""
-    publisher, department = metadata.publisher, metadata.department
-    # The inventory is named by its department, else its publisher; by neither: its kind alone.
-    owner = department or publisher
-    name = owner.name if owner else ""
-    name_en = (owner.name_en or owner.name) if owner else ""
-    if year is None:
-        title = f"Kamu Hizmet Envanteri: {name}".rstrip(": ")
-        title_en = f"Public service inventory: {name_en}".rstrip(": ")
-    else:
-        title = f"Kamu Hizmet Envanteri: {name} ({year})".replace(":  (", ": (")
-        title_en = f"Public service inventory: {name_en} ({year})".replace(":  (", ": (")
-    whose_tr = " ".join(o.name for o in (publisher, department) if o)
-    whose_en = " ".join((o.name_en or o.name) for o in (publisher, department) if o)
-    return {
-        "source": source.stem,
-        "source_file": source.name,
-        "source_title": metadata.title or source.stem,
-        "title": title,
-        "title_en": title_en,
-        "description": (
-            f"{whose_tr} kamu hizmet envanterinin bağlantılı açık veri olarak yayımı."
-            if whose_tr
-            else "Bir kamu hizmet envanterinin bağlantılı açık veri olarak yayımı."
-        ),
-        "description_en": (
-            f"The public-service inventory of {whose_en}, published as linked open data."
-            if whose_en
-            else "A public-service inventory, published as linked open data."
-        ),
-        "publisher": publisher_key(metadata),
-        "reference_year": "" if year is None else str(year),
-        "form_code": metadata.form_code or "",
-        "received_as": metadata.received_as or "",
-    }
-
-
-def publisher_key(metadata: InventoryMetadata) -> str:
-    """The publisher's URI slug (id/kurum/KEY); empty when the metadata names none, and then
-    nothing says `dct:publisher` (the mappings leave out an IRI whose value is empty)."""
-    p = metadata.publisher
-    return (p.key or slugify(p.name)) if p else ""
 
 
 def licence_of(options: BuildOptions, metadata: InventoryMetadata) -> str:

@@ -16,7 +16,7 @@ from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
 from .endpoint import Endpoint, plain
-from .files import THING_ROOTS, VARY, FileEntry, Site, dereference
+from .files import VARY, WELL_KNOWN_VOID, FileEntry, Site, dereference, is_thing
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -32,6 +32,9 @@ class App:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
         response = self.respond(request)
+        # Everything published is open data: any web page may read it (documents, the JSON-LD
+        # context, the 303s of dereferencing).
+        response.headers.setdefault("Access-Control-Allow-Origin", "*")
         return response(environ, start_response)
 
     def respond(self, request: Request) -> Response:
@@ -62,7 +65,9 @@ class App:
             return self.file(request, entry)
         if path + "/index.html" in self.site.files:
             return Response(status=301, headers=[("Location", prefix + path[1:] + "/")])
-        if path.startswith(THING_ROOTS):
+        if path == WELL_KNOWN_VOID[0] and prefix == "/":
+            return Response(status=303, headers=[("Location", WELL_KNOWN_VOID[1])])
+        if is_thing(path):
             answer = dereference(
                 self.site,
                 path,
@@ -73,7 +78,20 @@ class App:
                 assert answer.location is not None
                 return Response(status=303, headers=[("Location", answer.location), ("Vary", VARY)])
             return plain(answer.status, answer.message, [("Vary", VARY)])
-        return plain(404, f"no file {path} in this publication")
+        return self.not_found(request, f"no file {path} in this publication")
+
+    def not_found(self, request: Request, message: str) -> Response:
+        """The site's designed 404 page, as a static host answers a missing path; plain text
+        when the publication has none."""
+        entry = self.site.files.get("/404.html")
+        if entry is None:
+            return plain(404, message)
+        try:
+            with os.fdopen(self.site.open(entry), "rb") as f:
+                body = f.read()
+        except OSError:
+            return plain(404, message)
+        return Response(body, status=404, headers=[("Content-Type", entry.media_type)])
 
     def file(self, request: Request, entry: FileEntry) -> Response:
         try:

@@ -44,11 +44,27 @@ DOCUMENT_FORMATS: Final = {
     "nt": ("application/n-triples",),
 }
 THING_ROOTS: Final = ("/id/", "/def/")
-# The ontology's URI: its HTML is the vocabulary's documentation page, its Turtle the whole
-# ontology with its concept schemes (the other formats are its per-resource documents).
-ONTOLOGY: Final = "/def/envanter"
-ONTOLOGY_DOCUMENTS: Final = {"html": "/def/index.html", "ttl": "/def/envanter.ttl"}
+# Things outside those roots: the catalog (its documents are doc/katalog.*).
+THINGS_APART: Final = ("/katalog",)
+# RFC 5785's address of a dataset's VoID description: the catalog, which carries it.
+WELL_KNOWN_VOID: Final = ("/.well-known/void", "/catalog.ttl")
+# Things whose documents are pages of their own rather than doc/…: the ontology's HTML is the
+# vocabulary's page and its Turtle the whole ontology with its concept schemes; the shapes' HTML
+# is their bilingual page (their other formats, and the ontology's, are doc/… as usual).
+DOCUMENTS_APART: Final = {
+    "/def/envanter": {"html": "/def/index.html", "ttl": "/def/envanter.ttl"},
+    "/def/sekiller": {"html": "/def/sekiller.html"},
+}
+# The catalog and its distributions are described for people by the page about the dataset,
+# which lists every download with its size and checksum.
+ABOUT_PAGE: Final = {"html": "/hakkinda.html", "html@en": "/en/hakkinda.html"}
+DESCRIBED_BY_ABOUT: Final = ("/katalog", "/id/dagitim/")
 VARY: Final = "Accept, Accept-Language"
+
+
+def is_thing(path: str) -> bool:
+    """Whether a path (under the publication's prefix) names a thing rather than a file."""
+    return path.startswith(THING_ROOTS) or path in THINGS_APART
 
 
 def media_type(name: str) -> str:
@@ -122,19 +138,21 @@ class Site:
                 if not url.startswith(lead):
                     continue
                 rest = url[len(lead) - 1 :]  # "/id/x.ttl"
-                if not rest.startswith(THING_ROOTS):
+                if not is_thing(rest.rsplit(".", 1)[0]):
                     continue
                 for fmt in DOCUMENT_FORMATS:
                     if rest.endswith("." + fmt) and (fmt == "html" or not english):
                         thing = rest[: -len(fmt) - 1]
                         key = "html@en" if english else fmt
                         self.things.setdefault(thing, {})[key] = url
-        if ONTOLOGY in self.things or any(d in self.files for d in ONTOLOGY_DOCUMENTS.values()):
-            documents = self.things.setdefault(ONTOLOGY, {})
-            for fmt, url in ONTOLOGY_DOCUMENTS.items():
-                if url in self.files:
-                    documents[fmt] = url
-            documents.pop("html@en", None)  # the vocabulary page is bilingual
+        for thing, pages in DOCUMENTS_APART.items():
+            if thing in self.things or any(url in self.files for url in pages.values()):
+                documents = self.things.setdefault(thing, {})
+                documents.update((f, url) for f, url in pages.items() if url in self.files)
+                documents.pop("html@en", None)  # these pages are bilingual
+        for thing, documents in self.things.items():
+            if thing.startswith(DESCRIBED_BY_ABOUT):
+                documents.update((f, url) for f, url in ABOUT_PAGE.items() if url in self.files)
 
     def open(self, entry: FileEntry) -> int:
         """Open a file for reading, checking once more that it is still under the root (the

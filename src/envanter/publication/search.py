@@ -1,0 +1,257 @@
+"""The site's search: what Pagefind indexes of each service, and the run that builds its index.
+
+Pagefind (pagefind.app, the `pagefind` binary of the `pagefind-bin` package) indexes HTML and
+writes a static index that the browser loads in pieces, one for each language (`<html lang>`),
+with Turkish and English stemming. It does not index the service pages themselves: each
+service gets a small search record per language (`record`), written beside the site while
+its pages are, which says what a search looks in and how much each part weighs: the title
+above the beneficiaries, the beneficiaries above the documents and the description. Pagefind
+lower-cases 'İ' to 'i' with a combining dot and keeps Turkish letters, so the record carries
+a folded copy of its text too (turkish.py's search_fold) and the search page folds the query
+the same way (site/static/search.js): 'yasli' finds 'Yaşlılar', 'istanbulkart' finds
+'İstanbulkart'. Filters (the facets) carry readable labels in the record's language.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import escape
+
+from ..errors import EnvanterError
+from ..turkish import search_fold
+from .pagefind import make_deterministic
+from .pages import ServiceView
+from .sitedata import SiteData
+
+# Where the records are written while the build runs (inside the staging folder, removed
+# before the swap), and where the index goes, relative to the site's root.
+RECORDS = ".search-records"
+PIECES_RECORDS = ".search-pieces"
+INDEX = "pagefind"
+# Services a piece of the search index holds (see IndexRun).
+PIECE = 1_000
+# How much a match in each part counts (Pagefind's data-pagefind-weight; its default is 1).
+TITLE_WEIGHT = 10
+GROUP_WEIGHT = 5
+BENEFICIARY_WEIGHT = 3
+
+
+class SearchIndexError(EnvanterError):
+    """Pagefind is missing or failed."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRecord:
+    """What the search knows of a service in one language."""
+
+    lang: str
+    title: str
+    title_lang: str  # the title's own language ("tr" for an English page without a translation)
+    groups: list[str]  # beneficiary groups' labels
+    beneficiaries: list[str]  # who the service is for, as the source says it
+    documents: list[str]
+    description: str
+    unit: str
+    filters: dict[str, list[str]]  # facet key → readable values
+
+
+def record_html(r: SearchRecord) -> str:
+    """The record as the HTML Pagefind reads: weighted parts, a folded copy of the text, the
+    title and unit as metadata for the result list, the filters as readable values."""
+    e = escape
+    parts = [
+        f'<!DOCTYPE html><html lang="{r.lang}"><head><meta charset="utf-8"><title>{e(r.title)}'
+        "</title></head><body><main data-pagefind-body>",
+        f'<h1 lang="{r.title_lang}" data-pagefind-weight="{TITLE_WEIGHT}" '
+        f'data-pagefind-meta="title">{e(r.title)}</h1>',
+        f'<p data-pagefind-weight="{TITLE_WEIGHT}">{e(search_fold(r.title))}</p>',
+    ]
+    weighted = (
+        (GROUP_WEIGHT, r.groups),
+        (BENEFICIARY_WEIGHT, r.beneficiaries),
+        (1, r.documents),
+        (1, [r.description]),
+    )
+    for weight, texts in weighted:
+        text = " · ".join(t for t in texts if t)
+        if text:
+            shown = f'<p data-pagefind-weight="{weight}">' if weight > 1 else "<p>"
+            parts.append(f"{shown}{e(text)}</p>{shown}{e(search_fold(text))}</p>")
+    if r.title_lang != r.lang:
+        parts.append(f'<meta data-pagefind-meta="title_lang[content]" content="{r.title_lang}">')
+    if r.unit:
+        parts.append(f'<meta data-pagefind-meta="unit[content]" content="{e(r.unit)}">')
+    for key, values in sorted(r.filters.items()):
+        parts += [
+            f'<meta data-pagefind-filter="{key}[content]" content="{e(value)}">' for value in values
+        ]
+    parts.append("</main></body></html>\n")
+    return "".join(parts)
+
+
+def write_record(out: Path, page: str, record: SearchRecord) -> None:
+    """The record of a service's page (its path from the site's root, in its language)."""
+    path = out / RECORDS / (page if record.lang == "tr" else f"en/{page}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(record_html(record), encoding="utf-8")
+
+
+def pagefind_binary() -> Path:
+    """The `pagefind` binary the pagefind-bin package installs."""
+    try:
+        import pagefind_bin  # type: ignore[import-untyped]
+    except ImportError as e:
+        raise SearchIndexError(
+            "the search index needs Pagefind: install the project's dependencies "
+            "(pip install -e . or bash scripts/setup.sh)"
+        ) from e
+    return Path(pagefind_bin.__file__).parent / (
+        "pagefind.exe" if sys.platform == "win32" else "pagefind"
+    )
+
+
+class IndexRun:
+    """Pagefind indexing the records written under `out` into `out`/pagefind/, started as soon
+    as the last record is written: the stages after the services neither read nor write what it
+    does, so it runs beside them rather than after them. `finish` waits for it; `cancel` ends
+    it (a build that fails meanwhile must not leave it writing into a folder being removed).
+
+    Pagefind's search time grows with the square of a query's matches in one index (each
+    matching page looks through every matching word), so the services are indexed in pieces
+    of PIECE, in the order of their pages, one Pagefind run after the other: the first piece
+    is `pagefind/` itself, the others `pagefind/piece/{n}/` (their word, filter and fragment
+    files only: the browser runs the first piece's code for all), listed in
+    `pagefind/pieces.json`, which the search page merges into one search (Pagefind's
+    mergeIndex)."""
+
+    def __init__(self, out: Path) -> None:
+        self.records = out / RECORDS
+        self.index = out / INDEX
+        self.others = out / PIECES_RECORDS
+        if not self.records.is_dir():  # (a build with no services)
+            self.records.mkdir()
+        pages = sorted(
+            p.relative_to(self.records).as_posix() for p in self.records.glob("doc/**/*.html")
+        )
+        self.services = len(pages)
+        self.jobs = [(self.records, self.index)]
+        for n, k in enumerate(range(PIECE, len(pages), PIECE), start=2):
+            for page in pages[k : k + PIECE]:
+                for path in (page, f"en/{page}"):  # (the service's record in each language)
+                    source = self.records / path
+                    if source.is_file():
+                        target = self.others / str(n) / path
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        source.rename(target)
+            self.jobs.append((self.others / str(n), self.index / "piece" / str(n)))
+        self.lock = threading.Lock()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.cancelled = False
+        self.error: str | None = None
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        for site, index in self.jobs:
+            # Its messages go to a file, not a pipe: nothing reads a pipe while the build goes
+            # on, and a full one would stall Pagefind.
+            with tempfile.TemporaryFile() as stderr:
+                with self.lock:
+                    if self.cancelled:
+                        return
+                    self.process = subprocess.Popen(
+                        [
+                            str(pagefind_binary()),
+                            "--site",
+                            str(site),
+                            "--output-path",
+                            str(index),
+                            "--silent",
+                        ],
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.DEVNULL,
+                        stderr=stderr,
+                    )
+                if self.process.wait() != 0:
+                    stderr.seek(0)
+                    said = stderr.read().decode("utf-8", errors="replace").strip()
+                    self.error = said or f"exit status {self.process.returncode}"
+                    return
+
+    def finish(self) -> int:
+        """Wait for Pagefind; make its index byte for byte the same for the same records, and
+        remove them; how many services were indexed. Fails if Pagefind did."""
+        self.thread.join()
+        if self.error is not None or self.cancelled:
+            raise SearchIndexError(f"Pagefind could not build the search index: {self.error}")
+        listed = []
+        for _, index in self.jobs:
+            make_deterministic(index)
+            if index != self.index:
+                for extra in index.iterdir():
+                    kept = extra.name == "pagefind-entry.json" or extra.suffix == ".pf_meta"
+                    if extra.is_file() and not kept:
+                        extra.unlink()
+                listed.append(index.relative_to(self.index).as_posix() + "/")
+        (self.index / "pieces.json").write_text(
+            json.dumps({"pieces": listed}) + "\n", encoding="utf-8"
+        )
+        shutil.rmtree(self.records)
+        if self.others.exists():
+            shutil.rmtree(self.others)
+        return self.services
+
+    def cancel(self) -> None:
+        """End Pagefind if it is still running (nothing if it has finished)."""
+        with self.lock:
+            self.cancelled = True
+            if self.process is not None and self.process.poll() is None:
+                self.process.kill()
+        self.thread.join()
+
+
+def search_records(
+    v: ServiceView, data: SiteData, online: dict[str, dict[str, str]]
+) -> list[SearchRecord]:
+    """A service's records in Turkish and English; `online` names each value of the
+    offered-online facet in each language."""
+    row = v.row
+    out = []
+    for lang in ("tr", "en"):
+        title = (row.get("title_en") if lang == "en" else None) or row["title_tr"]
+
+        def label(iri: str, lang: str = lang) -> str:
+            return data.label(iri, lang)
+
+        out.append(
+            SearchRecord(
+                lang=lang,
+                title=title,
+                title_lang="en" if lang == "en" and row.get("title_en") else "tr",
+                groups=[label(g) for g in v.audiences],
+                beneficiaries=[r["text"] for r in v.requirements],
+                documents=[label(d) for d, _ in v.documents],
+                # (descriptions are in Turkish only; an English record has the Turkish title
+                # too, so that a name as people know it finds the service in either language)
+                description=row.get("description") or ""
+                if lang == "tr"
+                else f"{row['title_tr']} · {row.get('description') or ''}",
+                unit=label(v.unit) if v.unit else "",
+                filters={
+                    "group": sorted({label(g) for g in v.audiences}),
+                    "channel": sorted({label(k) for k in v.channel_kinds}),
+                    "online": [online[lang][str(row.get("online") or "unknown")]],
+                    "unit": [label(v.unit)] if v.unit else [],
+                    "law": sorted({label(x) for x in v.laws}),
+                },
+            )
+        )
+    return out
