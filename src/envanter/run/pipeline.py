@@ -27,6 +27,7 @@ from ..publication.search import build_index
 from ..publication.shapesdoc import write_shapes_docs
 from ..publication.site import SiteWriter
 from ..publication.sitedata import empty_site_data
+from ..publication.sourcedoc import write_source_docs
 from ..rdf.dumps import Dumps
 from ..rdf.graph import GraphMaker, in_order
 from ..rdf.serialize import Documents, describe
@@ -113,6 +114,13 @@ def build(
                 options.site,
                 folder,
                 frame("def/sekiller.html", "tr", single=True),
+            )
+            files += write_source_docs(
+                [(inventory.key, inventory.source) for inventory in read.inventories],
+                read.base,
+                options.site,
+                folder,
+                lambda path: frame(path, "tr", single=True),
             )
             files += write_web_configs(folder, read.base, options.site)
             files += write_report(
