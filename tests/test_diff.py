@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import yaml
 from click.testing import CliRunner
 
 from envanter.cli import main
+from envanter.publication.diff import diff
 from envanter.run.pipeline import BuildOptions, build
 
 from .conftest import CORRECTIONS, SEED
@@ -25,6 +28,8 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     source.parent.mkdir()
     meta = SEED.name.replace(".txt", ".meta.yaml")
     shutil.copy(SEED.with_name(meta), source.with_name(meta))
+    english = SEED.name.replace(".txt", ".en.yaml")  # the English titles go with it
+    shutil.copy(SEED.with_name(english), source.with_name(english))
     # Service 54's layout hint goes with it (a hint that no longer matches is an error).
     layout = SEED.with_suffix(".layout.yaml")
     hints = yaml.safe_load(layout.read_text(encoding="utf-8"))
@@ -87,3 +92,23 @@ def test_diff_refuses_what_it_cannot_read(tmp_path: Path) -> None:
     assert result.output == (
         f"error: {tmp_path / 'nope'}: not found; give a build folder or a .nt/.ttl dump\n"
     )
+
+
+def test_a_renamed_source_with_shifted_lines_changes_no_service(seed_dist: Path) -> None:
+    """The dataset's and the source document's IRIs come from the file's name, and a line added
+    above a row moves its line references: neither is a change of any service."""
+    text = (seed_dist / "data" / "dataset.nt").read_text(encoding="utf-8")
+    moved = re.sub(
+        r'(#firstLine> |#lastLine> )"(\d+)"',
+        lambda m: f'{m[1]}"{int(m[2]) + 3}"',
+        text.replace("ibb-sosyal-hizmetler-2025", "ibb-sosyal-hizmetler-2026"),
+    )
+    moved = re.sub(r"#satir-(\d+)>", lambda m: f"#satir-{int(m[1]) + 3}>", moved)
+    assert moved.count("ibb-sosyal-hizmetler-2026") > 54 and "2025" in text
+    old = {q.triple for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)}
+    new = {q.triple for q in ox.parse(moved, format=ox.RdfFormat.N_TRIPLES)}
+    assert len(old - new) > 3 * 54  # every excerpt moved, every service's dataset renamed
+    changes = diff(old, new)
+    assert (changes.added, changes.removed, changes.changed) == ([], [], [])
+    # What is said of the dataset itself (its identifier, the file's name) is still reported.
+    assert changes.other_added and changes.other_removed

@@ -88,7 +88,51 @@ def owner(subject: str, services: dict[str, str]) -> str | None:
     return service if service in services else None
 
 
+# A service's source excerpt says where its row sits in the source: every line added above it
+# moves it, so its triples (lines, label, page anchor) are no change of the service.
+EXCERPT = "#kaynak"
+EDITION_ROOTS = ("id/veri-seti/", "id/kaynak/")
+
+
+def keys_under(triples: set[ox.Triple], root: str) -> set[str]:
+    """The IRIs `…/{root}{key}` (no fragment) that are subjects of the triples."""
+    return {
+        t.subject.value
+        for t in triples
+        if isinstance(t.subject, ox.NamedNode)
+        and root in t.subject.value
+        and "#" not in t.subject.value
+        and "/" not in t.subject.value.rpartition(root)[2]
+    }
+
+
+def renamed_edition(old: set[ox.Triple], new: set[ox.Triple]) -> set[ox.Triple]:
+    """`old` with its dataset and source document named as in `new` when each side has one of
+    each: their IRIs come from the source's file name, which may change between editions
+    without any service changing."""
+    renames: dict[str, str] = {}
+    for root in EDITION_ROOTS:
+        before, after = keys_under(old, root), keys_under(new, root)
+        if len(before) == 1 and len(after) == 1 and before != after:
+            renames[before.pop()] = after.pop()
+    if not renames:
+        return old
+
+    def named(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> ox.NamedNode:
+        assert isinstance(term, ox.NamedNode)
+        head, hash_, fragment = term.value.partition("#")
+        return ox.NamedNode(renames[head] + hash_ + fragment) if head in renames else term
+
+    out: set[ox.Triple] = set()
+    for t in old:
+        subject = named(t.subject) if isinstance(t.subject, ox.NamedNode) else t.subject
+        obj = named(t.object) if isinstance(t.object, ox.NamedNode) else t.object
+        out.add(ox.Triple(subject, t.predicate, obj))
+    return out
+
+
 def diff(old: set[ox.Triple], new: set[ox.Triple]) -> Diff:
+    old = renamed_edition(old, new)
     before, after = services_in(old), services_in(new)
     everyone = {**before, **after}
     changes = {iri: ServiceChange(iri, title) for iri, title in everyone.items()}
@@ -98,6 +142,8 @@ def diff(old: set[ox.Triple], new: set[ox.Triple]) -> Diff:
         for t in sorted(triples, key=str):
             subject = t.subject.value if isinstance(t.subject, ox.NamedNode) else ""
             iri = owner(subject, everyone)
+            if iri is not None and subject == iri + EXCERPT:
+                continue
             line = f"{t} ."
             if iri is None:
                 (other_added if sign == "+" else other_removed).append(line)
