@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,6 +92,24 @@ def synthetic_input(n: int, folder: Path) -> tuple[Path, Path]:
     records = synthetic(n)
     source = write_inventory(records, folder / f"inventory-{n}.csv")
     return source, english_reference(records, folder)
+
+
+def synthetic_inventories(n: int, k: int, folder: Path) -> tuple[list[Path], Path]:
+    """Write K synthetic inventories of K institutions sharing `n` services, and an English
+    reference naming all of them, into `folder`: (the inventories, the reference folder)."""
+    from generate import inventories, inventory_records
+
+    paths = inventories(n, k, folder / "inventories")
+    records = [r for i in range(1, k + 1) for r in inventory_records(n, k, i)]
+    return paths, english_reference(records, folder)
+
+
+def many_options(folder: Path, out: Path) -> BuildOptions:
+    """The options that build every inventory `synthetic_inventories` wrote into `folder` as
+    one publication, as `envanter build --source A --source B …` does."""
+    paths = sorted((folder / "inventories").glob("inventory-*.csv"))
+    options = build_options(out, source=paths[0], corrections=None, reference=folder / "reference")
+    return replace(options, more_sources=tuple(paths[1:]))
 
 
 def synthetic_options(n: int, folder: Path, out: Path) -> BuildOptions:

@@ -83,15 +83,19 @@ def synthetic(n: int, seed: int = 1) -> list[RawRecord]:
     return records
 
 
+def inventory_records(n: int, k: int, i: int, seed: int = 1) -> list[RawRecord]:
+    """The services of the i-th (from 1) of K inventories sharing N services."""
+    return synthetic(n // k + (1 if i <= n % k else 0), seed * 100_003 + i)
+
+
 def inventories(n: int, k: int, out: Path, seed: int = 1) -> list[Path]:
     """K inventories of K institutions sharing N services (the first ones one more when K does
     not divide N), as CSV files in `out`, each with its metadata; their paths."""
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(1, k + 1):
-        size = n // k + (1 if i <= n % k else 0)
         path = out / f"inventory-{i:04d}.csv"
-        write_csv(synthetic(size, seed * 100_003 + i), path)
+        write_csv(inventory_records(n, k, i, seed), path)
         # A different institution each: its own publisher, unit and URI scope.
         path.with_name(path.stem + ".meta.yaml").write_text(
             f"title: Sentetik envanter {i}\n"

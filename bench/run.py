@@ -188,7 +188,18 @@ def run_plain(argv: list[str], label: str) -> None:
 
 def child_argv(kind: str, n: int, workdir: Path, python: str = sys.executable) -> list[str]:
     script = str(Path(__file__).resolve())
-    return [python, script, "--child", kind, "--size", str(n), "--workdir", str(workdir)]
+    argv = [python, script, "--child", kind, "--size", str(n), "--workdir", str(workdir)]
+    return argv + (["--per-inventory", str(PER_INVENTORY)] if PER_INVENTORY else [])
+
+
+# --per-inventory M: each synthetic size N is N/M inventories of M services, built as one
+# publication (run/inventories.py); None: one inventory of N services.
+PER_INVENTORY: int | None = None
+
+
+def inventory_count(n: int) -> int:
+    """How many inventories a synthetic size of n services is."""
+    return max(1, n // PER_INVENTORY) if PER_INVENTORY else 1
 
 
 # --- the morph-kgc venv ----------------------------------------------------------------------
@@ -258,11 +269,13 @@ def child_paths() -> None:
 def child_options(n: int, workdir: Path) -> Any:
     """The BuildOptions of size n (the seed at 54), writing into workdir/dist-n."""
     child_paths()
-    from common import build_options, synthetic_options
+    from common import build_options, many_options, synthetic_options
 
     out = workdir / f"dist-{n}"
     if n == SEED_SERVICES:
         return build_options(out)
+    if PER_INVENTORY:
+        return many_options(workdir / f"input-{n}", out)
     return synthetic_options(n, workdir / f"input-{n}", out)
 
 
@@ -314,9 +327,12 @@ def child_probe(n: int, workdir: Path) -> None:
 def child_input(n: int, workdir: Path) -> None:
     """Write the synthetic inventory of n services and its reference (not timed)."""
     child_paths()
-    from common import synthetic_input
+    from common import synthetic_input, synthetic_inventories
 
-    synthetic_input(n, workdir / f"input-{n}")
+    if PER_INVENTORY:
+        synthetic_inventories(n, inventory_count(n), workdir / f"input-{n}")
+    else:
+        synthetic_input(n, workdir / f"input-{n}")
 
 
 def child_build(n: int, workdir: Path) -> None:
@@ -881,6 +897,14 @@ def parse_args() -> argparse.Namespace:
         help="keep inputs, builds and outputs in DIR: gigabytes of small files, so a fast local "
         "disk (default: a temporary folder under TMPDIR, removed at the end)",
     )
+    parser.add_argument(
+        "--per-inventory",
+        type=int,
+        metavar="M",
+        help="build each synthetic size N as N/M inventories of M services each, of different "
+        "institutions, published as one (bench/generate.py --inventories; default: one "
+        "inventory of N services)",
+    )
     # A child: one measured step in a fresh process (see the child_* functions).
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
@@ -899,7 +923,9 @@ def compile_sources() -> None:
 
 
 def main() -> None:
+    global PER_INVENTORY
     args = parse_args()
+    PER_INVENTORY = args.per_inventory
     if args.child:
         run_child(args)
         return
@@ -922,6 +948,8 @@ def main() -> None:
             "bare": not args.no_bare,
             "bare_max": args.bare_max,
             "morph_processes": args.morph_processes,
+            "per_inventory": args.per_inventory,
+            "inventories": {str(n): inventory_count(n) for n in sizes if n != SEED_SERVICES},
             "sample_interval_s": SAMPLE_S,
         },
         "sizes": [],
@@ -985,7 +1013,7 @@ def measure_size(
     """Everything for size n: input, end to end, and (given morph-kgc's python) bare tools."""
     size: Row = {"size": n, "seed": n == SEED_SERVICES}
     if n != SEED_SERVICES:
-        log(f"[{n}] writing the synthetic input (not timed)")
+        log(f"[{n}] writing the synthetic input, {inventory_count(n)} inventories (not timed)")
         run_plain(child_argv("input", n, workdir), "writing the synthetic input")
     runs = args.seed_runs if n == SEED_SERVICES else args.runs
     size["host"] = probe(n, workdir, trash)

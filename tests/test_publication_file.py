@@ -15,6 +15,7 @@ from rdflib.namespace import FOAF, RDF
 
 from envanter.cli import main
 from envanter.errors import InputError
+from envanter.metadata import read_metadata
 from envanter.publication_file import read_publication
 
 from .conftest import EPOCH, ROOT
@@ -161,3 +162,68 @@ def test_todo_values_are_reported_and_a_missing_publisher_is_warned(tmp_path: Pa
     whole = URIRef("https://envanter.example/id/veri-seti/envanterler")
     assert catalog.value(whole, DCT.publisher) == URIRef("https://envanter.example/id/kurum/a")
     assert catalog.value(whole, DCT.issued) is None
+
+
+def test_institutions_form_one_hierarchy_across_inventories(tmp_path: Path) -> None:
+    # Two land registries under one regional directorate, itself under the general directorate:
+    # each names the bodies above it in its own metadata, and the two name them alike.
+    above = (
+        "  part_of:\n    name: İstanbul Tapu ve Kadastro Bölge Müdürlüğü\n"
+        "    detsis: '22222222'\n"
+        "    part_of: {name: Tapu ve Kadastro Genel Müdürlüğü, key: tkgm, detsis: '11111111'}\n"
+    )
+    for name, publisher, code in (
+        ("kadikoy", "Kadıköy Tapu Müdürlüğü", "33333333"),
+        ("uskudar", "Üsküdar Tapu Müdürlüğü", "22222222"),  # the region's code: a mistake
+    ):
+        shutil.copy(CORPUS / "kadikoy-tapu-mudurlugu.csv", tmp_path / f"{name}.csv")
+        (tmp_path / f"{name}.meta.yaml").write_text(
+            f"publisher:\n  name: {publisher}\n  detsis: '{code}'\n{above}", encoding="utf-8"
+        )
+    (tmp_path / "envanter.yaml").write_text(
+        "publisher: {name: Tapu Portalı}\ninventories: [kadikoy.csv, uskudar.csv]\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "dist"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        result = CliRunner().invoke(
+            main, ["build", "--publication", str(tmp_path / "envanter.yaml"), "--out", str(out)]
+        )
+    assert result.exit_code == 0, result.output
+    g = Graph().parse(out / "data" / "dataset.nt")
+    org = Namespace("http://www.w3.org/ns/org#")
+    kurum = Namespace("https://envanter.example/id/kurum/")
+    region = kurum["istanbul-tapu-ve-kadastro-bolge-mudurlugu"]
+    assert set(g.subjects(org.subOrganizationOf, region)) == {
+        kurum["kadikoy-tapu-mudurlugu"],
+        kurum["uskudar-tapu-mudurlugu"],
+    }
+    assert set(g.objects(region, org.subOrganizationOf)) == {kurum.tkgm}
+    assert len(set(g.subjects(org.subOrganizationOf, kurum.tkgm))) == 1  # minted once
+    # One DETSİS code on two bodies is told, naming both.
+    assert (
+        "warning: DETSİS code 22222222 is given to 2 organisations: "
+        f"id/kurum/istanbul-tapu-ve-kadastro-bolge-mudurlugu ({tmp_path / 'kadikoy.csv'}), "
+        f"id/kurum/uskudar-tapu-mudurlugu ({tmp_path / 'uskudar.csv'})"
+    ) in result.output
+    assert "DETSİS code 11111111" not in result.output  # one body named twice is not a clash
+    # Each institution's page leads to the inventory it publishes and to the body above it.
+    page = (out / "doc" / "id" / "kurum" / "kadikoy-tapu-mudurlugu.html").read_text("utf-8")
+    assert 'href="../../../doc/id/veri-seti/kadikoy.html"' in page
+    assert 'href="../../../doc/id/kurum/istanbul-tapu-ve-kadastro-bolge-mudurlugu.html"' in page
+    region_page = out / "doc" / "id" / "kurum" / "istanbul-tapu-ve-kadastro-bolge-mudurlugu.html"
+    assert 'href="../../../doc/id/kurum/uskudar-tapu-mudurlugu.html"' in region_page.read_text(
+        "utf-8"
+    )
+
+
+def test_only_a_publisher_names_the_body_above_it(tmp_path: Path) -> None:
+    path = tmp_path / "a.meta.yaml"
+    path.write_text(
+        "department: {name: B, part_of: {name: C}}\npublisher: {name: A, part_of: {name: D}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        read_metadata(path)
+    assert [p.field for p in caught.value.problems] == ["department"]

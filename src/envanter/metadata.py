@@ -22,6 +22,7 @@ from .errors import InputError, Problem
 MAX_METADATA_BYTES = 64_000
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TODO = "TODO"
+MAX_DEPTH = 12  # levels of part_of above a publisher
 WIKIDATA = "http://www.wikidata.org/entity/"
 
 # The EU data themes (publications.europa.eu/resource/authority/data-theme), with the labels of
@@ -57,6 +58,18 @@ class Organisation:
     detsis: str | None = None  # its DETSİS code (the official register of public bodies)
     wikidata: str | None = None  # a Wikidata item, Q…
     names: tuple[str, ...] = ()  # other ways the inventory writes it
+    # The body it is part of (a ministry, a governorship, a university), with its own parent:
+    # the hierarchy that joins institutions of many inventories (docs/metadata.md).
+    part_of: Organisation | None = None
+
+    def ancestors(self) -> list[Organisation]:
+        """Its parent, the parent's parent, and so on up."""
+        out: list[Organisation] = []
+        o = self.part_of
+        while o is not None:
+            out.append(o)
+            o = o.part_of
+        return out
 
 
 @dataclass(frozen=True)
@@ -331,11 +344,15 @@ class Reader:
             )
         return value
 
-    def organisation(self, key: str, value: Any) -> Organisation | None:
+    def organisation(self, key: str, value: Any, depth: int = 0) -> Organisation | None:
         if isinstance(value, str):  # the flat format's 'publisher: NAME'
             name = self.text(key, value)
             return Organisation(name) if name else None
-        keys = ("name", "name_en", "key", "detsis", "wikidata", "names")
+        keys: tuple[str, ...] = ("name", "name_en", "key", "detsis", "wikidata", "names")
+        # A publisher names the body it is part of, and that body its own; a department is
+        # its publisher's. (A dozen levels is more than any state's hierarchy has.)
+        if key == "publisher" or (key.endswith(".part_of") and depth < MAX_DEPTH):
+            keys += ("part_of",)
         data = self.mapping(key, value, keys)
         if data is None:
             return None
@@ -361,6 +378,9 @@ class Reader:
             self.detsis(f"{key}.detsis", data.get("detsis")),
             wikidata,
             self.names(f"{key}.names", data.get("names")),
+            self.organisation(f"{key}.part_of", data["part_of"], depth + 1)
+            if data.get("part_of") is not None and "part_of" in keys
+            else None,
         )
 
     def flat(self, found: Organisation | None, prefix: str, data: dict[Any, Any]) -> Organisation:

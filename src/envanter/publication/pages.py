@@ -157,6 +157,7 @@ class EntityView:
     articles: list[str]
     children: list[str]
     concepts: list[str]
+    inventories: list[str]  # an institution's: the datasets it publishes
     totals: list[tuple[str, int]]
     props: list[tuple[str, str | None, str]]  # (property as a CURIE, IRI or None, text)
     findings: list[Finding]
@@ -246,9 +247,11 @@ class UsedByPage:
 
 @dataclass(frozen=True, slots=True)
 class StandardsPage:
-    """The Hizmet Standartları Tablosu: every service's name, documents and completion time."""
+    """The Hizmet Standartları Tablosu: every service's name, documents and completion time,
+    PAGE_SIZE services a page."""
 
-    services: list[ListedService]
+    services: list[ListedService]  # this page's
+    pager: Pager
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +284,7 @@ class EntityPage:
     jsonld: Markup
     used_by: list[str]  # the first page of e.used_by
     pager: Pager | None  # when e.used_by has more than one page
+    cut: list[tuple[str, int, int]]  # a property shown in part: how many values shown, in all
 
 
 PageContext = (

@@ -44,6 +44,7 @@ DETAIL_KEYS = (
     "contact_page",
     "same_as",
     "spatial",
+    "publisher",
 )
 
 
@@ -73,7 +74,7 @@ class Views:
         # What points at an entity, by relation: what entity_view lists as its articles, sub-units
         # and concepts (found once here, not by scanning every entity's details on every page).
         self.inverse: dict[str, dict[str, list[str]]] = {
-            key: defaultdict(list) for key in ("part_of", "parent", "scheme")
+            key: defaultdict(list) for key in ("part_of", "parent", "scheme", "publisher")
         }
         for i, found in data.details.items():
             for key, index in self.inverse.items():
@@ -269,6 +270,7 @@ class Views:
             articles=sorted(self.inverse["part_of"].get(iri, ())),
             children=sorted(self.inverse["parent"].get(iri, ())),
             concepts=sorted(self.inverse["scheme"].get(iri, ())),
+            inventories=sorted(self.inverse["publisher"].get(iri, ())),
             totals=sorted(totals.items()),
             props=[
                 (

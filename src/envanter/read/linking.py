@@ -404,7 +404,14 @@ def with_metadata(reference: Reference, metadata: InventoryMetadata, scope: str 
     place = metadata.place.iri if metadata.place else None
     publisher = metadata.publisher
     if publisher:
-        orgs["publisher"] = organisation_entry(publisher, place, None)
+        # The bodies above the publisher are institutions of their own, unscoped as it is: two
+        # inventories naming one ministry name one resource.
+        up = publisher.ancestors()
+        orgs["publisher"] = organisation_entry(publisher, place, key_of(up[0]) if up else None)
+        orgs["parents"] = [
+            organisation_entry(o, None, key_of(up[k + 1]) if k + 1 < len(up) else None)
+            for k, o in enumerate(up)
+        ]
     department = metadata.department
     if department:
         part_of = orgs["publisher"]["key"] if orgs.get("publisher") else None
@@ -422,11 +429,16 @@ def with_metadata(reference: Reference, metadata: InventoryMetadata, scope: str 
     return replace(reference, organisations=orgs)
 
 
+def key_of(o: Organisation, scope: str = "") -> str:
+    """An organisation's key: its own, else the slug of its name within `scope`."""
+    return o.key or scoped(scope, slugify(o.name))
+
+
 def organisation_entry(
     o: Organisation, place: str | None, part_of: str | None, scope: str = ""
 ) -> dict[str, Any]:
     return {
-        "key": o.key or scoped(scope, slugify(o.name)),
+        "key": key_of(o, scope),
         "name": o.name,
         "name_en": o.name_en,
         "names": list(o.names),
@@ -460,6 +472,11 @@ def link(services: list[Service], reference: Reference, pins: Pins, scope: str =
             "kind": "publisher",
             "public": True,
         }
+    for parent in org.get("parents", []):
+        linked.organisations.setdefault(
+            parent["key"],
+            {**parent, "kind": "institution", "public": True},
+        )
     if department:
         linked.organisations[department["key"]] = {
             **department,

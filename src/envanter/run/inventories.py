@@ -17,6 +17,7 @@ from ..errors import ConfigError
 from ..metadata import InventoryMetadata
 from ..rdf.iris import slugify
 from ..rdf.table_model import Table, TableRow
+from ..read.linking import key_of, scoped
 from .options import BuildOptions, Progress, display_path
 
 # The key of the whole publication's dataset (id/veri-seti/{WHOLE}) when it has many inventories.
@@ -98,6 +99,43 @@ def check_inventories(inventories: list[Inventory]) -> None:
         ]
     if problems:
         raise ConfigError("; ".join(problems))
+
+
+def check_detsis(inventories: list[Inventory], progress: Progress) -> None:
+    """One DETSİS code is one organisation: across the inventories' metadata, a code given to
+    organisations of two keys (two URIs for one body), or a key given two codes, is a warning
+    naming both. Keys are not merged by code: that would move URIs already published."""
+    keys: dict[str, dict[str, str]] = {}  # code → key → the file that says so
+    codes: dict[str, dict[str, str]] = {}  # key → code → the file
+    for inventory in inventories:
+        where = display_path(inventory.source)
+        for key, code in coded_organisations(inventory):
+            keys.setdefault(code, {}).setdefault(key, where)
+            codes.setdefault(key, {}).setdefault(code, where)
+    for code, named in keys.items():
+        if len(named) > 1:
+            listed = ", ".join(f"id/kurum/{k} ({w})" for k, w in named.items())
+            progress(
+                f"warning: DETSİS code {code} is given to {len(named)} organisations: {listed}; "
+                "if they are one body, give them one key in their metadata (docs/metadata.md)"
+            )
+    for key, given in codes.items():
+        if len(given) > 1:
+            listed = ", ".join(f"{c} ({w})" for c, w in given.items())
+            progress(f"warning: id/kurum/{key} is given {len(given)} DETSİS codes: {listed}")
+
+
+def coded_organisations(inventory: Inventory) -> list[tuple[str, str]]:
+    """(key, DETSİS code) of each organisation the inventory's metadata gives a code, keyed
+    as linking keys them (read/linking.py:with_metadata)."""
+    m, scope = inventory.metadata, inventory.scope
+    found: list[tuple[str, str | None]] = []
+    if m.publisher:
+        found += [(key_of(o), o.detsis) for o in (m.publisher, *m.publisher.ancestors())]
+    if m.department:
+        found.append((key_of(m.department, scope), m.department.detsis))
+    found += [(u.key or scoped(scope, slugify(u.name)), u.detsis) for u in m.units]
+    return [(key, code) for key, code in found if code]
 
 
 def pins_folder(ids: Path, scope: str) -> Path:

@@ -28,7 +28,14 @@ from ..read.linking import (
 )
 from ..read.records import AppliedCorrection, Service, build_records, load_corrections
 from ..translations import Wanted, load_translations, untranslated, with_translations
-from .inventories import Inventory, check_inventories, describe, merge_tables, pins_folder
+from .inventories import (
+    Inventory,
+    check_detsis,
+    check_inventories,
+    describe,
+    merge_tables,
+    pins_folder,
+)
 from .inventories import build_parameters as build_parameters
 from .options import BuildOptions, Progress, Stages, display_path
 from .warnings import WARNINGS_FILE, console_lines
@@ -77,6 +84,7 @@ def prepare_tables(
             )
     inventories = [describe(source, options, progress) for source in options.sources]
     check_inventories(inventories)
+    check_detsis(inventories, progress)
     base = check_base_uri(options.base_uri)
     reference = load_reference(options.reference)
     corrections = load_corrections(options.corrections) if options.corrections else []
