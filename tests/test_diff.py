@@ -74,7 +74,41 @@ def test_diff_shows_the_triples_that_changed(releases: tuple[Path, Path]) -> Non
 def test_build_with_previous_writes_a_changelog_page(releases: tuple[Path, Path]) -> None:
     _, new = releases
     page = (new / "changes.html").read_text(encoding="utf-8")
-    assert "54 → 53" in page and "Halk Süt Desteği" in page
+    assert "54 → 53" in page
+    sections = dict(re.findall(r'<h2 id="(\w+)">.*?</h2>\n(.*?)</section>', page, re.S))
+    assert list(sections) == ["eklenen", "cikarilan", "degisen"]
+    assert "Yok." in sections["eklenen"]
+    # By name, linked by URI; a changed service with the properties that changed.
+    withdrawn = re.findall(r'<li><a href="([^"]+)" lang="tr">([^<]+)</a>', sections["cikarilan"])
+    assert withdrawn == [
+        (
+            "https://envanter.example/id/hizmet/sehit-yakini-ve-gazi-basvurulari",
+            "Şehit Yakını ve Gazilerle İlişkiler Şube Müdürlüğü Görev ve Çalışma Yönetmeliği "
+            "Kapsamında Gelen Başvurular",
+        )
+    ]
+    changed = re.findall(
+        r'<li><a href="([^"]+)" lang="tr">([^<]+)</a> — <span>değişen '
+        r'<span lang="en">/ changed</span>: (.*?)</span>',
+        sections["degisen"],
+    )
+    assert changed == [
+        (
+            "https://envanter.example/id/hizmet/halk-sut-destegi",
+            "Halk Süt Desteği",
+            "<code>rdf:value</code>",
+        )
+    ]
+    # The home page links it, in both languages.
+    home = (new / "index.html").read_text(encoding="utf-8")
+    assert '<a href="changes.html">Önceki yayından bu yana değişenler</a>' in home
+    english = (new / "en" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../changes.html">Changes since the previous edition</a>' in english
+
+
+def test_without_previous_the_home_page_links_no_changes(seed_dist: Path) -> None:
+    assert not (seed_dist / "changes.html").exists()
+    assert "changes.html" not in (seed_dist / "index.html").read_text(encoding="utf-8")
 
 
 def test_diff_of_identical_builds_is_empty(releases: tuple[Path, Path]) -> None:

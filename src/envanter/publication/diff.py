@@ -41,6 +41,12 @@ class ServiceChange:
     title: str
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    # The properties whose values changed, for people: `dct:title`, `env:rowNumber` …
+    properties: set[str] = field(default_factory=set)
+
+    @property
+    def changed_properties(self) -> list[str]:
+        return sorted(self.properties)
 
 
 @dataclass
@@ -131,6 +137,29 @@ def renamed_edition(old: set[ox.Triple], new: set[ox.Triple]) -> set[ox.Triple]:
     return out
 
 
+# The namespaces a service's properties come from, as the pages name them.
+SHORT_NAMES = {
+    "http://purl.org/dc/terms/": "dct:",
+    "http://data.europa.eu/m8g/": "cv:",
+    "http://purl.org/vocab/cpsv#": "cpsv:",
+    "http://www.w3.org/ns/prov#": "prov:",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
+    "http://xmlns.com/foaf/0.1/": "foaf:",
+}
+
+
+def short_name(iri: str) -> str:
+    """A property as people read it: a known prefix, else ours (`env:`), else the IRI."""
+    for namespace, prefix in SHORT_NAMES.items():
+        if iri.startswith(namespace):
+            return prefix + iri[len(namespace) :]
+    head, _, name = iri.rpartition("#")
+    if head.endswith("/def/envanter"):  # the ontology, under the publication's own base
+        return "env:" + name
+    return iri
+
+
 def diff(old: set[ox.Triple], new: set[ox.Triple]) -> Diff:
     old = renamed_edition(old, new)
     before, after = services_in(old), services_in(new)
@@ -149,6 +178,7 @@ def diff(old: set[ox.Triple], new: set[ox.Triple]) -> Diff:
                 (other_added if sign == "+" else other_removed).append(line)
             else:
                 (changes[iri].added if sign == "+" else changes[iri].removed).append(line)
+                changes[iri].properties.add(short_name(t.predicate.value))
     added = [changes[i] for i in sorted(set(after) - set(before))]
     removed = [changes[i] for i in sorted(set(before) - set(after))]
     changed = [

@@ -228,6 +228,7 @@ class HomePage:
     downloads: list[dict[str, str]]
     # With many inventories: each institution's inventory (its label, its page), to browse by.
     inventories: tuple[tuple[Markup, str], ...] = ()
+    changes: bool = False  # built with --previous: the changes page is linked
 
 
 @dataclass(frozen=True, slots=True)
