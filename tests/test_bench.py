@@ -31,8 +31,8 @@ def test_the_build_records_a_time_for_every_stage(seed_build: BuildResult) -> No
         "documents",
         "ontology and report",
         "site",
-        "search index",
         "catalog",
+        "search index",
     ]
     assert all(seconds >= 0 for seconds in seed_build.stages.values())
     assert list(seed_build.batch_stages) == [

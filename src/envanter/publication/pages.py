@@ -244,9 +244,11 @@ class UsedByPage:
 
 @dataclass(frozen=True, slots=True)
 class StandardsPage:
-    """The Hizmet Standartları Tablosu: every service's name, documents and completion time."""
+    """The Hizmet Standartları Tablosu: every service's name, documents and completion time,
+    PAGE_SIZE services a page."""
 
-    services: list[ListedService]
+    services: list[ListedService]  # this page's
+    pager: Pager
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +281,7 @@ class EntityPage:
     jsonld: Markup
     used_by: list[str]  # the first page of e.used_by
     pager: Pager | None  # when e.used_by has more than one page
+    cut: list[tuple[str, int, int]]  # a property shown in part: how many values shown, in all
 
 
 PageContext = (

@@ -23,7 +23,7 @@ from ..check.shards import ShardShapes, kinds_of
 from ..publication.catalog import downloads
 from ..publication.ontodoc import write_ontology_docs
 from ..publication.pages import listed_queries
-from ..publication.search import build_index
+from ..publication.search import IndexRun
 from ..publication.shapesdoc import write_shapes_docs
 from ..publication.site import SiteWriter
 from ..publication.sitedata import empty_site_data
@@ -76,6 +76,11 @@ def build(
         with stage("services"):
             merged = publish_services(run, context, dumps, read.services, progress)
         services, slugs, pins, corrections = read_summary(read, context, merged)
+        # The batches wrote every search record: Pagefind, a process of its own, indexes them
+        # while the stages below run on this process and its workers (it is waited for, and
+        # fails the build if it failed, at the end; ended if the build fails first).
+        search = IndexRun(folder)
+        cleanup.callback(search.cancel)
         with stage("validate"):
             shared, report = validate_shared_part(context, merged, options.strict, progress)
         merged.stats.add(shared)
@@ -121,16 +126,13 @@ def build(
                 read.base,
                 options.site,
                 folder / "validation",
-                frame("validation/index.html", "tr", single=True),
+                lambda page: frame(page, "tr", single=True),
             )
             files.append(write_warnings(read.warnings, folder))
         with stage("site"):
             listed = downloads(read.table_names, True)
             pages = write_site(run, options, context, merged, shared, descriptions, report, listed)
         progress(f"wrote the site: {pages} pages")
-        with stage("search index"):
-            indexed = build_index(folder)
-        progress(f"indexed {indexed} services for the search")
         with stage("catalog"):
             files += write_checked_catalog(options, read, folder, listed, merged.stats, progress)
         if options.previous is not None:
@@ -144,6 +146,9 @@ def build(
                         context.site.frame("changes.html", "tr", single=True),
                     )
                 )
+        with stage("search index"):  # (what is left of Pagefind's run: see above)
+            indexed = search.finish()
+        progress(f"indexed {indexed} services for the search")
         files = [options.out / f.relative_to(folder) for f in files + documents]
     return BuildResult(
         services,
