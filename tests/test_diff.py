@@ -28,8 +28,9 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     source.parent.mkdir()
     meta = SEED.name.replace(".txt", ".meta.yaml")
     shutil.copy(SEED.with_name(meta), source.with_name(meta))
-    english = SEED.name.replace(".txt", ".en.yaml")  # the English titles go with it
-    shutil.copy(SEED.with_name(english), source.with_name(english))
+    # Its English labels are beside it too: without them every service's English would change.
+    en = SEED.name.replace(".txt", ".en.yaml")
+    shutil.copy(SEED.with_name(en), source.with_name(en))
     # Service 54's layout hint goes with it (a hint that no longer matches is an error).
     layout = SEED.with_suffix(".layout.yaml")
     hints = yaml.safe_load(layout.read_text(encoding="utf-8"))
