@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from envanter.cli import main
 from envanter.publication.diff import diff
+from envanter.publication.editions import edition_of, keep_previous_editions
 from envanter.run.pipeline import BuildOptions, build
 
 from .conftest import CORRECTIONS, SEED
@@ -147,3 +148,20 @@ def test_a_renamed_source_with_shifted_lines_changes_no_service(seed_dist: Path)
     assert (changes.added, changes.removed, changes.changed) == ([], [], [])
     # What is said of the dataset itself (its identifier, the file's name) is still reported.
     assert changes.other_added and changes.other_removed
+
+
+def test_the_previous_editions_dumps_are_kept_at_stable_paths(
+    releases: tuple[Path, Path], tmp_path: Path
+) -> None:
+    old, new = releases
+    assert (edition_of(old), edition_of(new)) == (1, 2)
+    for name in ("dataset.ttl", "dataset.nt", "dataset.jsonld"):
+        kept = new / "surum" / "1" / "data" / name
+        assert kept.read_bytes() == (old / "data" / name).read_bytes()
+    # A third edition keeps the first's dumps where they were, and the second's beside them.
+    third = tmp_path / "third"
+    keep_previous_editions(new, third)
+    assert edition_of(third) == 3
+    for number, edition in (("1", old), ("2", new)):
+        kept = third / "surum" / number / "data" / "dataset.nt"
+        assert kept.read_bytes() == (edition / "data" / "dataset.nt").read_bytes()

@@ -21,6 +21,7 @@ from ..check.report import Report, write_report
 from ..check.shacl import load_shapes
 from ..check.shards import ShardShapes, kinds_of
 from ..publication.catalog import downloads
+from ..publication.editions import keep_previous_editions
 from ..publication.ontodoc import write_ontology_docs
 from ..publication.pages import listed_queries
 from ..publication.search import IndexRun
@@ -154,6 +155,7 @@ def build(
                         context.site.frame("changes.html", "tr", single=True),
                     )
                 )
+                files += keep_previous_editions(options.previous, folder)
         with stage("search index"):  # (what is left of Pagefind's run: see above)
             indexed = search.finish()
         progress(f"indexed {indexed} services for the search")
