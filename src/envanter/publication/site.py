@@ -167,6 +167,8 @@ class SiteWriter:
         self.base = data.base
         self.out = out
         self.downloads = downloads
+        # Built against a previous edition (--previous): the home page links changes.html.
+        self.changes = False
         self.queries = queries
         self.license = license_
         strings: dict[str, dict[str, str]] = yaml.safe_load(
@@ -411,7 +413,7 @@ class SiteWriter:
             "index.html",
             "home.html.j2",
             lang,
-            HomePage(figures, self.downloads[:4], self.inventories(lang)),
+            HomePage(figures, self.downloads[:4], self.inventories(lang), self.changes),
         )
         for pager, first in pagers(SERVICES_PAGE, len(services)):
             self.write(
