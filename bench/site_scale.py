@@ -111,7 +111,7 @@ def search_latency(dist: Path, profile: Path) -> dict[str, Any]:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
     driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    driver.set_script_timeout(60)
+    driver.set_script_timeout(900)  # (a national index, searched for a common word)
     try:
         with served(dist) as url:
             driver.get(url + "hizmetler.html")

@@ -54,6 +54,27 @@ def seed_dist(seed_build: BuildResult) -> Path:
     return seed_build.out
 
 
+# Synthetic services enough for more findings than a page of the validation report holds
+# (PAGE_SIZE): bench/generate.py's services have warnings and notes of their own.
+PAGED_REPORT_SERVICES = 1200
+
+
+@pytest.fixture(scope="session")
+def paged_report_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """A synthetic inventory built once for the session, whose validation report is paged.
+    Its output is shared: read it, never change it."""
+    import sys
+
+    from envanter.run.pipeline import build
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from common import synthetic_input, synthetic_options
+
+    work = tmp_path_factory.mktemp("paged-report")
+    synthetic_input(PAGED_REPORT_SERVICES, work)
+    return build(synthetic_options(PAGED_REPORT_SERVICES, work, work / "dist"))
+
+
 def free_port() -> int:
     """A port nothing listens on at 127.0.0.1 (for servers the tests start)."""
     with socket.socket() as s:

@@ -29,6 +29,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from envanter.run.pipeline import BuildResult
+
 from .conftest import ROOT
 from .test_site import build_site, english_names, golden, law_title, pinned_slugs
 
@@ -202,11 +204,28 @@ def open_list(driver: webdriver.Chrome, url: str) -> None:
     )
 
 
+def result_titles(driver: webdriver.Chrome) -> list[str]:
+    return [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#result-list > li > a")]
+
+
+def show_all(driver: webdriver.Chrome) -> None:
+    """Press "more results" until every result is shown."""
+    more = driver.find_element(By.ID, "more")
+    while more.is_displayed():
+        before = len(result_titles(driver))
+        more.click()
+        WebDriverWait(driver, 10).until(
+            lambda d, before=before: len(result_titles(d)) > before or not more.is_displayed()
+        )
+
+
 def shown(driver: webdriver.Chrome) -> tuple[list[str], int]:
-    """The titles the list shows, in order, and how many services it says it found: the
-    search's results when a search is on, else the page of the plain list."""
+    """The titles the list shows, in order (every result, "more results" pressed until there
+    are no more), and how many services it says it found: the search's results when a search
+    is on, else the page of the plain list."""
     if driver.find_element(By.ID, "results").is_displayed():
-        titles = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#result-list > li > a")]
+        show_all(driver)
+        titles = result_titles(driver)
         said = driver.find_element(By.ID, "count").text
         return titles, int(said.split()[0]) if said[:1].isdigit() else 0
     titles = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#services > li > a")]
@@ -278,6 +297,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     require_browser()
     dist = build_site(tmp_path_factory.mktemp("browser") / "dist")
     with serve(dist) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def paged_site(paged_report_build: BuildResult) -> Iterator[str]:
+    """A synthetic inventory with more than a page of services and of findings, served."""
+    require_browser()
+    with serve(paged_report_build.out) as url:
         yield url
 
 
@@ -398,6 +425,26 @@ def test_facets_are_readable_labels(driver: webdriver.Chrome, site: str) -> None
         options = [o.text for o in Select(driver.find_element(By.ID, f"f-{facet}")).options]
         assert len(options) > 2, f"{facet}: {options}"
         assert not [o for o in options if o.startswith("http") or o[:1].isdigit()], options
+
+
+def test_results_are_loaded_a_page_at_a_time(driver: webdriver.Chrome, site: str) -> None:
+    """The count comes from Pagefind's result list, which loads no result; the page shows the
+    first 20 results, and "more results" the next ones."""
+    open_list(driver, site + "hizmetler.html")
+    search(driver, "destek")
+    said = driver.find_element(By.ID, "count").text
+    total = int(said.split()[0])
+    assert 20 < total <= 40, f"'destek' finds {total} services in the seed"
+    titles = result_titles(driver)
+    assert len(titles) == 20
+    more = driver.find_element(By.ID, "more")
+    assert more.is_displayed()
+    more.click()
+    WebDriverWait(driver, 10).until(lambda d: len(result_titles(d)) == total)
+    everything = result_titles(driver)
+    assert everything[:20] == titles, "the first results stay where they were"
+    assert len(set(everything)) == total, "each service once"
+    assert not more.is_displayed()
 
 
 def test_unit_facet_narrows_the_list(driver: webdriver.Chrome, site: str) -> None:
@@ -530,6 +577,39 @@ def test_axe_finds_no_violation(
     # The stylesheet really applied (a page that lost its CSS would still pass axe).
     font = driver.execute_script("return getComputedStyle(document.body).fontFamily")
     assert "system-ui" in font, f"{url}: the site's stylesheet did not load ({font!r})"
+
+
+# The further pages of paged lists that only a large inventory has (not the seed): the
+# validation report's findings and the standards table.
+FURTHER_PAGES = [
+    ("validation/sayfa/2.html", "tr"),
+    ("hizmet-standartlari/sayfa/2.html", "tr"),
+    ("en/hizmet-standartlari/sayfa/2.html", "en"),
+]
+
+
+@pytest.mark.parametrize("width", [DESKTOP, MOBILE, NARROW])
+@pytest.mark.parametrize(("path", "lang"), FURTHER_PAGES)
+def test_axe_finds_no_violation_on_further_pages(
+    driver: webdriver.Chrome, paged_site: str, path: str, lang: str, width: int
+) -> None:
+    url = paged_site + path
+    resize(driver, width)
+    try:
+        visit(driver, url)
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
+        assert driver.find_element(By.TAG_NAME, "h1").text.strip(), f"{url}: empty h1"
+        wide = driver.execute_script("return document.documentElement.scrollWidth")
+        found = run_axe(driver)
+        current = driver.find_element(By.CSS_SELECTOR, ".pager [aria-current='page']").text
+    finally:
+        resize(driver, DESKTOP)
+    assert not found, f"{url} at {width} px: axe-core {AXE_VERSION} found\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+        for v in found
+    )
+    assert wide <= width, f"{url} is {wide} px wide at {width} px"
+    assert current == "2"
 
 
 def test_no_page_type_overflows_a_320_px_screen(driver: webdriver.Chrome, site: str) -> None:

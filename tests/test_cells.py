@@ -175,6 +175,83 @@ def test_legal_basis_wordings(
 
 
 @pytest.mark.parametrize(
+    ("text", "references"),
+    [
+        # Several instruments on one line, joined by 've', ',' or ';': one reference each.
+        (
+            "CBK 1 Madde 307 ve Sosyal Hizmetler Yönetmeliği Madde 8",
+            [
+                ("1", "cbk", "CBK", ("307",)),
+                (None, "yonetmelik", "Sosyal Hizmetler Yönetmeliği", ("8",)),
+            ],
+        ),
+        (
+            "2828 Sayılı Sosyal Hizmetler Kanunu, Sosyal Hizmetler Yönetmeliği",
+            [
+                ("2828", "kanun", "Sosyal Hizmetler Kanunu", ()),
+                (None, "yonetmelik", "Sosyal Hizmetler Yönetmeliği", ()),
+            ],
+        ),
+        (
+            "657 S.K. Md. 4; Görevde Yükselme Yönetmeliği Md. 5",
+            [
+                ("657", "kanun", "", ("4",)),
+                (None, "yonetmelik", "Görevde Yükselme Yönetmeliği", ("5",)),
+            ],
+        ),
+        (
+            "3071 Sayılı Kanun Madde 7 ve 2019/12 Sayılı Cumhurbaşkanlığı Genelgesi",
+            [
+                ("3071", "kanun", "Kanun", ("7",)),
+                (None, "diger", "2019/12 Sayılı Cumhurbaşkanlığı Genelgesi", ()),
+            ],
+        ),
+        (
+            "5393 Sayılı Belediye Kanunu Madde 14, 15 ve 18 ve 3194 Sayılı İmar Kanunu",
+            [
+                ("5393", "kanun", "Belediye Kanunu", ("14", "15", "18")),
+                ("3194", "kanun", "İmar Kanunu", ()),
+            ],
+        ),
+        (
+            "Gelir Vergisi Kanunu ve Katma Değer Vergisi Genel Uygulama Tebliği Madde 2",
+            [
+                (None, "kanun", "Gelir Vergisi Kanunu", ()),
+                (None, "diger", "Katma Değer Vergisi Genel Uygulama Tebliği", ("2",)),
+            ],
+        ),
+        # The articles of one instrument stay together.
+        (
+            "5393 Sayılı Belediye Kanunu Madde 5 ve 7",
+            [("5393", "kanun", "Belediye Kanunu", ("5", "7"))],
+        ),
+        (
+            "Dernekler Yönetmeliği Madde 3, 4",
+            [(None, "yonetmelik", "Dernekler Yönetmeliği", ("3", "4"))],
+        ),
+        # A title holding 've' is one instrument.
+        (
+            "2911 Sayılı Toplantı ve Gösteri Yürüyüşleri Kanunu Madde 10",
+            [("2911", "kanun", "Toplantı ve Gösteri Yürüyüşleri Kanunu", ("10",))],
+        ),
+        (
+            "Yardım Toplama Usul ve Esasları Hakkında Yönetmelik",
+            [(None, "yonetmelik", "Yardım Toplama Usul ve Esasları Hakkında Yönetmelik", ())],
+        ),
+        (
+            "Sosyal Hizmetler ve Çocuk Esirgeme Kurumu Kanunu",
+            [(None, "kanun", "Sosyal Hizmetler ve Çocuk Esirgeme Kurumu Kanunu", ())],
+        ),
+    ],
+)
+def test_several_instruments_on_one_line(
+    text: str, references: list[tuple[str | None, str, str, tuple[str, ...]]]
+) -> None:
+    found = parse_legal_basis(text)
+    assert [(r.number, r.kind, r.title, r.articles) for r in found] == references
+
+
+@pytest.mark.parametrize(
     ("text", "title"),
     [
         # 'Kanun' + 'un' and 'Kanunu' + 'nun': the genitive is cut off, never a letter of the word.

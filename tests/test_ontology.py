@@ -62,6 +62,7 @@ PROPERTIES = {
     "optionalInput",
     "requiredInput",
     "correction",
+    "lineBreakGuessed",
     "correctedField",
     "sourceText",
     "correctedText",

@@ -130,6 +130,12 @@ def test_page_paths_and_the_numbers_a_page_list_shows() -> None:
     assert page_paths("hizmetler.html", 500) == ["hizmetler.html"]
     assert page_paths("hizmetler.html", 501) == ["hizmetler.html", "hizmetler/sayfa/2.html"]
     assert page_paths("doc/id/kurum/x.html", 1001)[-1] == "doc/id/kurum/x/sayfa/3.html"
+    # (a folder's index.html, the validation report, pages in its own folder)
+    assert page_paths("validation/index.html", 1001) == [
+        "validation/index.html",
+        "validation/sayfa/2.html",
+        "validation/sayfa/3.html",
+    ]
     paged = pagers("hizmetler.html", 100_000)
     assert len(paged) == 200
     pager, first = paged[99]

@@ -143,6 +143,23 @@ def test_the_official_layout_in_xlsx(tmp_path: Path) -> None:
     assert reading.records[0].first_line == 6
 
 
+def test_title_and_footer_rows_are_kept_for_the_metadata(tmp_path: Path) -> None:
+    titles = [["T.C. KEÇİÖREN BELEDİYESİ"], ["", "Zabıta Müdürlüğü", "Hizmet Envanteri"]]
+    footer = [["Düzenleme tarihi: 12.03.2024"]]
+    rows = [*titles, OFFICIAL, *SERVICES, [], *footer]
+    reading = read_inventory(write_xlsx(tmp_path / "t.xlsx", rows), "t.xlsx")
+    assert reading.title_rows == (
+        "T.C. KEÇİÖREN BELEDİYESİ",
+        "Zabıta Müdürlüğü Hizmet Envanteri",
+    )
+    assert reading.footer_rows == ("Düzenleme tarihi: 12.03.2024",)
+    assert "title: Zabıta Müdürlüğü Hizmet Envanteri" in reading.notes
+    assert "footer: Düzenleme tarihi: 12.03.2024" in reading.notes
+    # A table with nothing around it has no hints.
+    bare = read_inventory(write_xlsx(tmp_path / "b.xlsx", [OFFICIAL, *SERVICES]), "b.xlsx")
+    assert (bare.title_rows, bare.footer_rows) == ((), ())
+
+
 def test_a_flattened_one_row_header_in_upper_case(tmp_path: Path) -> None:
     header = [
         h.upper().replace("i", "İ") if not s else f"Görevli Birim - {s}"
@@ -375,6 +392,8 @@ def test_pdf_table_wrapped_text_is_one_line_typed_breaks_are_kept(tmp_path: Path
     assert first.cells["beneficiaries"].text == "Vatandaşlar"
     assert "title: T.C. KEÇİÖREN BELEDİYESİ" in reading.notes
     assert "footer: Güncelleme Tarihi: 01.03.2025" in reading.notes
+    assert reading.title_rows == ("T.C. KEÇİÖREN BELEDİYESİ", "İmar ve Şehircilik Müdürlüğü")
+    assert reading.footer_rows == ("Güncelleme Tarihi: 01.03.2025",)
     assert reading.notes[:2] == ["format: PDF", "pages: 1"]
 
 
@@ -421,3 +440,68 @@ def test_broken_files_are_refused_with_a_message(tmp_path: Path) -> None:
         (problem,) = caught.value.problems
         assert (problem.file, problem.line) == (name, None)
         assert problem.message.startswith(start), problem.message
+
+
+# --- PDF: a line break typed or the page's wrap ---------------------------------------------------
+
+
+def write_paraf_pdf(path: Path, parafs: list[str]) -> Path:
+    """A table whose paraf column is a little narrower than 'Şube Müdürü Vali' in this font, and
+    wider than 'Şube Müdürü' and 'Vali Yardımcısı': DejaVu Sans 9 pt, 26.5 mm with 1 mm padding."""
+    from fpdf import FPDF
+
+    pdf = FPDF(orientation="L")
+    pdf.add_page()
+    pdf.add_font("DejaVu", fname=f"{FONTS}/DejaVuSans.ttf")
+    pdf.add_font("DejaVu", style="B", fname=f"{FONTS}/DejaVuSans-Bold.ttf")
+    pdf.set_font("DejaVu", size=9)
+    assert pdf.get_string_width("Şube Müdürü") < 24.5 < pdf.get_string_width("Şube Müdürü Vali")
+    header = ["Sıra No", "Kurum Kodu", "Standart Dosya Planı Kodu", "Hizmetin Adı"]
+    header += ["Hizmetin Tanımı", "Hizmetin Dayanağı Mevzuatın Adı ve Madde Numarası"]
+    header += ["Paraf Listesi"]
+    rows = [
+        [str(n), "64270913", "604.01", f"Hizmet {n}", "Bir hizmet.", "5442 Sayılı Kanun", paraf]
+        for n, paraf in enumerate(parafs, 1)
+    ]
+    widths = (14, 24, 24, 30, 30, 50, 26.5)
+    with pdf.table(col_widths=widths, width=sum(widths), text_align="LEFT", padding=1) as table:
+        for row in [header, *rows]:
+            cells = table.row()
+            for value in row:
+                cells.cell(value)
+    pdf.output(str(path))
+    return path
+
+
+def test_a_pdf_line_break_is_told_from_a_wrap_on_evidence_and_a_guess_is_a_warning(
+    tmp_path: Path,
+) -> None:
+    from envanter.read.records import build_records
+
+    parafs = [
+        "Memur\nŞube Müdürü",  # 'Memur' leaves room for 'Şube': the break was typed
+        "İl Yazı İşleri Müdürlüğü",  # one role, wrapped before 'Müdürlüğü'
+        "Şube Müdürü\nVali Yardımcısı",  # 'Vali' would not have fitted: typed or wrapped?
+        "1- Şube Müdürü\n2- Vali Yardımcısı",  # numbered: each number starts a role
+    ]
+    path = write_paraf_pdf(tmp_path / "p.pdf", parafs)
+    reading = read_inventory(path, "p.pdf")
+    # The page: the role wrapped over two lines, as the third cell is.
+    assert reading.records[1].cells["paraf"].text == "İl Yazı İşleri Müdürlüğü"
+    services = build_records(reading.records, [], "", None)
+    assert [s.paraf for s in services] == [
+        ("Memur", "Şube Müdürü"),
+        ("İl Yazı İşleri Müdürlüğü",),
+        ("Şube Müdürü Vali Yardımcısı",),
+        ("Şube Müdürü", "Vali Yardımcısı"),
+    ]
+    warnings = [str(w) for s in services for w in s.warnings]
+    assert warnings == [
+        "p.pdf:4: paraf: service 3: 'Şube Müdürü' and 'Vali Yardımcısı' were read as one item, "
+        "'Şube Müdürü Vali Yardımcısı': the first line fills the cell, so the line break may be "
+        "the page's wrap or one typed between two items; if they are two items, number them "
+        "('1- …', '2- …') in the source"
+    ]
+    (guessed,) = services[2].guessed_breaks
+    assert guessed[0] == "paraf"
+    assert (guessed[1].before, guessed[1].after) == ("Şube Müdürü", "Vali Yardımcısı")

@@ -1,7 +1,9 @@
 // The search of the list of services, with Pagefind's index (pagefind/, built with the site:
-// publication/search.py). The index loads in pieces, as a query needs them. Query and filters
+// publication/search.py). The index loads in parts, as a query needs them. Query and filters
 // are kept in the address (?q=…&group=…), so a reload or a shared link shows the same search.
 // Without JavaScript the form stays hidden and the page is the plain, paged list.
+// Results come in pieces: Pagefind's result list gives the count and the order without
+// loading any result; only the results shown are loaded (PAGE at a time, "more" for the next).
 const form = document.getElementById("search");
 const input = document.getElementById("q");
 const selects = Array.from(form.querySelectorAll("select[data-facet]"));
@@ -13,7 +15,7 @@ const more = document.getElementById("more");
 const listing = document.getElementById("listing");
 // Matches in these parts count as title matches (publication/search.py: TITLE_WEIGHT).
 const TITLE_WEIGHT = 10;
-const BATCH = 50;
+const PAGE = 20;
 
 // As envanter/turkish.py's search_fold: Turkish dotted and dotless I first, then diacritics
 // removed ("Yaşlı" → "yasli"). The search records carry a copy of their text folded so.
@@ -77,11 +79,20 @@ function item(d) {
 }
 
 async function showMore() {
-  const next = ranked.slice(shown, shown + BATCH);
+  const next = ranked.slice(shown, shown + PAGE);
   shown += next.length;
   const batch = await rank(next);
   list.append(...batch.map(([, d]) => item(d)));
   more.hidden = shown >= ranked.length;
+}
+
+// The query as Pagefind is to search it (Pagefind stems it, Turkish or English by the page's
+// language, and ignores diacritics: "süt" finds "Süt" and "sut"); and folded too when it has
+// a dotless ı, which Pagefind keeps but the records' folded copy has not ("yaşlı" → "yasli").
+function queriesOf(typed) {
+  if (!typed) { return [null]; }
+  const folded = fold(typed);
+  return typed.toLocaleLowerCase("tr").includes("ı") ? [typed, folded] : [typed];
 }
 
 // Each search, when done, is counted in the form's data-searches (what tests wait for).
@@ -100,10 +111,7 @@ async function search(mine) {
     listing.hidden = false;
     return;
   }
-  // The query as typed (Pagefind stems it, Turkish or English by the page's language) and
-  // folded (which finds the records' folded copy: "yasli", "sut").
-  const queries = [...new Set([typed || null, typed ? fold(typed) : null])];
-  const found = await Promise.all(queries.map((q) => pagefind.search(q, { filters })));
+  const found = await Promise.all(queriesOf(typed).map((q) => pagefind.search(q, { filters })));
   if (mine !== current) { return; }
   const best = new Map();
   for (const search of found) {
@@ -115,8 +123,8 @@ async function search(mine) {
   ranked = Array.from(best.values()).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
   shown = 0;
   list.replaceChildren();
-  // The first batch is ranked title first as a whole, so it is loaded before it is shown.
-  const first = await rank(ranked.slice(0, BATCH));
+  // The first page is ranked title first as a whole, so it is loaded before it is shown.
+  const first = await rank(ranked.slice(0, PAGE));
   if (mine !== current) { return; }
   shown = first.length;
   list.append(...first.map(([, d]) => item(d)));
@@ -146,10 +154,19 @@ async function fillFilters() {
 
 async function start() {
   try {
-    pagefind = await import(new URL(`${form.dataset.index}pagefind.js`, window.location.href).href);
+    const index = new URL(form.dataset.index, window.location.href);
+    pagefind = await import(new URL("pagefind.js", index).href);
     // Result addresses from the site's root, wherever it is served (a sub-path too).
-    await pagefind.options({ baseUrl: new URL(form.dataset.root, window.location.href).pathname });
+    const baseUrl = new URL(form.dataset.root, window.location.href).pathname;
+    await pagefind.options({ baseUrl });
     await pagefind.init();
+    // A large inventory's index is in pieces (publication/search.py), searched as one.
+    const listed = await fetch(new URL("pieces.json", index));
+    if (!listed.ok) { throw new Error(`pieces.json: ${listed.status}`); }
+    const { pieces } = await listed.json();
+    await Promise.all(
+      pieces.map((piece) => pagefind.mergeIndex(new URL(piece, index).pathname, { baseUrl })),
+    );
     await fillFilters();
   } catch (error) {
     console.warn("search:", error);
@@ -163,6 +180,11 @@ async function start() {
   form.hidden = false;
   let timer = 0;
   input.addEventListener("input", () => {
+    // What the query needs of the index starts loading at once; the search waits for a pause.
+    const typed = clean(input.value);
+    if (typed) {
+      for (const q of queriesOf(typed)) { pagefind.preload(q); }
+    }
     clearTimeout(timer);
     timer = setTimeout(run, 150);
   });

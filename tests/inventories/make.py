@@ -282,10 +282,14 @@ def write_xls(lay: Layout, out: Path) -> None:
 
 
 def write_ods(lay: Layout, out: Path) -> None:
+    from odf.element import Element  # type: ignore[import-untyped]
     from odf.opendocument import OpenDocumentSpreadsheet  # type: ignore[import-untyped]
     from odf.table import CoveredTableCell, Table, TableCell, TableRow  # type: ignore[import-untyped]
     from odf.text import P  # type: ignore[import-untyped]
 
+    # odfpy declares on every document each namespace any document of the process used: start
+    # from none, as in a fresh process, so that the file is the same whatever was written before.
+    Element.namespaces.clear()
     rows, merges = grid(lay)
     starts = {(m.top, m.left): m for m in merges}
     covered = {

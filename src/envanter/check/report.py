@@ -1,9 +1,9 @@
 """The validation report: findings, how they read, and the report published with the data
-(validation/report.ttl and validation/index.html)."""
+(validation/report.ttl, and validation/index.html with the findings paged after it)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 
 from ..errors import EXIT_VIOLATIONS, EnvanterError
+from ..publication.paging import PAGE_SIZE, pagers
 from ..rdf import vocab
 from ..rdf.vocab import RDF_TYPE
 
@@ -158,9 +159,12 @@ def write_report(
     base: str,
     templates: Path,
     folder: Path,
-    frame: Mapping[str, object] | None = None,
+    frame: Callable[[str], Mapping[str, object]],
 ) -> list[Path]:
-    """validation/report.ttl and validation/index.html (bilingual, by rule and by resource)."""
+    """validation/report.ttl and the bilingual report pages: validation/index.html, each rule
+    with its severity and how many findings it has, then the findings in the report's order
+    (severity, rule, resource), PAGE_SIZE a page, the first page on index.html and the others
+    at validation/sayfa/{n}.html. `frame` gives the site's frame of the page at a path."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     from ..rdf.serialize import write_turtle
@@ -175,28 +179,43 @@ def write_report(
         },
         folder / "report.ttl",
     )
-    by_rule: dict[str, list[Finding]] = {}
-    by_focus: dict[str, list[Finding]] = {}
-    for f in report.findings:
-        by_rule.setdefault(f.rule, []).append(f)
-        by_focus.setdefault(f.focus, []).append(f)
-    anchors = {focus: f"k{k}" for k, focus in enumerate(sorted(by_focus), start=1)}
+    ordered = sorted(report.findings, key=finding_order)
+    counts: dict[str, int] = {}
+    for f in ordered:
+        counts[f.rule] = counts.get(f.rule, 0) + 1
+    page = "validation/index.html"
+    paged = pagers(page, len(ordered))
+    # Where each rule's findings begin (the row that carries the rule's anchor, f-{rule}).
+    begins: dict[str, int] = {}
+    for k, f in enumerate(ordered):
+        begins.setdefault(f.rule, k)
+    starts = {
+        rule: paged[k // PAGE_SIZE][0].path.removeprefix("validation/")
+        for rule, k in begins.items()
+    }
     env = Environment(
         loader=FileSystemLoader(templates), autoescape=True, undefined=StrictUndefined
     )
-    html = env.get_template("validation.html.j2").render(
-        violations=report.count("violation"),
-        warnings=report.count("warning"),
-        notes=report.count("note"),
-        rules=rules(shapes),
-        by_rule=by_rule,
-        by_focus=sorted(by_focus.items()),
-        anchors=anchors,
-        severity_tr={"violation": "ihlal", "warning": "uyarı", "note": "not"},
-        # (the frame of the site's pages (SiteWriter.frame); without one, a bare page)
-        layout="base.html.j2" if frame else "bare.html.j2",
-        **(frame or {}),
-    )
-    page = folder / "index.html"
-    page.write_text(html, encoding="utf-8")
-    return [ttl, page]
+    template = env.get_template("validation.html.j2")
+    written = []
+    for pager, first in paged:
+        chunk = ordered[first : first + PAGE_SIZE]
+        html = template.render(
+            summary=pager.number == 1,
+            violations=report.count("violation"),
+            warnings=report.count("warning"),
+            notes=report.count("note"),
+            rules=rules(shapes),
+            counts=counts,
+            starts=starts,
+            findings=[(f, begins[f.rule] == first + k) for k, f in enumerate(chunk)],
+            pager=pager,
+            severity_tr={"violation": "ihlal", "warning": "uyarı", "note": "not"},
+            layout="base.html.j2",
+            **frame(pager.path),
+        )
+        path = folder.parent / pager.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+        written.append(path)
+    return [ttl, *written]

@@ -141,6 +141,7 @@ class ShardShapes:
             {
                 base + "def/envanter#correction",
                 base + "def/envanter#electronicDeliveryText",
+                base + "def/envanter#lineBreakGuessed",
                 "http://data.europa.eu/m8g/processingTime",
             },
         )

@@ -109,6 +109,9 @@ class ServiceView:
     requirements: list[Solution]
     findings: list[Finding]
     search: str  # the text the list of services' search looks in, folded
+    # The line its references start at on the source document's page, from the site root
+    # (publication/sourcedoc.py); None when the service records no source lines.
+    source_lines: str | None = None
 
     def listed(self) -> ListedService:
         """What the list of services keeps of it: a national inventory's list keeps this for
@@ -225,6 +228,7 @@ class HomePage:
     downloads: list[dict[str, str]]
     # With many inventories: each institution's inventory (its label, its page), to browse by.
     inventories: tuple[tuple[Markup, str], ...] = ()
+    changes: bool = False  # built with --previous: the changes page is linked
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,9 +248,11 @@ class UsedByPage:
 
 @dataclass(frozen=True, slots=True)
 class StandardsPage:
-    """The Hizmet Standartları Tablosu: every service's name, documents and completion time."""
+    """The Hizmet Standartları Tablosu: every service's name, documents and completion time,
+    PAGE_SIZE services a page."""
 
-    services: list[ListedService]
+    services: list[ListedService]  # this page's
+    pager: Pager
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +285,7 @@ class EntityPage:
     jsonld: Markup
     used_by: list[str]  # the first page of e.used_by
     pager: Pager | None  # when e.used_by has more than one page
+    cut: list[tuple[str, int, int]]  # a property shown in part: how many values shown, in all
 
 
 PageContext = (

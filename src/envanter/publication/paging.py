@@ -4,7 +4,8 @@ The list of services and the services that use an entity are paged: page 1 is th
 (`hizmetler.html`, `doc/id/mevzuat/kanun-5393.html`), page n a file of its own beside it
 (`hizmetler/sayfa/2.html`, `doc/id/mevzuat/kanun-5393/sayfa/2.html`). The folder has the page's
 name without `.html`, which no minted document has (theirs all end in `.html`), so the pages
-of a list never meet another page's address. A list's page n holds the same entries as long as
+of a list never meet another page's address; a folder's `index.html` (the validation report,
+`validation/index.html`) pages in its own folder (`validation/sayfa/2.html`). A list's page n holds the same entries as long as
 the list's order and what comes before them do not change.
 """
 
@@ -49,9 +50,14 @@ class Pager:
 
 
 def page_paths(page: str, entries: int) -> list[str]:
-    """The paths of a list's pages: the page itself, then `{page without .html}/sayfa/{n}.html`."""
+    """The paths of a list's pages: the page itself, then `{page without .html}/sayfa/{n}.html`
+    (`{folder}/sayfa/{n}.html` for a folder's `index.html`)."""
     count = max(1, -(-entries // PAGE_SIZE))
-    stem = page.removesuffix(".html")
+    stem = (
+        page.removesuffix("/index.html")
+        if page.endswith("/index.html")
+        else page.removesuffix(".html")
+    )
     return [page] + [f"{stem}/sayfa/{n}.html" for n in range(2, count + 1)]
 
 

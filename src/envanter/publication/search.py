@@ -14,10 +14,12 @@ the same way (site/static/search.js): 'yasli' finds 'Yaşlılar', 'istanbulkart'
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +34,10 @@ from .sitedata import SiteData
 # Where the records are written while the build runs (inside the staging folder, removed
 # before the swap), and where the index goes, relative to the site's root.
 RECORDS = ".search-records"
+PIECES_RECORDS = ".search-pieces"
 INDEX = "pagefind"
+# Services a piece of the search index holds (see IndexRun).
+PIECE = 1_000
 # How much a match in each part counts (Pagefind's data-pagefind-weight; its default is 1).
 TITLE_WEIGHT = 10
 GROUP_WEIGHT = 5
@@ -117,50 +122,100 @@ class IndexRun:
     """Pagefind indexing the records written under `out` into `out`/pagefind/, started as soon
     as the last record is written: the stages after the services neither read nor write what it
     does, so it runs beside them rather than after them. `finish` waits for it; `cancel` ends
-    it (a build that fails meanwhile must not leave it writing into a folder being removed)."""
+    it (a build that fails meanwhile must not leave it writing into a folder being removed).
+
+    Pagefind's search time grows with the square of a query's matches in one index (each
+    matching page looks through every matching word), so the services are indexed in pieces
+    of PIECE, in the order of their pages, one Pagefind run after the other: the first piece
+    is `pagefind/` itself, the others `pagefind/piece/{n}/` (their word, filter and fragment
+    files only: the browser runs the first piece's code for all), listed in
+    `pagefind/pieces.json`, which the search page merges into one search (Pagefind's
+    mergeIndex)."""
 
     def __init__(self, out: Path) -> None:
         self.records = out / RECORDS
         self.index = out / INDEX
+        self.others = out / PIECES_RECORDS
         if not self.records.is_dir():  # (a build with no services)
             self.records.mkdir()
-        # Its messages go to a file, not a pipe: nothing reads a pipe while the build goes on,
-        # and a full one would stall Pagefind.
-        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed by finish or cancel)
-        self.process = subprocess.Popen(
-            [
-                str(pagefind_binary()),
-                "--site",
-                str(self.records),
-                "--output-path",
-                str(self.index),
-                "--silent",
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=self.stderr,
+        pages = sorted(
+            p.relative_to(self.records).as_posix() for p in self.records.glob("doc/**/*.html")
         )
+        self.services = len(pages)
+        self.jobs = [(self.records, self.index)]
+        for n, k in enumerate(range(PIECE, len(pages), PIECE), start=2):
+            for page in pages[k : k + PIECE]:
+                for path in (page, f"en/{page}"):  # (the service's record in each language)
+                    source = self.records / path
+                    if source.is_file():
+                        target = self.others / str(n) / path
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        source.rename(target)
+            self.jobs.append((self.others / str(n), self.index / "piece" / str(n)))
+        self.lock = threading.Lock()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.cancelled = False
+        self.error: str | None = None
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        for site, index in self.jobs:
+            # Its messages go to a file, not a pipe: nothing reads a pipe while the build goes
+            # on, and a full one would stall Pagefind.
+            with tempfile.TemporaryFile() as stderr:
+                with self.lock:
+                    if self.cancelled:
+                        return
+                    self.process = subprocess.Popen(
+                        [
+                            str(pagefind_binary()),
+                            "--site",
+                            str(site),
+                            "--output-path",
+                            str(index),
+                            "--silent",
+                        ],
+                        stdin=subprocess.DEVNULL,
+                        stdout=subprocess.DEVNULL,
+                        stderr=stderr,
+                    )
+                if self.process.wait() != 0:
+                    stderr.seek(0)
+                    said = stderr.read().decode("utf-8", errors="replace").strip()
+                    self.error = said or f"exit status {self.process.returncode}"
+                    return
 
     def finish(self) -> int:
         """Wait for Pagefind; make its index byte for byte the same for the same records, and
         remove them; how many services were indexed. Fails if Pagefind did."""
-        returncode = self.process.wait()
-        self.stderr.seek(0)
-        said = self.stderr.read().decode("utf-8", errors="replace").strip()
-        self.stderr.close()
-        if returncode != 0:
-            raise SearchIndexError(f"Pagefind could not build the search index: {said}")
-        services = sum(1 for _ in self.records.glob("doc/**/*.html"))
+        self.thread.join()
+        if self.error is not None or self.cancelled:
+            raise SearchIndexError(f"Pagefind could not build the search index: {self.error}")
+        listed = []
+        for _, index in self.jobs:
+            make_deterministic(index)
+            if index != self.index:
+                for extra in index.iterdir():
+                    kept = extra.name == "pagefind-entry.json" or extra.suffix == ".pf_meta"
+                    if extra.is_file() and not kept:
+                        extra.unlink()
+                listed.append(index.relative_to(self.index).as_posix() + "/")
+        (self.index / "pieces.json").write_text(
+            json.dumps({"pieces": listed}) + "\n", encoding="utf-8"
+        )
         shutil.rmtree(self.records)
-        make_deterministic(self.index)
-        return services
+        if self.others.exists():
+            shutil.rmtree(self.others)
+        return self.services
 
     def cancel(self) -> None:
         """End Pagefind if it is still running (nothing if it has finished)."""
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        self.stderr.close()
+        with self.lock:
+            self.cancelled = True
+            if self.process is not None and self.process.poll() is None:
+                self.process.kill()
+        self.thread.join()
 
 
 def search_records(

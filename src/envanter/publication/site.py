@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
-from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import pyoxigraph as ox
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.utils import htmlsafe_json_dumps
@@ -65,8 +65,7 @@ FRONT_PAGES = (
     "404.html",
 )
 SERVICES_PAGE = "hizmetler.html"
-# A page listing more services than this is written as it renders (see Site.write).
-LARGE = 5_000
+STANDARDS_PAGE = "hizmet-standartlari.html"
 
 
 # The templates SiteWriter renders, and those they extend or import: compiled when it is made,
@@ -127,6 +126,29 @@ class Strings:
         return found
 
 
+def page_description(d: Description) -> tuple[Description, list[tuple[str, int]]]:
+    """What a resource's page shows of its description: at most PAGE_SIZE values of each of
+    its properties, in the description's order; and each property cut short, with how many
+    values it has."""
+    subject = ox.NamedNode(d.iri)
+    counts: dict[str, int] = {}
+    for t in d.triples:
+        if t.subject == subject:
+            counts[t.predicate.value] = counts.get(t.predicate.value, 0) + 1
+    long = {p for p, n in counts.items() if n > PAGE_SIZE}
+    if not long:
+        return d, []
+    kept, seen = [], dict.fromkeys(long, 0)
+    for t in d.triples:
+        p = t.predicate.value
+        if p in long and t.subject == subject:
+            seen[p] += 1
+            if seen[p] > PAGE_SIZE:
+                continue
+        kept.append(t)
+    return Description(d.iri, kept), [(p, counts[p]) for p in sorted(long)]
+
+
 class SiteWriter:
     """Writes the site's pages from the site data, in both languages."""
 
@@ -145,6 +167,8 @@ class SiteWriter:
         self.base = data.base
         self.out = out
         self.downloads = downloads
+        # Built against a previous edition (--previous): the home page links changes.html.
+        self.changes = False
         self.queries = queries
         self.license = license_
         strings: dict[str, dict[str, str]] = yaml.safe_load(
@@ -248,27 +272,16 @@ class SiteWriter:
         template: str,
         lang: str,
         page: PageContext,
-        large: bool = False,
         absolute: bool = False,
     ) -> None:
-        """Render a page and write it. A `large` page (one that lists every service of a
-        national inventory: the standards table; the lists of services are paged) is written
-        as it renders, in blocks: not joined into one string first, whose list of pieces and
-        copy touch that much new memory again."""
+        """Render a page and write it."""
         full = path if lang == "tr" else f"en/{path}"
         values = {**self.frame(full, lang, absolute), **variables(page)}
         target = self.out / full
         if target.parent not in self.folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(target.parent)
-        compiled = self.env.get_template(template)
-        if large:
-            pieces = compiled.generate(**values)
-            with target.open("w", encoding="utf-8") as out:
-                while block := list(islice(pieces, 4096)):
-                    out.write("".join(block))
-        else:
-            target.write_text(compiled.render(**values), encoding="utf-8")
+        target.write_text(self.env.get_template(template).render(**values), encoding="utf-8")
         self.written.append(target)
 
     def frame(
@@ -355,7 +368,12 @@ class SiteWriter:
         del self.written[before:]
         self.written += [
             self.out / f"{'en/' if lang == 'en' else ''}{page}"
-            for page in [*pages, *FRONT_PAGES, *page_paths(SERVICES_PAGE, len(services))[1:]]
+            for page in [
+                *pages,
+                *FRONT_PAGES,
+                *page_paths(SERVICES_PAGE, len(services))[1:],
+                *page_paths(STANDARDS_PAGE, len(services))[1:],
+            ]
             for lang in LANGS
         ]
 
@@ -395,7 +413,7 @@ class SiteWriter:
             "index.html",
             "home.html.j2",
             lang,
-            HomePage(figures, self.downloads[:4], self.inventories(lang)),
+            HomePage(figures, self.downloads[:4], self.inventories(lang), self.changes),
         )
         for pager, first in pagers(SERVICES_PAGE, len(services)):
             self.write(
@@ -404,13 +422,13 @@ class SiteWriter:
                 lang,
                 ServicesPage(services[first : first + PAGE_SIZE], pager),
             )
-        self.write(
-            "hizmet-standartlari.html",
-            "standards.html.j2",
-            lang,
-            StandardsPage(services),
-            large=len(services) > LARGE,
-        )
+        for pager, first in pagers(STANDARDS_PAGE, len(services)):
+            self.write(
+                pager.path,
+                "standards.html.j2",
+                lang,
+                StandardsPage(services[first : first + PAGE_SIZE], pager),
+            )
         self.write("sorgular.html", "queries.html.j2", lang, QueriesPage(self.queries))
         self.write(
             "hakkinda.html",
@@ -433,15 +451,24 @@ class SiteWriter:
 
     def entity_page(self, page: str, d: Description, lang: str) -> None:
         """An entity's page; the services that use it, PAGE_SIZE a page: the first ones on its
-        page, the rest on pages of their own (see paging.py)."""
-        view = self.views.entity_view(d.iri, d.triples)
+        page, the rest on pages of their own (see paging.py). Of a property with more values
+        than PAGE_SIZE (a national inventory's dataset has every service as a part), the page
+        shows the first PAGE_SIZE and says how many there are: all are in its data."""
+        shown, cut = page_description(d)
+        view = self.views.entity_view(d.iri, shown.triples)
         paged = pagers(page, len(view.used_by))
         first_pager = paged[0][0] if len(paged) > 1 else None
         self.write(
             page,
             "entity.html.j2",
             lang,
-            EntityPage(view, self.jsonld(d), view.used_by[:PAGE_SIZE], first_pager),
+            EntityPage(
+                view,
+                self.jsonld(shown),
+                view.used_by[:PAGE_SIZE],
+                first_pager,
+                [(self.compact(p), PAGE_SIZE, total) for p, total in cut],
+            ),
         )
         for pager, first in paged[1:]:
             self.write(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from ..read.inventory import COLUMNS, LineGuess
 from ..read.linking import Linked
 from ..read.parsing import xsd_duration
 from ..read.records import Service
@@ -320,8 +321,23 @@ def build_tables(linked: Linked, inventory: str, inventory_file: str) -> list[Ta
         lambda s: ({"correction": x.id} for x in s.corrections),
         (("correction", "corrections", "id"),),
     )
+    per_service(
+        "service_line_breaks",
+        "Line breaks of a PDF cell read as the page's wrap with nothing to tell them from a "
+        "break typed between two items, where that changed the cell's items.",
+        [c("column", required=True), c("text", required=True)],
+        lambda s: ({"column": key, "text": line_break_text(key, g)} for key, g in s.guessed_breaks),
+    )
     tables += reference_tables(linked)
     return tables
+
+
+def line_break_text(key: str, g: LineGuess) -> str:
+    """'Paraf Listesi: Şube Müdürü | Vali Yardımcısı': the column, and the lines joined."""
+    return f"{HEADINGS[key]}: {g.before} | {g.after}"
+
+
+HEADINGS = {c.key: c.header for c in COLUMNS}
 
 
 def _unit_key(unit: str | None) -> str:

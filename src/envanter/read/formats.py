@@ -45,6 +45,10 @@ class Reading:
     records: list[RawRecord]
     notes: list[str] = field(default_factory=list)  # format, encoding, header and footer rows
     warnings: list[Problem] = field(default_factory=list)
+    # The text found above the header (the institution, the department) and under the last
+    # service (dates, signatures, notes), one entry a row: hints for drafting the metadata.
+    title_rows: tuple[str, ...] = ()
+    footer_rows: tuple[str, ...] = ()
 
 
 def kind_of(path: Path, file: str) -> str:
@@ -90,7 +94,7 @@ def read_inventory(path: Path, file: str) -> Reading:
     notes.append("header: " + rows_named(table.header_lines))
     notes += [f"title: {t}" for t in table.titles]
     notes += [f"footer: {t}" for t in table.footers]
-    return Reading(table.records, notes, table.warnings)
+    return Reading(table.records, notes, table.warnings, tuple(table.titles), tuple(table.footers))
 
 
 def rows_named(lines: list[int]) -> str:

@@ -50,6 +50,15 @@ CELL_KEYS: tuple[str, ...] = COLUMN_KEYS[1:]  # everything but the row number
 
 
 @dataclass(frozen=True, slots=True)
+class LineGuess:
+    """A line break of a PDF cell that may be the page's wrap or one the steward typed, with
+    nothing to tell which: the reader joined the two lines into one item."""
+
+    before: str  # the item up to the break
+    after: str  # the line after it
+
+
+@dataclass(frozen=True, slots=True)
 class Cell:
     """The text of one cell as the source has it; `None` when the cell is physically absent."""
 
@@ -61,6 +70,8 @@ class Cell:
     # True when the line breaks of `parts` may come from wrapping the text on a page (a PDF),
     # so a new line is not by itself a new item; False for a spreadsheet's own line breaks.
     wrapped: bool = False
+    # The line breaks read as wraps without evidence (a PDF table's cell): each may be a new item.
+    guessed: tuple[LineGuess, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,21 @@ NUMBERED = re.compile(r"(?<![\d.])(\d{1,5})\s*(?:[Ss]ayılı|SAYILI|S\.\s?K\.?|S
 # 'CBK 1', 'CBK No: 1', 'KHK 663' — the kind before the number.
 KIND_FIRST = re.compile(r"\b(CBK|KHK)\s*(?:[Nn]o\s*[:.]?\s*)?(\d{1,5})\b")
 ITEM_NUMBER = re.compile(r"^(?:\d{1,2}\s*[-.)]+\s*|[a-zçğıöşü]\)\s*|[-•*–]\s+)?[-–\s]*")
-TWO_LAWS = re.compile(r"\s+(?:ve|ile|,)\s+(?=\d{1,5}\s*(?:[Ss]ayılı|S\.\s?K\.))")
+# A numbered instrument's start: '6698 sayılı', '657 S.K.', a circular's '2019/12 Sayılı'.
+NUMBERED_START = re.compile(r"\d{1,5}(?:/\d{1,5})?\s*(?:[Ss]ayılı|SAYILI|S\.\s?K\.?|SK\b)")
+# Where several instruments share a line: 've', 'ile', ',' or ';' between two citations.
+JOINER = re.compile(r"\s*[,;]\s*|\s+(?:ve|ile)\s+")
+# The word naming a kind of instrument, which ends its title: 'Kanunu', 'Yönetmeliği', 'KHK' …
+HEAD = (
+    r"(?:[Kk]anun(?:u|ları)?|KANUNU?|KHK|CBK|[Kk]ararname(?:si)?|[Yy]önetmeli(?:k|ği)|YÖNETMELİĞİ?"
+    r"|[Gg]enelge(?:si)?|GENELGESİ?|[Tt]ebliğ(?:i)?|TEBLİĞİ?|[Tt]üzü(?:k|ğü)|[Yy]önerge(?:si)?"
+    r"|[Ee]saslar(?:ı)?)"
+)
+HEAD_WORD = re.compile(rf"(?<![\w']){HEAD}(?![\w'])")
+# A citation that is complete where it stops: on its kind's word, or on an article's figure.
+CITATION_END = re.compile(
+    rf"(?:(?<![\w']){HEAD}|\d[\w/]*\.?|(?<![\w'])(?:[Mm]addes[i]|[Mm]addeleri|MADDESİ))$"
+)
 NUMS = r"\d+(?:\s*/\s*[A-Za-zÇĞİÖŞÜçğıöşü0-9]+)?(?:\s*(?:[-–,]|ve)\s*\d+(?:\s*/\s*[A-Za-zÇĞİÖŞÜçğıöşü0-9]+)?)*"
 CLAUSE = re.compile(r"\s*(\d+)\.\s*[Mm]adde\s+([a-zçğıöşü])\s+bendi\b")
 ARTICLES_AFTER_WORD = re.compile(
@@ -84,9 +98,43 @@ def parse_legal_basis(text: str | None, lines: tuple[str, ...] = ()) -> list[Leg
         item = ITEM_NUMBER.sub("", item)
         if not item:
             continue
-        # "5216 sayılı … Kanunu ve 6698 sayılı … kanunu kapsamında …": two laws in one item.
-        refs.extend(parse_legal_reference(p) for p in TWO_LAWS.split(item) if p.strip())
+        refs.extend(parse_legal_reference(p) for p in split_instruments(item))
     return refs
+
+
+def split_instruments(item: str) -> list[str]:
+    """The citations of one item, cut where a new instrument starts after 've', 'ile', ',' or
+    ';': '5216 sayılı Kanun ve 6698 sayılı Kanun', 'CBK 1 Madde 307 ve Sosyal Hizmetler
+    Yönetmeliği Madde 8'. The articles of one instrument ('Madde 5 ve 7') and a title holding
+    've' ('Toplantı ve Gösteri Yürüyüşleri Kanunu') stay whole."""
+    parts: list[str] = []
+    start = 0
+    for joiner in JOINER.finditer(item):
+        left, right = item[start : joiner.start()], item[joiner.end() :]
+        if left.strip() and _starts_instrument(left, right):
+            parts.append(left.strip())
+            start = joiner.end()
+    parts.append(item[start:].strip())
+    return [p for p in parts if p]
+
+
+def _starts_instrument(left: str, right: str) -> bool:
+    """Whether `right`, after a joiner, cites an instrument other than the one `left` cites."""
+    if NUMBERED_START.match(right) or KIND_FIRST.match(right):
+        return True  # '… ve 6698 sayılı Kanun', '… ve KHK 663'
+    if right[:1].isdigit() or not CITATION_END.search(left.rstrip(" .")):
+        return False  # more articles ('Madde 5 ve 7'), or a title going on ('Toplantı ve …')
+    cites = HEAD_WORD.search(left) or NUMBERED.search(left) or KIND_FIRST.search(left)
+    # The new instrument's title, up to its kind's word, comes before any article it cites:
+    # 'Sosyal Hizmetler Yönetmeliği Madde 8'; a bare 'Yönetmeliğin 5. maddesi' is the same one's.
+    head = HEAD_WORD.search(right)
+    articles = ARTICLES_AFTER_WORD.search(right) or ARTICLES_BEFORE_WORD.search(right)
+    return (
+        cites is not None
+        and head is not None
+        and head.start() > 0
+        and (articles is None or head.start() < articles.start())
+    )
 
 
 def _items_of_lines(lines: tuple[str, ...]) -> list[str]:

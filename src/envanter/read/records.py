@@ -18,8 +18,9 @@ from . import parsing
 from .channels import Channel, parse_channels
 from .durations import DurationReading, read_duration
 from .electronic import Electronic, read_electronic
-from .inventory import CELL_KEYS, Cell, RawRecord
+from .inventory import CELL_KEYS, Cell, LineGuess, RawRecord
 from .laws import LegalReference, parse_legal_basis
+from .linebreaks import breaks_that_matter
 from .parsing import AnnualCount, Document
 
 
@@ -84,6 +85,9 @@ class Service:
     corrections: tuple[AppliedCorrection, ...] = field(default=())
     # Cells not understood, kept as text: file, line, column and what was not understood.
     warnings: tuple[Problem, ...] = field(default=())
+    # Line breaks of a PDF cell read as wraps with nothing to tell them from typed ones, where
+    # that changed the cell's items: (column key, the join).
+    guessed_breaks: tuple[tuple[str, LineGuess], ...] = field(default=())
 
     @property
     def competent_units(self) -> tuple[tuple[str, str], ...]:
@@ -302,6 +306,9 @@ def interpret(
     external = text("external")
     if problems:
         return None, problems
+    guessed = [(key, g) for key, cell in r.cells.items() for g in breaks_that_matter(key, cell)]
+    for key, g in guessed:
+        warn(key, guessed_message(g))
     electronic, not_understood = read_electronic(r.cells["electronic"].text)
     if not_understood:
         warn("electronic", not_understood)
@@ -340,8 +347,17 @@ def interpret(
         cells=dict(r.cells),
         corrections=tuple(applied),
         warnings=tuple(warnings),
+        guessed_breaks=tuple(guessed),
     )
     return service, problems
+
+
+def guessed_message(g: LineGuess) -> str:
+    return (
+        f"'{g.before}' and '{g.after}' were read as one item, '{g.before} {g.after}': the first "
+        "line fills the cell, so the line break may be the page's wrap or one typed between two "
+        "items; if they are two items, number them ('1- …', '2- …') in the source"
+    )
 
 
 # NUL and the other control characters (but tab and line ends) have no meaning in a cell and
@@ -361,7 +377,7 @@ def without_control_characters(r: RawRecord) -> tuple[RawRecord, list[Problem]]:
             continue
         text = CONTROL.sub("", cell.text)
         parts = tuple(CONTROL.sub("", p) for p in cell.parts)
-        cells[key] = Cell(text or None, cell.lines, parts, cell.wrapped)
+        cells[key] = Cell(text or None, cell.lines, parts, cell.wrapped, cell.guessed)
         line = cell.lines[0] if cell.lines else r.first_line
         warnings.append(
             Problem(
