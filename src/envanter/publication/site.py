@@ -415,20 +415,16 @@ class SiteWriter:
             lang,
             HomePage(figures, self.downloads[:4], self.inventories(lang), self.changes),
         )
-        for pager, first in pagers(SERVICES_PAGE, len(services)):
-            self.write(
-                pager.path,
-                "services.html.j2",
-                lang,
-                ServicesPage(services[first : first + PAGE_SIZE], pager),
-            )
-        for pager, first in pagers(STANDARDS_PAGE, len(services)):
-            self.write(
-                pager.path,
-                "standards.html.j2",
-                lang,
-                StandardsPage(services[first : first + PAGE_SIZE], pager),
-            )
+        # The list of services and the Hizmet Standartları Tablosu, paged alike.
+        listings: tuple[tuple[str, str, type[ServicesPage | StandardsPage]], ...] = (
+            (SERVICES_PAGE, "services.html.j2", ServicesPage),
+            (STANDARDS_PAGE, "standards.html.j2", StandardsPage),
+        )
+        for first_page, template, page in listings:
+            for pager, first in pagers(first_page, len(services)):
+                self.write(
+                    pager.path, template, lang, page(services[first : first + PAGE_SIZE], pager)
+                )
         self.write("sorgular.html", "queries.html.j2", lang, QueriesPage(self.queries))
         self.write(
             "hakkinda.html",
