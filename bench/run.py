@@ -171,6 +171,9 @@ def run_measured(argv: list[str], label: str) -> Row:
         "wall_s": round(wall, 3),
         "peak_pss_mib": round(peak[0] / 1024, 1),
         "max_rss_mib": round(usage.ru_maxrss / 1024, 1),  # KiB on Linux
+        # CPU seconds, user and system, of the child and every process it reaped (its workers,
+        # Pagefind): on a shared host, less moved by the others' load than the wall time.
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
     }
     if proc.returncode != 0 or not lines:
         measured["error"] = f"{label} failed (exit status {proc.returncode}; see above)"

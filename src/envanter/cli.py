@@ -77,7 +77,8 @@ def main() -> None:
     "--previous",
     type=click.Path(path_type=Path, exists=True),
     default=None,
-    help="The previous release's output folder: write changes.html against it.",
+    help="The previous release's output folder: write changes.html against it and keep its "
+    "dumps under surum/.",
 )
 @click.option(
     "--strict", is_flag=True, help="Fail on validation warnings too, not only violations."

@@ -41,6 +41,12 @@ class ServiceChange:
     title: str
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    # The properties whose values changed, for people: `dct:title`, `env:rowNumber` …
+    properties: set[str] = field(default_factory=set)
+
+    @property
+    def changed_properties(self) -> list[str]:
+        return sorted(self.properties)
 
 
 @dataclass
@@ -88,7 +94,74 @@ def owner(subject: str, services: dict[str, str]) -> str | None:
     return service if service in services else None
 
 
+# A service's source excerpt says where its row sits in the source: every line added above it
+# moves it, so its triples (lines, label, page anchor) are no change of the service.
+EXCERPT = "#kaynak"
+EDITION_ROOTS = ("id/veri-seti/", "id/kaynak/")
+
+
+def keys_under(triples: set[ox.Triple], root: str) -> set[str]:
+    """The IRIs `…/{root}{key}` (no fragment) that are subjects of the triples."""
+    return {
+        t.subject.value
+        for t in triples
+        if isinstance(t.subject, ox.NamedNode)
+        and root in t.subject.value
+        and "#" not in t.subject.value
+        and "/" not in t.subject.value.rpartition(root)[2]
+    }
+
+
+def renamed_edition(old: set[ox.Triple], new: set[ox.Triple]) -> set[ox.Triple]:
+    """`old` with its dataset and source document named as in `new` when each side has one of
+    each: their IRIs come from the source's file name, which may change between editions
+    without any service changing."""
+    renames: dict[str, str] = {}
+    for root in EDITION_ROOTS:
+        before, after = keys_under(old, root), keys_under(new, root)
+        if len(before) == 1 and len(after) == 1 and before != after:
+            renames[before.pop()] = after.pop()
+    if not renames:
+        return old
+
+    def named(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> ox.NamedNode:
+        assert isinstance(term, ox.NamedNode)
+        head, hash_, fragment = term.value.partition("#")
+        return ox.NamedNode(renames[head] + hash_ + fragment) if head in renames else term
+
+    out: set[ox.Triple] = set()
+    for t in old:
+        subject = named(t.subject) if isinstance(t.subject, ox.NamedNode) else t.subject
+        obj = named(t.object) if isinstance(t.object, ox.NamedNode) else t.object
+        out.add(ox.Triple(subject, t.predicate, obj))
+    return out
+
+
+# The namespaces a service's properties come from, as the pages name them.
+SHORT_NAMES = {
+    "http://purl.org/dc/terms/": "dct:",
+    "http://data.europa.eu/m8g/": "cv:",
+    "http://purl.org/vocab/cpsv#": "cpsv:",
+    "http://www.w3.org/ns/prov#": "prov:",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
+    "http://www.w3.org/2000/01/rdf-schema#": "rdfs:",
+    "http://xmlns.com/foaf/0.1/": "foaf:",
+}
+
+
+def short_name(iri: str) -> str:
+    """A property as people read it: a known prefix, else ours (`env:`), else the IRI."""
+    for namespace, prefix in SHORT_NAMES.items():
+        if iri.startswith(namespace):
+            return prefix + iri[len(namespace) :]
+    head, _, name = iri.rpartition("#")
+    if head.endswith("/def/envanter"):  # the ontology, under the publication's own base
+        return "env:" + name
+    return iri
+
+
 def diff(old: set[ox.Triple], new: set[ox.Triple]) -> Diff:
+    old = renamed_edition(old, new)
     before, after = services_in(old), services_in(new)
     everyone = {**before, **after}
     changes = {iri: ServiceChange(iri, title) for iri, title in everyone.items()}
@@ -98,11 +171,14 @@ def diff(old: set[ox.Triple], new: set[ox.Triple]) -> Diff:
         for t in sorted(triples, key=str):
             subject = t.subject.value if isinstance(t.subject, ox.NamedNode) else ""
             iri = owner(subject, everyone)
+            if iri is not None and subject == iri + EXCERPT:
+                continue
             line = f"{t} ."
             if iri is None:
                 (other_added if sign == "+" else other_removed).append(line)
             else:
                 (changes[iri].added if sign == "+" else changes[iri].removed).append(line)
+                changes[iri].properties.add(short_name(t.predicate.value))
     added = [changes[i] for i in sorted(set(after) - set(before))]
     removed = [changes[i] for i in sorted(set(before) - set(after))]
     changed = [

@@ -109,6 +109,9 @@ class ServiceView:
     requirements: list[Solution]
     findings: list[Finding]
     search: str  # the text the list of services' search looks in, folded
+    # The line its references start at on the source document's page, from the site root
+    # (publication/sourcedoc.py); None when the service records no source lines.
+    source_lines: str | None = None
 
     def listed(self) -> ListedService:
         """What the list of services keeps of it: a national inventory's list keeps this for
@@ -225,6 +228,7 @@ class HomePage:
     downloads: list[dict[str, str]]
     # With many inventories: each institution's inventory (its label, its page), to browse by.
     inventories: tuple[tuple[Markup, str], ...] = ()
+    changes: bool = False  # built with --previous: the changes page is linked
 
 
 @dataclass(frozen=True, slots=True)

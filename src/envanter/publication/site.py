@@ -168,6 +168,8 @@ class SiteWriter:
         self.base = data.base
         self.out = out
         self.downloads = downloads
+        # Built against a previous edition (--previous): the home page links changes.html.
+        self.changes = False
         # The examples are written for the default base: the page shows (and runs) them with
         # this build's, so that they find its IRIs.
         self.queries = [replace(q, text=adapt_query(q.text, self.base)) for q in queries]
@@ -414,22 +416,18 @@ class SiteWriter:
             "index.html",
             "home.html.j2",
             lang,
-            HomePage(figures, self.downloads[:4], self.inventories(lang)),
+            HomePage(figures, self.downloads[:4], self.inventories(lang), self.changes),
         )
-        for pager, first in pagers(SERVICES_PAGE, len(services)):
-            self.write(
-                pager.path,
-                "services.html.j2",
-                lang,
-                ServicesPage(services[first : first + PAGE_SIZE], pager),
-            )
-        for pager, first in pagers(STANDARDS_PAGE, len(services)):
-            self.write(
-                pager.path,
-                "standards.html.j2",
-                lang,
-                StandardsPage(services[first : first + PAGE_SIZE], pager),
-            )
+        # The list of services and the Hizmet Standartları Tablosu, paged alike.
+        listings: tuple[tuple[str, str, type[ServicesPage | StandardsPage]], ...] = (
+            (SERVICES_PAGE, "services.html.j2", ServicesPage),
+            (STANDARDS_PAGE, "standards.html.j2", StandardsPage),
+        )
+        for first_page, template, page in listings:
+            for pager, first in pagers(first_page, len(services)):
+                self.write(
+                    pager.path, template, lang, page(services[first : first + PAGE_SIZE], pager)
+                )
         self.write("sorgular.html", "queries.html.j2", lang, QueriesPage(self.queries))
         self.write(
             "hakkinda.html",

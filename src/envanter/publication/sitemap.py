@@ -8,8 +8,13 @@ from pathlib import Path
 
 def write_sitemap(out: Path, base: str, written: list[Path]) -> list[Path]:
     """sitemap.xml of the written pages and robots.txt pointing at it."""
-    # The pages the build wrote before the site (vocabulary, validation report) are pages too.
-    others = [*out.glob("def/*.html"), *out.glob("validation/**/*.html")]
+    # The pages the build wrote before the site (vocabulary, validation report, source
+    # documents) are pages too.
+    others = [
+        *out.glob("def/*.html"),
+        *out.glob("validation/**/*.html"),
+        *out.glob("kaynak/*.html"),
+    ]
     start = len(str(out)) + 1  # (str slicing: Path.relative_to is slow on a national site)
     urls = sorted(
         f"{base}{str(p)[start:].replace(os.sep, '/')}"

@@ -21,6 +21,7 @@ from .pages import (
     Solution,
 )
 from .sitedata import SiteData
+from .sourcedoc import line_anchor, page_path
 
 ENV = "def/envanter#"
 # The administrative levels (ontology/schemes.ttl), in the order of the table's four columns.
@@ -155,6 +156,7 @@ class Views:
             volumes=self.data.volumes.get(iri, []),
             requirements=self.data.requirements.get(iri, []),
             findings=self.findings.get(iri, []),
+            source_lines=source_lines(row),
             search=search_fold(
                 " ".join(
                     [
@@ -308,3 +310,11 @@ class Views:
         if key is None:
             key = self.sort_keys[iri] = (turkish_sort_key(self.data.label(iri, "tr")), iri)
         return key
+
+
+def source_lines(row: Solution) -> str | None:
+    """The anchor of the service's first source line on its source document's page."""
+    source, first = row.get("source"), row.get("first")
+    if not source or not first:
+        return None
+    return f"{page_path(source.rsplit('/', 1)[-1])}#{line_anchor(int(first))}"

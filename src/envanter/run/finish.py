@@ -109,6 +109,7 @@ def write_site(
     data = merged.site
     merge_site_data(data, load_site_data(shared, context.maker.base, options.queries / "site"))
     site.downloads = download_rows(listed, folder)
+    site.changes = options.previous is not None
     site.use(data, report.findings)
     site.written = []  # (pages a batch wrote in this process are counted below)
     site.entity_and_front_pages(descriptions, merged.views, merged.stats.triples, run.parallel)

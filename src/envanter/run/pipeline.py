@@ -21,12 +21,14 @@ from ..check.report import Report, write_report
 from ..check.shacl import load_shapes
 from ..check.shards import ShardShapes, kinds_of
 from ..publication.catalog import downloads
+from ..publication.editions import keep_previous_editions
 from ..publication.ontodoc import write_ontology_docs
 from ..publication.pages import listed_queries
 from ..publication.search import IndexRun
 from ..publication.shapesdoc import write_shapes_docs
 from ..publication.site import SiteWriter
 from ..publication.sitedata import empty_site_data
+from ..publication.sourcedoc import write_source_docs
 from ..rdf.dumps import Dumps
 from ..rdf.graph import GraphMaker, in_order
 from ..rdf.serialize import Documents, describe
@@ -119,6 +121,13 @@ def build(
                 folder,
                 frame("def/sekiller.html", "tr", single=True),
             )
+            files += write_source_docs(
+                [(inventory.key, inventory.source) for inventory in read.inventories],
+                read.base,
+                options.site,
+                folder,
+                lambda path: frame(path, "tr", single=True),
+            )
             files += write_web_configs(folder, read.base, options.site)
             files += write_report(
                 report,
@@ -146,6 +155,7 @@ def build(
                         context.site.frame("changes.html", "tr", single=True),
                     )
                 )
+                files += keep_previous_editions(options.previous, folder)
         with stage("search index"):  # (what is left of Pagefind's run: see above)
             indexed = search.finish()
         progress(f"indexed {indexed} services for the search")
