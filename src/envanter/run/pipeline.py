@@ -51,7 +51,7 @@ from .options import BuildOptions as BuildOptions
 from .options import BuildResult as BuildResult
 from .options import Progress, Stages
 from .output import inputs, staging
-from .reading import Read, licence_of, read_and_pack
+from .reading import Read, licence_of, read_and_pack, read_sources
 from .reading import prepare_tables as prepare_tables
 from .warnings import write_warnings
 
@@ -122,13 +122,13 @@ def build(
                 frame("def/sekiller.html", "tr", single=True),
             )
             files += write_source_docs(
-                [(inventory.key, inventory.source) for inventory in read.inventories],
+                read_sources(read),
                 read.base,
                 options.site,
                 folder,
                 lambda path: frame(path, "tr", single=True),
             )
-            files += write_web_configs(folder, read.base, options.site)
+            files += write_web_configs(folder, read.base, options.site, read.charsets)
             files += write_report(
                 report,
                 shapes,
