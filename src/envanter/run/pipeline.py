@@ -36,7 +36,7 @@ from ..rdf.split import split_dumps
 from ..read.linking import Pins
 from ..read.records import AppliedCorrection
 from ..webconfig import write_web_configs
-from .batches import Context, Merged, parse_ntriples, publish_services
+from .batches import Context, Merged, by_subject, parse_ntriples, publish_services
 from .executor import Executor, Parallel
 from .finish import (
     validate_shared_part,
@@ -216,7 +216,8 @@ def map_shared(options: BuildOptions, read: Read, shapes: Graph, folder: Path) -
         queries=options.queries / "site",
         parts=folder / ".parts",
         batches=read.batches,
-        shared_objects={x.object for x in shared if isinstance(x.object, ox.NamedNode)},
+        shared_targets={t.object.value for t in shared if type(t.object) is ox.NamedNode},
+        shared_by_subject=by_subject(shared),
     )
 
 
