@@ -24,7 +24,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from ..errors import ConfigError
-from ..read.linking import load_yaml
+from ..read.reference import load_yaml
 from .table_model import TO_SERVICES, Table, TableRow
 from .vocab import RDF_TYPE
 

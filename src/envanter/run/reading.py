@@ -16,16 +16,9 @@ from ..rdf.graph import Mapper, Rows, load_mappings, pack_rows, packed_batches
 from ..rdf.table_model import Table
 from ..rdf.tables import build_tables
 from ..read.formats import Reading, SourceLines, read_inventory
-from ..read.linking import (
-    Linked,
-    Pins,
-    check_links,
-    link,
-    load_pins,
-    load_reference,
-    with_metadata,
-)
+from ..read.linking import Linked, Pins, check_links, link, load_pins
 from ..read.records import AppliedCorrection, Service, build_records, load_corrections
+from ..read.reference import load_reference, with_metadata
 from ..translations import Wanted, load_translations, untranslated, with_translations
 from .inventories import (
     Inventory,
