@@ -12,6 +12,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -55,12 +56,19 @@ def store(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]
 
 @pytest.fixture(scope="module")
 def nginx(dist: Path, store: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    with running_nginx(dist, store, tmp_path_factory.mktemp("nginx-run")) as port:
+        yield port
+
+
+@contextmanager
+def running_nginx(dist: Path, store: int, tmp: Path) -> Iterator[int]:
+    """The configuration a build wrote (dist/nginx.conf) in a real nginx on 127.0.0.1, serving
+    `dist`, with its SPARQL store at `store`; yields its port."""
     if not NGINX.exists():
         pytest.fail(
             f"{NGINX} is missing: this test runs the generated configuration in a real nginx. "
             "Install it with `bash scripts/setup.sh --dev` (Debian's nginx package)."
         )
-    tmp = tmp_path_factory.mktemp("nginx-run")
     port = free_port()
     site = (dist / "nginx.conf").read_text(encoding="utf-8")
     # The generated block is for a real host: listen here and serve the built folder instead.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from itertools import chain
 from pathlib import Path
 
@@ -21,21 +21,26 @@ from ..publication.catalog import (
     DatasetPart,
     Download,
     GraphStats,
+    build_time,
     inventory_downloads,
     sha256,
     write_catalog,
 )
 from ..publication.catalogdocs import write_catalog_documents
+from ..publication.diff import Diff, load, write_changes_page
 from ..publication.diff import diff as release_diff
-from ..publication.diff import load, write_changes_page
 from ..publication.diff import report as diff_report
+from ..publication.editions import edition_of
+from ..publication.renames import propose, write_proposals
 from ..publication.site import LANGS
 from ..publication.sitedata import load_site_data, merge_site_data
+from ..publication.tombstones import find_gone, gone_paths, write_tombstones
 from ..rdf.dumps import Dumps, write_dump_part
 from ..rdf.graph import in_order
 from ..rdf.iris import slugify
 from ..rdf.jsonld import context_document
 from ..rdf.serialize import Description, document_path
+from ..webconfig import write_web_configs
 from .batches import Context, Merged
 from .executor import Executor
 from .inventories import WHOLE
@@ -276,11 +281,41 @@ def write_changes(
     previous: Path,
     progress: Progress,
     frame: Mapping[str, object] | None = None,
-) -> Path:
-    """The page of what changed since the previous release."""
+) -> tuple[Path, Diff]:
+    """The page of what changed since the previous release, and the changes."""
     dataset = folder / "data" / "dataset.nt"
     now = {q.triple for q in ox.parse(path=dataset, format=ox.RdfFormat.N_TRIPLES)}
     changes = release_diff(load(previous), now)
     page = write_changes_page(changes, site, folder / "changes.html", frame)
     progress(diff_report(changes, triples=False).splitlines()[0])
-    return page
+    return page, changes
+
+
+def write_gone(
+    options: BuildOptions,
+    base: str,
+    folder: Path,
+    frame: Callable[..., Mapping[str, object]],
+    changes: Diff,
+    progress: Progress,
+) -> list[Path]:
+    """The likely renames among the services withdrawn and added (proposed, never applied);
+    the tombstones of what the previous edition published and this one does not (after the
+    previous editions are kept, so this edition's number is known); and the web servers'
+    configurations again, with the gone paths answered 410."""
+    assert options.previous is not None
+    renames = propose(
+        {c.iri: c.title for c in changes.removed}, {c.iri: c.title for c in changes.added}
+    )
+    for r in renames:
+        progress(
+            f"likely rename: {r.old_title!r} → {r.new_title!r}; to keep <{r.old_iri}>, "
+            f"confirm it in the pins (see renames.yaml)"
+        )
+    date = build_time().date().isoformat()
+    gone = find_gone(options.previous, folder, base, edition_of(folder), date)
+    written = write_tombstones(
+        gone, options.previous, folder, options.site, lambda page, lang: frame(page, lang)
+    )
+    write_web_configs(folder, base, options.site, gone_paths(folder))
+    return [write_proposals(renames, folder), *written]

@@ -43,6 +43,7 @@ from .finish import (
     write_changes,
     write_checked_catalog,
     write_context,
+    write_gone,
     write_shared_documents,
     write_shared_dumps,
     write_site,
@@ -146,16 +147,18 @@ def build(
             files += write_checked_catalog(options, read, folder, listed, merged.stats, progress)
         if options.previous is not None:
             with stage("changes"):
-                files.append(
-                    write_changes(
-                        options.site,
-                        folder,
-                        options.previous,
-                        progress,
-                        context.site.frame("changes.html", "tr", single=True),
-                    )
+                page, changes = write_changes(
+                    options.site,
+                    folder,
+                    options.previous,
+                    progress,
+                    context.site.frame("changes.html", "tr", single=True),
                 )
+                files.append(page)
                 files += keep_previous_editions(options.previous, folder)
+                files += write_gone(
+                    options, read.base, folder, context.site.frame, changes, progress
+                )
         with stage("search index"):  # (what is left of Pagefind's run: see above)
             indexed = search.finish()
         progress(f"indexed {indexed} services for the search")
