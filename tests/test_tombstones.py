@@ -285,5 +285,7 @@ def test_apache_rules_answer_the_gone_paths_410(editions: Editions) -> None:
     assert f"RewriteRule ^{escaped}$ - [G]" in rules
     # Before the rule that serves files as they are: a tombstone is a file.
     assert rules.index(escaped) < rules.index("RewriteCond %{REQUEST_FILENAME} -f")
-    assert (editions.two / ".htaccess").read_text(encoding="utf-8") == rules
+    written = (editions.two / ".htaccess").read_text(encoding="utf-8")
+    assert f"RewriteRule ^{escaped}$ - [G]" in written
+    assert written.count("[G]") == len(gone)
     assert "[G]" not in apache_config(BASE)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from ..read.linking import same_name
+from ..read.reference import same_name
 
 FILE = "renames.yaml"  # beside the publication, not part of it: never a tombstone
 SERVICES = "id/hizmet/"

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Final
 
 from ..errors import ConfigError
+from ..read.formats import received_charset
 from .negotiation import negotiate, prefers_english
 
 # Media types of the files a publication holds, by suffix (RDF syntaxes by their IANA names).
@@ -33,6 +34,8 @@ MEDIA_TYPES: Final = {
     ".woff2": "font/woff2",
     ".webmanifest": "application/manifest+json",
 }
+# The folder of the source documents as received (publication/sourcedoc.py).
+RECEIVED: Final = "/kaynak/"
 # CSV on the Web metadata is JSON, with a media type of its own.
 CSVW_METADATA: Final = "application/csvm+json"
 
@@ -96,6 +99,16 @@ def media_type(name: str) -> str:
     )
 
 
+def received_type(path: Path, name: str) -> str:
+    """A source document as received (kaynak/<file>): a text with the charset its reader read
+    it in (Windows-1254 from Turkish Excel, say), not the UTF-8 of what the build writes."""
+    media = media_type(name)
+    charset = received_charset(path)
+    if charset is None or not media.startswith("text/"):
+        return media
+    return f"{media.split(';')[0]}; charset={charset}"
+
+
 # ---------------------------------------------------------------------------------------------
 # The publication on disk
 
@@ -142,7 +155,9 @@ class Site:
                 st = real.stat()
                 site.files[url] = FileEntry(
                     real,
-                    media_type(name),
+                    received_type(real, name)
+                    if url.count("/") == 2 and url.startswith(RECEIVED)
+                    else media_type(name),
                     st.st_size,
                     st.st_mtime,
                     f"{st.st_size:x}-{st.st_mtime_ns:x}",
