@@ -18,6 +18,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
+from envanter.errors import ConfigError
 from envanter.publication.renames import propose
 from envanter.publication.tombstones import read_register
 from envanter.run.pipeline import BuildOptions, build
@@ -55,8 +56,9 @@ def write_source(path: Path, rows: list[list[str]]) -> Path:
 
 @pytest.fixture(scope="module")
 def editions(tmp_path_factory: pytest.TempPathFactory) -> Editions:
-    """Edition 1: the Kadıköy inventory. Edition 2: service 6 withdrawn, service 5 renamed (the
-    rename confirmed in the pins), a service added. Edition 3: edition 2 again, built on it."""
+    """Edition 1: the Kadıköy inventory. Edition 2: service 6 withdrawn (the added service named
+    its successor), service 5 renamed (the rename confirmed in the pins), a service added.
+    Edition 3: edition 2 again, built on it."""
     folder = tmp_path_factory.mktemp("editions")
     ids = folder / "ids"
     with CORPUS.open(encoding="utf-8-sig") as f:
@@ -76,6 +78,8 @@ def editions(tmp_path_factory: pytest.TempPathFactory) -> Editions:
     pins.parent.mkdir(parents=True, exist_ok=True)
     with pins.open("a", encoding="utf-8") as f:
         f.write(f"{NEW_NAME}: tapu-kaydi-ornegi-verilmesi\n")
+    # … and names the withdrawn service's successor.
+    (ids / "successors.yaml").write_text(f"{WITHDRAWN}: {ADDED}\n", encoding="utf-8")
     two = folder / "two"
     build(
         BuildOptions(source=second, out=two, base_uri=BASE, corrections=None, ids=ids, previous=one)
@@ -160,6 +164,7 @@ def test_the_withdrawn_service_answers_410_with_its_tombstone(server: int) -> No
     assert "<h1>Aile Konutu Şerhi</h1>" in page
     assert "Hizmet kaynak envanterden çıkarıldı." in page
     assert "Sürüm 2" in page
+    assert f'<a href="{BASE}{ADDED}">' in page
     status, where, body = get(
         server, f"/{WITHDRAWN}", {"Accept": "text/html", "Accept-Language": "en"}
     )
@@ -178,7 +183,8 @@ def test_a_gone_uri_asked_as_turtle_answers_303_to_turtle_that_answers_410(
     assert graph.value(s, URIRef("http://www.w3.org/ns/adms#status")) == URIRef(
         "http://purl.org/adms/status/Withdrawn"
     )
-    assert (s, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), None) in graph
+    replaced = URIRef("http://purl.org/dc/terms/isReplacedBy")
+    assert graph.value(s, replaced) == URIRef(BASE + ADDED)
     assert str(graph.value(s, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))) == (
         "Aile Konutu Şerhi"
     )
@@ -223,6 +229,7 @@ def test_a_thing_that_comes_back_is_no_longer_a_tombstone(
     source = write_source(tmp_path / "src" / CORPUS.name, rows)
     ids = tmp_path / "ids"
     shutil.copytree(editions.ids, ids)
+    (ids / "successors.yaml").unlink()  # (the withdrawn service is back: no successor)
     out = tmp_path / "back"
     build(
         BuildOptions(
@@ -289,3 +296,24 @@ def test_apache_rules_answer_the_gone_paths_410(editions: Editions) -> None:
     assert f"RewriteRule ^{escaped}$ - [G]" in written
     assert written.count("[G]") == len(gone)
     assert "[G]" not in apache_config(BASE)
+
+
+def test_a_successor_must_be_gone_and_published(editions: Editions, tmp_path: Path) -> None:
+    ids = tmp_path / "ids"
+    shutil.copytree(editions.ids, ids)
+    source = editions.two.parent / "src2" / CORPUS.name
+    for named, wrong in (
+        (f"{WITHDRAWN}: id/hizmet/{SCOPE}--yok\n", "is not published in this edition"),
+        (f"{ADDED}: {WITHDRAWN}\n", "is not gone in this edition"),
+    ):
+        (ids / "successors.yaml").write_text(named, encoding="utf-8")
+        options = BuildOptions(
+            source=source,
+            out=tmp_path / "out",
+            base_uri=BASE,
+            corrections=None,
+            ids=ids,
+            previous=editions.one,
+        )
+        with pytest.raises(ConfigError, match=wrong):
+            build(options)

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from ..errors import ConfigError
 from ..rdf import vocab
 from .plainrdf import canonical, expanded_jsonld, sorted_ntriples
 from .renames import FILE as RENAMES
@@ -187,6 +188,33 @@ def find_gone(previous: Path, folder: Path, base: str, edition: int, date: str) 
     return sorted(gone, key=lambda t: t.path)
 
 
+SUCCESSORS = "successors.yaml"  # in the pins' folder (data/ids/)
+
+
+def with_successors(gone: list[Tombstone], ids: Path, base: str, folder: Path) -> list[Tombstone]:
+    """The tombstones with the successors the steward named in `{ids}/successors.yaml` (a gone
+    URI's path under the base → its successor's: `id/hizmet/old: id/hizmet/new`). A successor
+    must be published in this edition, and only a gone URI can have one: anything else is an
+    error, never a link that leads nowhere."""
+    import yaml
+
+    path = ids / SUCCESSORS
+    if not path.is_file():
+        return gone
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping of gone paths to their successors")
+    named = {str(k).strip("/"): str(v).strip("/") for k, v in data.items()}
+    now = documents_of(folder)
+    by_path = {t.path: t for t in gone}
+    for old, new in named.items():
+        if old not in by_path:
+            raise ConfigError(f"{path}: {old} is not gone in this edition; it has no successor")
+        if new not in now:
+            raise ConfigError(f"{path}: {old}'s successor {new} is not published in this edition")
+    return [replace(t, successor=base + named[t.path]) if t.path in named else t for t in gone]
+
+
 def tombstone_graph(t: Tombstone) -> Graph:
     """What a thing's RDF documents say once it is gone: its type and name, its status
     (ADMS Withdrawn), when (prov:invalidatedAtTime) and why (skos:changeNote), and its
@@ -247,7 +275,7 @@ def write_tombstones(
     template = env.get_template("tombstone.html.j2")
     written: list[Path] = []
     stones = list(gone)
-    carried = {t.path for t in read_register(previous)}
+    carried = {t.path: t for t in read_register(previous)}
     for t in stones:
         for rel in t.files:
             target = folder / rel
@@ -255,7 +283,7 @@ def write_tombstones(
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             kept = previous / rel
-            if t.path in carried and kept.is_file():
+            if carried.get(t.path) == t and kept.is_file():
                 target.write_bytes(kept.read_bytes())  # carried over as it was
             elif rel.endswith(".html"):
                 lang = "en" if rel.startswith("en/") else "tr"

@@ -37,7 +37,7 @@ from ..publication.shapesdoc import write_shapes_docs
 from ..publication.site import LANGS
 from ..publication.sitedata import load_site_data, merge_site_data
 from ..publication.sourcedoc import write_source_docs
-from ..publication.tombstones import find_gone, gone_paths, write_tombstones
+from ..publication.tombstones import find_gone, gone_paths, with_successors, write_tombstones
 from ..rdf.dumps import Dumps, write_dump_part
 from ..rdf.graph import in_order
 from ..rdf.iris import slugify
@@ -354,6 +354,7 @@ def write_gone(
         )
     date = build_time().date().isoformat()
     gone = find_gone(options.previous, folder, read.base, edition_of(folder), date)
+    gone = with_successors(gone, options.ids, read.base, folder)
     written = write_tombstones(
         gone,
         options.previous,
