@@ -11,7 +11,7 @@ preferred syntax). `envanter serve` negotiates fully.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -74,11 +74,16 @@ def received_rules(charsets: Mapping[str, str]) -> list[tuple[str, str, str, str
 
 
 def render(
-    template: str, base: str, site: Path | None, charsets: Mapping[str, str] | None = None
+    template: str,
+    base: str,
+    site: Path | None,
+    charsets: Mapping[str, str] | None = None,
+    gone: Sequence[str] = (),
 ) -> str:
     """`site`: the site's folder (its `server/` holds the templates); the project's or the
     packaged one by default. `charsets`: the charset of each source document received as text,
-    by its file name (kaynak/<file>)."""
+    by its file name (kaynak/<file>). `gone`: the tombstones' files (publication/tombstones.py),
+    relative to the publication's folder, answered with 410 Gone."""
     env = Environment(
         loader=FileSystemLoader((site or resource("site")) / "server"),
         undefined=StrictUndefined,
@@ -103,28 +108,35 @@ def render(
         types=TYPES,
         store=STORE,
         store_timeout=STORE_TIMEOUT,
+        gone=[path + g for g in gone],
+        gone_re=[regex_escape(g) for g in gone],
         received=received_rules(charsets or {}),
     )
 
 
-def nginx_config(base: str, site: Path | None = None) -> str:
+def nginx_config(base: str, site: Path | None = None, gone: Sequence[str] = ()) -> str:
     """`nginx.conf`: maps, the store's upstream and a server block, for nginx's `http { }`."""
-    return render(TEMPLATES["nginx.conf"], base, site)
+    return render(TEMPLATES["nginx.conf"], base, site, gone=gone)
 
 
-def apache_config(base: str, site: Path | None = None) -> str:
+def apache_config(base: str, site: Path | None = None, gone: Sequence[str] = ()) -> str:
     """`.htaccess`: mod_rewrite rules for the publication's folder."""
-    return render(TEMPLATES[".htaccess"], base, site)
+    return render(TEMPLATES[".htaccess"], base, site, gone=gone)
 
 
 def write_web_configs(
-    dist: Path, base: str, site: Path | None = None, charsets: Mapping[str, str] | None = None
+    dist: Path,
+    base: str,
+    site: Path | None = None,
+    charsets: Mapping[str, str] | None = None,
+    gone: Sequence[str] = (),
 ) -> list[Path]:
     """Write `dist/nginx.conf` and `dist/.htaccess` for the publication built for `base`; a
-    source document received as text (`charsets`: by file name) is served with its charset."""
+    source document received as text (`charsets`: by file name) is served with its charset;
+    `gone` lists the tombstones' files, answered with 410 Gone."""
     written = []
     for name, template in TEMPLATES.items():
         path = dist / name
-        path.write_text(render(template, base, site, charsets), encoding="utf-8")
+        path.write_text(render(template, base, site, charsets, gone), encoding="utf-8")
         written.append(path)
     return written

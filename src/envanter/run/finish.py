@@ -21,20 +21,23 @@ from ..publication.catalog import (
     DatasetPart,
     Download,
     GraphStats,
+    build_time,
     inventory_downloads,
     sha256,
     write_catalog,
 )
 from ..publication.catalogdocs import write_catalog_documents
+from ..publication.diff import Diff, load, write_changes_page
 from ..publication.diff import diff as release_diff
-from ..publication.diff import load, write_changes_page
 from ..publication.diff import report as diff_report
-from ..publication.editions import keep_previous_editions
+from ..publication.editions import edition_of, keep_previous_editions
 from ..publication.ontodoc import write_ontology_docs
+from ..publication.renames import propose, write_proposals
 from ..publication.shapesdoc import write_shapes_docs
 from ..publication.site import LANGS
 from ..publication.sitedata import load_site_data, merge_site_data
 from ..publication.sourcedoc import write_source_docs
+from ..publication.tombstones import find_gone, gone_paths, with_successors, write_tombstones
 from ..rdf.dumps import Dumps, write_dump_part
 from ..rdf.graph import in_order
 from ..rdf.iris import slugify
@@ -313,10 +316,10 @@ def write_reference_pages(
 
 
 def write_editions(
-    options: BuildOptions, context: Context, folder: Path, progress: Progress
+    options: BuildOptions, read: Read, context: Context, folder: Path, progress: Progress
 ) -> list[Path]:
-    """With --previous: the page of what changed since the previous release, and the previous
-    editions' dumps kept at their stable paths."""
+    """With --previous: the page of what changed since the previous release, the previous
+    editions' dumps kept at their stable paths, the tombstones and the proposed renames."""
     assert options.previous is not None
     dataset = folder / "data" / "dataset.nt"
     now = {q.triple for q in ox.parse(path=dataset, format=ox.RdfFormat.N_TRIPLES)}
@@ -324,4 +327,40 @@ def write_editions(
     frame = context.site.frame("changes.html", "tr", single=True)
     page = write_changes_page(changes, options.site, folder / "changes.html", frame)
     progress(diff_report(changes, triples=False).splitlines()[0])
-    return [page, *keep_previous_editions(options.previous, folder)]
+    files = [page, *keep_previous_editions(options.previous, folder)]
+    return files + write_gone(options, read, context, folder, changes, progress)
+
+
+def write_gone(
+    options: BuildOptions,
+    read: Read,
+    context: Context,
+    folder: Path,
+    changes: Diff,
+    progress: Progress,
+) -> list[Path]:
+    """The likely renames among the services withdrawn and added (proposed, never applied);
+    the tombstones of what the previous edition published and this one does not (after the
+    previous editions are kept, so this edition's number is known); and the web servers'
+    configurations again, with the gone paths answered 410."""
+    assert options.previous is not None
+    renames = propose(
+        {c.iri: c.title for c in changes.removed}, {c.iri: c.title for c in changes.added}
+    )
+    for r in renames:
+        progress(
+            f"likely rename: {r.old_title!r} → {r.new_title!r}; to keep <{r.old_iri}>, "
+            f"confirm it in the pins (see renames.yaml)"
+        )
+    date = build_time().date().isoformat()
+    gone = find_gone(options.previous, folder, read.base, edition_of(folder), date)
+    gone = with_successors(gone, options.ids, read.base, folder)
+    written = write_tombstones(
+        gone,
+        options.previous,
+        folder,
+        options.site,
+        lambda page, lang: context.site.frame(page, lang),
+    )
+    write_web_configs(folder, read.base, options.site, read.charsets, gone_paths(folder))
+    return [write_proposals(renames, folder), *written]

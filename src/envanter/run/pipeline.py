@@ -97,7 +97,7 @@ def build(
             files += write_checked_catalog(options, read, folder, listed, merged.stats, progress)
         if options.previous is not None:
             with stage("changes"):
-                files += write_editions(options, context, folder, progress)
+                files += write_editions(options, read, context, folder, progress)
         with stage("search index"):  # (what is left of Pagefind's run: see above)
             indexed = search.finish()
         progress(f"indexed {indexed} services for the search")

@@ -3,6 +3,7 @@ describe, with where a thing's URI sends a client (303 to a document, 406 or 404
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -65,6 +66,23 @@ DESCRIBED_BY_ABOUT: Final = ("/katalog", "/id/dagitim/")
 VARY: Final = "Accept, Accept-Language"
 
 
+# The tombstones' register (publication/tombstones.py:REGISTER), read here without that
+# module's RDF libraries.
+TOMBSTONES: Final = "tombstones.json"
+
+
+def gone_of(root: Path) -> frozenset[str]:
+    """The paths ("/doc/id/x.ttl") an earlier edition published and this one answers 410."""
+    path = root / TOMBSTONES
+    if not path.is_file():
+        return frozenset()
+    try:
+        register = json.loads(path.read_text(encoding="utf-8"))
+        return frozenset("/" + rel for t in register["gone"] for rel in t["files"])
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise ConfigError(f"{path}: cannot read the tombstones: {e}") from e
+
+
 def is_thing(path: str) -> bool:
     """Whether a path (under the publication's prefix) names a thing rather than a file."""
     return path.startswith(THING_ROOTS) or path in THINGS_APART
@@ -113,6 +131,8 @@ class Site:
     prefix: str = "/"  # the path of the base URI: the publication is served under it
     files: dict[str, FileEntry] = field(default_factory=dict)  # "/doc/id/x.ttl" → file
     things: dict[str, dict[str, str]] = field(default_factory=dict)  # "/id/x" → format → doc
+    # The tombstones' files (publication/tombstones.py): answered 410 Gone, with their content.
+    gone: frozenset[str] = frozenset()
 
     @classmethod
     def scan(cls, root: Path, prefix: str = "/") -> Site:
@@ -144,6 +164,7 @@ class Site:
                     formatdate(st.st_mtime, usegmt=True),
                 )
         site.index_things()
+        site.gone = gone_of(root)
         return site
 
     def index_things(self) -> None:
