@@ -47,6 +47,8 @@ TYPE_NAMES = {
     vocab.CV + "ContactPoint": ("İletişim noktası", "Contact point"),
     vocab.ELI + "LegalResource": ("Mevzuat", "Legal resource"),
     vocab.ELI + "LegalResourceSubdivision": ("Mevzuat maddesi", "Article"),
+    vocab.DCAT + "Dataset": ("Veri seti", "Dataset"),
+    vocab.SKOS + "Concept": ("Kavram", "Concept"),
 }
 LABELS = (vocab.DCT + "title", vocab.SKOS + "prefLabel", vocab.RDFS + "label", vocab.FOAF + "name")
 # Why a thing went, as the tombstone says it (Turkish, English).
@@ -55,9 +57,10 @@ REASONS = {
         "Hizmet kaynak envanterden çıkarıldı.",
         "The service was withdrawn from the source inventory.",
     ),
+    # (an entity no service names any more, or what the inventory's metadata no longer names)
     "unused": (
-        "Artık envanterdeki hiçbir hizmet buna başvurmuyor.",
-        "No service of the inventory refers to it any more.",
+        "Artık bu yayının verisinde yer almıyor.",
+        "It is no longer part of this publication's data.",
     ),
     "page": (
         "Bu sayfa artık yayımlanmıyor.",
