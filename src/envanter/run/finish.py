@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Mapping
+from dataclasses import replace
 from itertools import chain
 from pathlib import Path
 
@@ -20,7 +21,9 @@ from ..publication.catalog import (
     CatalogSettings,
     DatasetPart,
     Download,
+    EarlierEdition,
     GraphStats,
+    edition_downloads,
     inventory_downloads,
     sha256,
     write_catalog,
@@ -29,6 +32,7 @@ from ..publication.catalogdocs import write_catalog_documents
 from ..publication.diff import diff as release_diff
 from ..publication.diff import load, write_changes_page
 from ..publication.diff import report as diff_report
+from ..publication.editions import edition_iri, edition_of, edition_times, kept_editions
 from ..publication.site import LANGS
 from ..publication.sitedata import load_site_data, merge_site_data
 from ..rdf.dumps import Dumps, write_dump_part
@@ -149,7 +153,7 @@ def write_checked_catalog(
     """The DCAT catalog of the published files, validated against shapes/dcat.ttl, and the
     documents of its own IRIs."""
     if len(read.inventories) > 1:
-        settings = settings_of_many(options, read)
+        settings = with_editions(settings_of_many(options, read), options.previous, folder)
         return check_catalog(
             options, read.base, folder, write_catalog(settings, folder, listed, stats), progress
         )
@@ -174,9 +178,28 @@ def write_checked_catalog(
         language=metadata.language,
         contact=metadata.contact,
     )
+    settings = with_editions(settings, options.previous, folder)
     return check_catalog(
         options, base, folder, write_catalog(settings, folder, listed, stats), progress
     )
+
+
+def with_editions(
+    settings: CatalogSettings, previous: Path | None, folder: Path
+) -> CatalogSettings:
+    """The catalog's settings with this build's edition and the earlier editions it keeps (their
+    dumps already copied into `folder`), dated as the previous output's catalog dates them."""
+    times = edition_times(previous, settings.base) if previous is not None else {}
+    earlier = tuple(
+        EarlierEdition(
+            number,
+            edition_iri(settings.base, number),
+            times.get(number),
+            edition_downloads(number, folder),
+        )
+        for number in kept_editions(folder)
+    )
+    return replace(settings, edition=edition_of(folder), earlier=earlier)
 
 
 def settings_of_many(options: BuildOptions, read: Read) -> CatalogSettings:

@@ -142,8 +142,6 @@ def build(
             listed = downloads(read.table_names, True)
             pages = write_site(run, options, context, merged, shared, descriptions, report, listed)
         progress(f"wrote the site: {pages} pages")
-        with stage("catalog"):
-            files += write_checked_catalog(options, read, folder, listed, merged.stats, progress)
         if options.previous is not None:
             with stage("changes"):
                 files.append(
@@ -155,7 +153,10 @@ def build(
                         context.site.frame("changes.html", "tr", single=True),
                     )
                 )
+                # (before the catalog, which describes the kept dumps with their sizes)
                 files += keep_previous_editions(options.previous, folder)
+        with stage("catalog"):
+            files += write_checked_catalog(options, read, folder, listed, merged.stats, progress)
         with stage("search index"):  # (what is left of Pagefind's run: see above)
             indexed = search.finish()
         progress(f"indexed {indexed} services for the search")
