@@ -8,9 +8,9 @@ import pytest
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from envanter.read.linking import same_name
 from envanter.read.parsing import xsd_duration
 from envanter.read.records import Service
+from envanter.read.reference import same_name
 from envanter.run.pipeline import BuildOptions, BuildResult, build
 
 REFERENCE = Path(__file__).parent / "reference"  # the official shapes, vendored

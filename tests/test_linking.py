@@ -5,13 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from envanter.metadata import load_metadata
-from envanter.read.linking import (
-    Pins,
-    load_reference,
-    organisation_named,
-    same_name,
-    with_metadata,
-)
+from envanter.read.linking import Pins, organisation_named
+from envanter.read.reference import load_reference, same_name, with_metadata
 
 from .conftest import ROOT
 

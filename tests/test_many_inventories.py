@@ -6,11 +6,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF
 
+from envanter.check.shards import is_service
 from envanter.errors import ConfigError, InputError
+from envanter.publication.sitedata import site_data, store_of
+from envanter.rdf.graph import subject_groups
+from envanter.run.batches import by_subject, used_part
 from envanter.run.executor import Serial
 from envanter.run.pipeline import BuildOptions, BuildResult, build
 
@@ -131,6 +136,46 @@ def test_the_seeds_service_uris_are_those_of_its_build_alone(
     seed = URIRef(f"{BASE}id/veri-seti/{SEED.stem}")
     assert {str(s) for s in together[1].subjects(DCT.isPartOf, seed)} == alone
     assert f"{BASE}id/hizmet/evlilik-destegi" in alone  # as first published: no scope
+
+
+def test_a_batch_reads_from_the_shared_part_it_uses_what_the_whole_would_give(
+    together: tuple[Path, Graph],
+) -> None:
+    """A batch's pages read its site data from its own triples and the part of what the
+    services share that they reach: for its services, the same as from everything shared."""
+    dump = together[0] / "data" / "dataset.nt"
+    groups = subject_groups(q.triple for q in ox.parse(path=dump, format=ox.RdfFormat.N_TRIPLES))
+    services = {key for key, triples in groups if is_service(triples)}
+    batch = set(sorted(services)[::3])  # every third service: some of every inventory
+    own = [(key, ts) for key, ts in groups if key.partition("#")[0] in batch]
+    mine = [t for _, triples in own for t in triples]
+    shared = [t for key, ts in groups if key.partition("#")[0] not in services for t in ts]
+    part = used_part(by_subject(shared), own)
+    assert 0 < len(part) < len(shared)
+    queries = ROOT / "queries" / "site"
+    whole = site_data(store_of(shared + mine), BASE, queries)
+    used = site_data(store_of(part + mine), BASE, queries)
+    assert len(used.services) == len(batch)
+    for name in ("services", "links", "participations", "steps", "volumes", "requirements"):
+        assert getattr(used, name) == getattr(whole, name), name
+    assert (used.used_by, used.totals) == (whole.used_by, whole.totals)
+    # Everything the pages name (what the services link to, their corrections among them, and
+    # what that says of itself) is labelled, typed and detailed as in the whole.
+    named = {o for rels in used.links.values() for targets in rels.values() for o in targets}
+    named |= {
+        p[k]
+        for ps in used.participations.values()
+        for p in ps
+        for k in ("role", "participant")
+        if p.get(k)
+    }
+    named |= {v for i in list(named) for values in used.details.get(i, {}).values() for v in values}
+    assert len(named) > 20
+    for i in named:
+        assert used.labels.get(i) == whole.labels.get(i), i
+        assert used.types.get(i) == whole.types.get(i), i
+        assert used.details.get(i) == whole.details.get(i), i
+        assert used.corrections.get(i) == whole.corrections.get(i), i
 
 
 def test_a_law_two_inventories_cite_is_one_resource_listing_the_services_of_both(

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -55,12 +56,20 @@ def store(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]
 
 @pytest.fixture(scope="module")
 def nginx(dist: Path, store: int, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    with running_nginx(dist, store, tmp_path_factory.mktemp("nginx-run")) as port:
+        yield port
+
+
+@contextmanager
+def running_nginx(dist: Path, store: int, tmp: Path) -> Iterator[int]:
+    """The configuration the build wrote into `dist`, run in nginx on 127.0.0.1 with the SPARQL
+    store at `store`; yields its port."""
     if not NGINX.exists():
         pytest.fail(
             f"{NGINX} is missing: this test runs the generated configuration in a real nginx. "
             "Install it with `bash scripts/setup.sh --dev` (Debian's nginx package)."
         )
-    tmp = tmp_path_factory.mktemp("nginx-run")
+    tmp.mkdir(parents=True, exist_ok=True)
     port = free_port()
     site = (dist / "nginx.conf").read_text(encoding="utf-8")
     # The generated block is for a real host: listen here and serve the built folder instead.
@@ -330,3 +339,21 @@ def test_nginx_answers_a_missing_page_with_the_sites_404_page(nginx: int, dist: 
 def test_apache_answers_a_missing_page_with_the_sites_404_page() -> None:
     htaccess = apache_config("https://example.org/envanter/", ROOT / "site")
     assert "ErrorDocument 404 /envanter/404.html" in htaccess.splitlines()
+
+
+def test_nginx_serves_a_received_csv_with_the_charset_it_was_read_in(tmp_path: Path) -> None:
+    """A source saved by Turkish Excel is Windows-1254: served as received, with that charset
+    (what the build writes stays UTF-8)."""
+    source = ROOT / "tests" / "inventories" / "ankara-il-milli-egitim.csv"
+    out = tmp_path / "dist"
+    args = ["build", "-q", "--source", str(source), "--out", str(out), "--base-uri", BASE]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    # (No query reaches the store here: any port will do.)
+    with running_nginx(out, free_port(), tmp_path / "nginx") as port:
+        response, body = get(port, f"/kaynak/{source.name}", {})
+        written, _ = get(port, "/data/tables/services.csv", {})
+    assert response.status == 200
+    assert response.getheader("Content-Type") == "text/csv; charset=windows-1254"
+    assert body == source.read_bytes()
+    assert written.getheader("Content-Type") == "text/csv; charset=utf-8"

@@ -11,8 +11,9 @@ from jinja2 import meta
 
 from envanter.check.report import Report
 from envanter.publication import site as site_module
-from envanter.publication.site import TEMPLATES, SiteWriter
+from envanter.publication.site import SiteWriter
 from envanter.publication.sitedata import empty_site_data
+from envanter.publication.templating import TEMPLATES
 
 from .conftest import ROOT
 

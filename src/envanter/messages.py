@@ -1,4 +1,4 @@
-"""What the command line says after a build or a validation, as lines of text (cli.py prints them)."""
+"""What the command line says after a build or a validation, as lines of text (cli/ prints them)."""
 
 from __future__ import annotations
 

@@ -17,7 +17,8 @@ import yaml
 
 from .errors import InputError, Problem
 from .metadata import MAX_METADATA_BYTES, NoAliasLoader
-from .read.linking import Linked, Reference, flatten
+from .read.linking import Linked
+from .read.reference import Reference, flatten
 
 MAX_TRANSLATIONS_BYTES = 64 * MAX_METADATA_BYTES  # a national inventory's names: a few MB
 

@@ -11,6 +11,7 @@ preferred syntax). `envanter serve` negotiates fully.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -57,9 +58,32 @@ def regex_escape(path: str) -> str:
     return "".join("\\" + c if c in r".^$*+?()[]{}|\\" else c for c in path)
 
 
-def render(template: str, base: str, site: Path | None) -> str:
+def received_rules(charsets: Mapping[str, str]) -> list[tuple[str, str, str, str]]:
+    """For each source document received as text (kaynak/<file>): its name escaped for a
+    double-quoted nginx string and for a single-quoted Apache expression string, its media type
+    and the charset its reader read it in."""
+    suffixes = dict((f".{suffix}", media) for media, suffix in TYPES)
+    rules = []
+    for name, charset in sorted(charsets.items()):
+        media = suffixes.get(Path(name).suffix.lower())
+        if media is not None and media in TEXT_TYPES:
+            escaped = name.replace("\\", "\\\\")
+            nginx, apache = escaped.replace('"', '\\"'), escaped.replace("'", "\\'")
+            rules.append((nginx, apache, media, charset))
+    return rules
+
+
+def render(
+    template: str,
+    base: str,
+    site: Path | None,
+    charsets: Mapping[str, str] | None = None,
+    gone: Sequence[str] = (),
+) -> str:
     """`site`: the site's folder (its `server/` holds the templates); the project's or the
-    packaged one by default."""
+    packaged one by default. `charsets`: the charset of each source document received as text,
+    by its file name (kaynak/<file>). `gone`: the tombstones' files (publication/tombstones.py),
+    relative to the publication's folder, answered with 410 Gone."""
     env = Environment(
         loader=FileSystemLoader((site or resource("site")) / "server"),
         undefined=StrictUndefined,
@@ -84,24 +108,35 @@ def render(template: str, base: str, site: Path | None) -> str:
         types=TYPES,
         store=STORE,
         store_timeout=STORE_TIMEOUT,
+        gone=[path + g for g in gone],
+        gone_re=[regex_escape(g) for g in gone],
+        received=received_rules(charsets or {}),
     )
 
 
-def nginx_config(base: str, site: Path | None = None) -> str:
+def nginx_config(base: str, site: Path | None = None, gone: Sequence[str] = ()) -> str:
     """`nginx.conf`: maps, the store's upstream and a server block, for nginx's `http { }`."""
-    return render(TEMPLATES["nginx.conf"], base, site)
+    return render(TEMPLATES["nginx.conf"], base, site, gone=gone)
 
 
-def apache_config(base: str, site: Path | None = None) -> str:
+def apache_config(base: str, site: Path | None = None, gone: Sequence[str] = ()) -> str:
     """`.htaccess`: mod_rewrite rules for the publication's folder."""
-    return render(TEMPLATES[".htaccess"], base, site)
+    return render(TEMPLATES[".htaccess"], base, site, gone=gone)
 
 
-def write_web_configs(dist: Path, base: str, site: Path | None = None) -> list[Path]:
-    """Write `dist/nginx.conf` and `dist/.htaccess` for the publication built for `base`."""
+def write_web_configs(
+    dist: Path,
+    base: str,
+    site: Path | None = None,
+    charsets: Mapping[str, str] | None = None,
+    gone: Sequence[str] = (),
+) -> list[Path]:
+    """Write `dist/nginx.conf` and `dist/.htaccess` for the publication built for `base`; a
+    source document received as text (`charsets`: by file name) is served with its charset;
+    `gone` lists the tombstones' files, answered with 410 Gone."""
     written = []
     for name, template in TEMPLATES.items():
         path = dist / name
-        path.write_text(render(template, base, site), encoding="utf-8")
+        path.write_text(render(template, base, site, charsets, gone), encoding="utf-8")
         written.append(path)
     return written

@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
+from ..rdf.serialize import Description
+
 PAGE_SIZE = 500
 # How many numbered links the page list shows either side of the current page (the first and
 # the last are always shown).
@@ -68,3 +72,26 @@ def pagers(page: str, entries: int) -> list[tuple[Pager, int]]:
         (Pager(path, n, paths, entries, (n - 1) * PAGE_SIZE + 1), (n - 1) * PAGE_SIZE)
         for n, path in enumerate(paths, start=1)
     ]
+
+
+def page_description(d: Description) -> tuple[Description, list[tuple[str, int]]]:
+    """What a resource's page shows of its description: at most PAGE_SIZE values of each of
+    its properties, in the description's order; and each property cut short, with how many
+    values it has."""
+    subject = ox.NamedNode(d.iri)
+    counts: dict[str, int] = {}
+    for t in d.triples:
+        if t.subject == subject:
+            counts[t.predicate.value] = counts.get(t.predicate.value, 0) + 1
+    long = {p for p, n in counts.items() if n > PAGE_SIZE}
+    if not long:
+        return d, []
+    kept, seen = [], dict.fromkeys(long, 0)
+    for t in d.triples:
+        p = t.predicate.value
+        if p in long and t.subject == subject:
+            seen[p] += 1
+            if seen[p] > PAGE_SIZE:
+                continue
+        kept.append(t)
+    return Description(d.iri, kept), [(p, counts[p]) for p in sorted(long)]

@@ -11,15 +11,13 @@ JSON escapes, as Jinja's tojson filter writes it).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
-import pyoxigraph as ox
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
@@ -49,10 +47,11 @@ from .pages import (
     UsedByPage,
     variables,
 )
-from .paging import PAGE_SIZE, page_paths, pagers
+from .paging import PAGE_SIZE, page_description, page_paths, pagers
 from .search import search_records, write_record
 from .sitedata import SiteData
 from .sitemap import write_sitemap
+from .templating import TEMPLATES, Page, SiteEnvironment, Strings
 from .texts import area_served, institution_texts
 from .views import Views, group_digits
 
@@ -67,87 +66,6 @@ FRONT_PAGES = (
 )
 SERVICES_PAGE = "hizmetler.html"
 STANDARDS_PAGE = "hizmet-standartlari.html"
-
-
-# The templates SiteWriter renders, and those they extend or import: compiled when it is made,
-# before the build forks the processes that write pages, which then share them (a process
-# forked for each batch would otherwise compile them again).
-TEMPLATES = (
-    "base.html.j2",
-    "macros.html.j2",
-    "pager.html.j2",
-    "service.html.j2",
-    "entity.html.j2",
-    "used-by.html.j2",
-    "home.html.j2",
-    "services.html.j2",
-    "standards.html.j2",
-    "queries.html.j2",
-    "about.html.j2",
-    "404.html.j2",
-)
-
-
-class SiteEnvironment(Environment):
-    """Jinja with `row.title` read as the dict's key first. Jinja tries an attribute first and
-    the key only when that fails, which costs an exception; the rows inside the page views are
-    the site queries' solutions, dicts, and a national inventory's pages read tens of millions
-    of their keys. (A key named like a dict method, `items` say, is the key here; the templates
-    use no dict method.)"""
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) is dict:
-            try:
-                return obj[attribute]
-            except KeyError:
-                pass
-        return super().getattr(obj, attribute)
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """The page being written: its language, the way to the site's root and to its language's
-    home page (`../../`, `../../en/`)."""
-
-    lang: str
-    root: str
-    home: str
-
-
-class Strings:
-    """The site's interface strings in one language, as templates use them: `s.key`, or `s[key]`
-    for a key held in a variable. Escaped once here, not on each of the hundreds of thousands of
-    pages (a missing key is undefined, which StrictUndefined makes an error)."""
-
-    def __init__(self, texts: dict[str, str]) -> None:
-        self.__dict__.update({key: escape(text) for key, text in texts.items()})
-
-    def __getitem__(self, key: str) -> Markup:
-        found: Markup = self.__dict__[key]
-        return found
-
-
-def page_description(d: Description) -> tuple[Description, list[tuple[str, int]]]:
-    """What a resource's page shows of its description: at most PAGE_SIZE values of each of
-    its properties, in the description's order; and each property cut short, with how many
-    values it has."""
-    subject = ox.NamedNode(d.iri)
-    counts: dict[str, int] = {}
-    for t in d.triples:
-        if t.subject == subject:
-            counts[t.predicate.value] = counts.get(t.predicate.value, 0) + 1
-    long = {p for p, n in counts.items() if n > PAGE_SIZE}
-    if not long:
-        return d, []
-    kept, seen = [], dict.fromkeys(long, 0)
-    for t in d.triples:
-        p = t.predicate.value
-        if p in long and t.subject == subject:
-            seen[p] += 1
-            if seen[p] > PAGE_SIZE:
-                continue
-        kept.append(t)
-    return Description(d.iri, kept), [(p, counts[p]) for p in sorted(long)]
 
 
 class SiteWriter:

@@ -14,6 +14,7 @@ def write_sitemap(out: Path, base: str, written: list[Path]) -> list[Path]:
         *out.glob("def/*.html"),
         *out.glob("validation/**/*.html"),
         *out.glob("kaynak/*.html"),
+        *out.glob("kaynak/*/sayfa/*.html"),
     ]
     start = len(str(out)) + 1  # (str slicing: Path.relative_to is slow on a national site)
     urls = sorted(

@@ -3,22 +3,30 @@ holds the file's own bytes and `kaynak/<key>.html` its text with the line number
 line references (env:firstLine, env:lastLine) use, an anchor a line (`#satir-<n>`), so a
 reader can check any service against the lines it was read from.
 
-A text source (the PDF's text, CSV) is shown line by line as the reader numbers its lines; a
+A text source (the PDF's text, CSV) is shown line by line as the reader numbered its lines; a
 spreadsheet, Word or PDF table is shown as the rows the reader read, each under the row number
-its line references use.
+its line references use. The lines are the reading stage's (read/formats.py `SourceLines`),
+never read again here.
+
+The page is paged like the site's other lists (paging.py), by line number so that a line's page
+follows from its number alone: page n holds the lines numbered (n - 1) × PAGE_SIZE + 1 to
+n × PAGE_SIZE, page 1 at `kaynak/<key>.html`, page n at `kaynak/<key>/sayfa/<n>.html`. A table
+whose row numbers skip (empty rows) has pages with fewer rows, but every page up to the last
+number is written, so a page's address never depends on what the file holds.
 """
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..read.formats import kind_of
-from ..read.table import LINE_BREAK, Row
+from ..read.formats import SourceLines
+from ..read.formats import source_page as page_number
+from .paging import PAGE_SIZE, Pager, page_paths
 
 FOLDER = "kaynak"
 
@@ -33,72 +41,60 @@ class Line:
 class SourcePage:
     key: str  # the inventory's key (its file's stem): id/kaynak/{key}
     file: str  # its file name, as received
-    kind: str  # "txt", "csv", "xlsx" …
     rows: bool  # the lines are a table's rows, not the file's text lines
-    lines: list[Line]
+    lines: list[Line]  # the page's lines
+    pager: Pager
 
 
 def page_path(key: str) -> str:
-    """The page of a source document, from the site root."""
+    """The first page of a source document, from the site root."""
     return f"{FOLDER}/{key}.html"
+
+
+def line_page(key: str, line: int) -> str:
+    """The page of a source document that shows the line numbered `line`, from the site root."""
+    n = page_number(line)
+    return page_path(key) if n == 1 else f"{FOLDER}/{key}/sayfa/{n}.html"
 
 
 def line_anchor(number: int) -> str:
     return f"satir-{number}"
 
 
-def source_page(path: Path, key: str) -> SourcePage:
-    """What the page of the source at `path` shows: its lines numbered as the reader numbers
-    them."""
-    kind = kind_of(path, path.name)
-    if kind == "txt":
-        # (as read/pdftext.py reads it: UTF-8, a line per "\n")
-        text = path.read_text(encoding="utf-8")
-        return SourcePage(key, path.name, kind, False, numbered(text.split("\n")))
-    if kind == "csv":
-        from ..read.delimited import decode
-
-        # The csv module's physical lines, which the CSV reader's line references count.
-        text, _ = decode(path.read_bytes())
-        return SourcePage(key, path.name, kind, False, numbered(LINE_BREAK.split(text)))
-    return SourcePage(key, path.name, kind, True, [row_line(r) for r in table_rows(path, kind)])
+def line_link(key: str, line: int) -> str:
+    """A line on its page, from the site root: `kaynak/<key>/sayfa/3.html#satir-1203`."""
+    return f"{line_page(key, line)}#{line_anchor(line)}"
 
 
-def numbered(lines: Sequence[str]) -> list[Line]:
-    """The lines from 1; the empty rest after the file's last line end is no line."""
-    kept = lines[:-1] if lines and lines[-1] == "" else lines
-    return [Line(i, text) for i, text in enumerate(kept, start=1)]
-
-
-def row_line(row: Row) -> Line:
-    return Line(row.first_line, " | ".join("" if c.text is None else c.text for c in row.cells))
-
-
-def table_rows(path: Path, kind: str) -> list[Row]:
-    """The rows of a table file as its reader reads them (read/formats.py)."""
-    if kind in ("xlsx", "xls", "ods"):
-        from ..read.sheets import read_sheet
-
-        return read_sheet(path, kind, path.name).rows
-    if kind == "docx":
-        from ..read.wordtable import read_docx
-
-        return read_docx(path, path.name).rows
-    from ..read.pdftables import read_pdf_tables
-
-    return read_pdf_tables(path, path.name).rows
+def source_pages(key: str, file: str, source: SourceLines) -> list[SourcePage]:
+    """The pages of a source document: its lines, PAGE_SIZE numbers a page."""
+    last = source.lines[-1][0] if source.lines else 0
+    paths = page_paths(page_path(key), last)
+    by_page: list[list[Line]] = [[] for _ in paths]
+    for number, text in source.lines:
+        by_page[page_number(number) - 1].append(Line(number, text))
+    return [
+        SourcePage(
+            key,
+            file,
+            source.rows,
+            lines,
+            Pager(path, n, paths, last, (n - 1) * PAGE_SIZE + 1),
+        )
+        for n, (path, lines) in enumerate(zip(paths, by_page, strict=True), start=1)
+    ]
 
 
 def write_source_docs(
-    sources: Sequence[tuple[str, Path]],
+    sources: Iterable[tuple[str, Path, SourceLines]],
     base: str,
     templates: Path,
     dist: Path,
     frame: Callable[[str], Mapping[str, object]] | None = None,
 ) -> list[Path]:
-    """For each inventory (its key and file): the file as received and the page of its lines,
-    in the site's frame for the page at a path when the build gives `frame`. Every text of the
-    page is escaped (autoescape): a source is anyone's text."""
+    """For each inventory (its key, its file and its lines as read): the file as received and
+    the pages of its lines, in the site's frame for the page at a path when the build gives
+    `frame`. Every text of the page is escaped (autoescape): a source is anyone's text."""
     env = Environment(
         loader=FileSystemLoader(templates), autoescape=True, undefined=StrictUndefined
     )
@@ -106,20 +102,23 @@ def write_source_docs(
     folder = dist / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for key, path in sources:
+    for key, path, source in sources:
         received = folder / path.name
         shutil.copyfile(path, received)
-        page = source_page(path, key)
-        html = folder / f"{key}.html"
-        html.write_text(
-            template.render(
-                iri=f"{base}id/{FOLDER}/{key}",
-                page=page,
-                anchor=line_anchor,
-                layout="base.html.j2" if frame else "bare.html.j2",
-                **(frame(page_path(key)) if frame else {}),
-            ),
-            encoding="utf-8",
-        )
-        written += [received, html]
+        written.append(received)
+        for page in source_pages(key, path.name, source):
+            html = dist / page.pager.path
+            html.parent.mkdir(parents=True, exist_ok=True)
+            html.write_text(
+                template.render(
+                    iri=f"{base}id/{FOLDER}/{key}",
+                    page=page,
+                    up="../" * page.pager.path.count("/"),
+                    anchor=line_anchor,
+                    layout="base.html.j2" if frame else "bare.html.j2",
+                    **(frame(page.pager.path) if frame else {}),
+                ),
+                encoding="utf-8",
+            )
+            written.append(html)
     return written

@@ -21,7 +21,7 @@ from .pages import (
     Solution,
 )
 from .sitedata import SiteData
-from .sourcedoc import line_anchor, page_path
+from .sourcedoc import line_link
 
 ENV = "def/envanter#"
 # The administrative levels (ontology/schemes.ttl), in the order of the table's four columns.
@@ -317,4 +317,4 @@ def source_lines(row: Solution) -> str | None:
     source, first = row.get("source"), row.get("first")
     if not source or not first:
         return None
-    return f"{page_path(source.rsplit('/', 1)[-1])}#{line_anchor(int(first))}"
+    return line_link(source.rsplit("/", 1)[-1], int(first))

@@ -6,8 +6,9 @@ literal from a template (`template`), a URI from a template (`iri`), or a consta
 Templates are relative to the publication's base URI unless they are a whole column holding a
 URL (`iri: "{url}"`) or start with a prefix (`iri: "wd:{wikidata}"`). `{@name}` takes a build
 parameter (the source's key, say). A row whose template columns are empty makes no triple, and
-`when: {column: value}` limits a class or an object to the rows that match. This module knows
-nothing about services: everything the graph says is in mappings/ and ontology/.
+`when: {column: value}` limits a class or an object to the rows that match (`""` matches an empty
+cell). This module knows nothing about services: everything the graph says is in mappings/ and
+ontology/.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from ..errors import ConfigError
-from ..read.linking import load_yaml
+from ..read.reference import load_yaml
 from .table_model import TO_SERVICES, Table, TableRow
 from .vocab import RDF_TYPE
 
@@ -166,7 +167,10 @@ class Mapper:
         if not when:
             return None
         wanted = [(k, str(v).lower()) for k, v in when.items()]
-        return lambda row: all(str(row.get(k)).lower() == v for k, v in wanted)
+        # (An empty cell is "": `when: {column: ""}` matches it.)
+        return lambda row: all(
+            ("" if (x := row.get(k)) is None else str(x)).lower() == v for k, v in wanted
+        )
 
     def object_maker(
         self, spec: dict[str, Any]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from ..read.formats import source_page
 from ..read.inventory import COLUMNS, LineGuess
 from ..read.linking import Linked
 from ..read.parsing import xsd_duration
@@ -110,6 +111,13 @@ def build_tables(linked: Linked, inventory: str, inventory_file: str) -> list[Ta
                 ),
                 c("inventory_file", required=True, description="the inventory's file name"),
                 c("first_line", "integer", True),
+                c(
+                    "source_page",
+                    "integer",
+                    description="the page of the source document after the first that shows "
+                    "first_line (kaynak/{inventory}/sayfa/{source_page}.html); empty: the "
+                    "first (kaynak/{inventory}.html)",
+                ),
                 c("last_line", "integer", True),
             ),
             ("id",),
@@ -140,6 +148,7 @@ def build_tables(linked: Linked, inventory: str, inventory_file: str) -> list[Ta
                     "inventory": inventory,
                     "inventory_file": inventory_file,
                     "first_line": s.first_line,
+                    "source_page": page if (page := source_page(s.first_line)) > 1 else None,
                     "last_line": s.last_line,
                 }
                 for s in linked.services

@@ -27,6 +27,7 @@ class Delimited:
     rows: list[Row]
     encoding: str
     delimiter: str
+    text: str  # the file's text as decoded: the source document shows its physical lines
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -113,4 +114,4 @@ def read_delimited(data: bytes, file: str) -> Delimited:
                 end + 1,
             ) from e
         raise refused(file, f"cannot read the file: not valid CSV ({e})", reader.line_num) from e
-    return Delimited(rows, encoding, DELIMITERS[delimiter])
+    return Delimited(rows, encoding, DELIMITERS[delimiter], text)

@@ -425,6 +425,12 @@ OPTIONAL_CELLS = frozenset({"unit_central", "unit_provincial", "unit_other"})
 
 def read_pdf_text(path: Path, display_name: str) -> list[RawRecord]:
     """Read a PDF-text inventory; raise InputError listing every problem found."""
+    return records_of_lines(path, text_lines(path, display_name), display_name)
+
+
+def text_lines(path: Path, display_name: str) -> list[str]:
+    """The lines of a PDF-text file (UTF-8, a line per "\\n"), numbered from 1 by the line
+    references; the empty rest after the last line end is no line."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
@@ -432,6 +438,11 @@ def read_pdf_text(path: Path, display_name: str) -> list[RawRecord]:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    return lines
+
+
+def records_of_lines(path: Path, lines: list[str], display_name: str) -> list[RawRecord]:
+    """The records of a PDF-text file's lines (its layout hints beside it at `path`)."""
     furniture = find_furniture(lines)
     hints, problems = load_hints(path.with_suffix(".layout.yaml"), lines, display_name)
     rows, row_problems = split_rows(lines, furniture, display_name)

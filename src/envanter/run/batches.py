@@ -16,10 +16,10 @@ reported. The build then fails and its temporary folder is removed.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from itertools import chain, groupby
+from itertools import groupby
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -59,7 +59,11 @@ class Context:
     queries: Path  # queries/site/
     parts: Path  # the folder of the dumps' parts
     batches: list[Path]  # each batch's rows (graph.packed_batches, pack_rows)
-    shared_objects: set[object] = field(default_factory=set)  # what shared triples point at
+    # What shared triples point at (IRIs), and the shared triples by subject (`by_subject`):
+    # made once here, so that a batch looks up what its services use instead of walking all
+    # of what they share, which grows with the inventories of the publication.
+    shared_targets: set[str] = field(default_factory=set)
+    shared_by_subject: dict[str, list[ox.Triple]] = field(default_factory=dict)
 
     def part(self, index: int) -> Path:
         return self.parts / f"{index:06d}"
@@ -105,13 +109,13 @@ def publish_batch(context: Context, index: int, stop: Stop) -> BatchResult:
     write = not failed and not stop.value
     stats = GraphStats(context.maker.base + "id/")
     stats.add_groups(own)
-    wanted = {
-        o.value
-        for o in chain(context.shared_objects, (t.object for t in spill))
-        if type(o) is ox.NamedNode
-    }
+    wanted = {t.object.value for t in spill if type(t.object) is ox.NamedNode}
     labels = [
-        t for key, triples in own if key in wanted for t in triples if t.predicate.value in LABELS
+        t
+        for key, triples in own
+        if key in wanted or key in context.shared_targets
+        for t in triples
+        if t.predicate.value in LABELS
     ]
     site = empty_site_data(context.maker.base)
     views: list[ListedService] = []
@@ -131,7 +135,7 @@ def publish_batch(context: Context, index: int, stop: Stop) -> BatchResult:
             for d in descriptions:
                 d.turtle = d.ntriples = None
         with stage("site data"):
-            data = batch_site_data(context, index)
+            data = batch_site_data(context, index, own)
         with stage("pages"):
             context.site.use(data, findings)
             views = context.site.service_pages({d.iri: d for d in descriptions}, parallel=False)
@@ -180,13 +184,58 @@ def map_batch(
     return services, descriptions, own, spill
 
 
-def batch_site_data(context: Context, index: int) -> SiteData:
+def batch_site_data(context: Context, index: int, own: list[SubjectGroup]) -> SiteData:
     """What the pages show of the batch: its own triples as its run of the N-Triples dump has
-    them (parsed in Rust, not written again), with what the services share."""
-    store = store_of(context.shared)
+    them (parsed in Rust, not written again), with the part of what the services share that
+    they use."""
+    store = store_of(used_part(context.shared_by_subject, own))
     run = str(context.part(index + 1).with_suffix(".nt"))
     store.load(path=run, format=NT, lenient=True)  # (written by pyoxigraph just now)
     return site_data(store, context.maker.base, context.queries)
+
+
+def by_subject(triples: Iterable[ox.Triple]) -> dict[str, list[ox.Triple]]:
+    """The triples by their subject's key (`term_key`), each subject's in their order."""
+    index: dict[str, list[ox.Triple]] = {}
+    for t in triples:
+        index.setdefault(term_key(t.subject), []).append(t)
+    return index
+
+
+def term_key(term: object) -> str:
+    """An IRI as itself, a blank node as `_:label`, a literal as the empty string (no key)."""
+    if type(term) is ox.NamedNode:
+        return term.value
+    return "_:" + term.value if type(term) is ox.BlankNode else ""
+
+
+def used_part(shared: dict[str, list[ox.Triple]], own: list[SubjectGroup]) -> list[ox.Triple]:
+    """The shared triples about what these subjects' triples point at (objects and predicates),
+    and about what those point at in turn: every shared resource a page of theirs can reach.
+    The site's queries only follow links forwards from a service, so its pages read the same
+    from this part as from the whole (which grows with the inventories; this grows with what
+    the batch uses)."""
+    todo = [key for key, _ in own]
+    seen: set[str] = set()
+    for _, triples in own:
+        for t in triples:
+            seen.add(t.predicate.value)
+            if type(t.object) is ox.NamedNode:
+                seen.add(t.object.value)
+    todo += seen
+    seen.update(todo)
+    found: list[ox.Triple] = []
+    while todo:
+        part = shared.get(todo.pop())
+        if part is None:
+            continue
+        found += part
+        for t in part:
+            for key in (t.predicate.value, term_key(t.object)):
+                if key and key not in seen:
+                    seen.add(key)
+                    todo.append(key)
+    return found
 
 
 def kept(data: SiteData, services: set[str]) -> SiteData:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..check.report import Report, ValidationFailed, finding_order
+from ..check.report import Report, ValidationFailed, finding_order, write_report
 from ..check.shacl import load_shapes, to_rdflib, validate
 from ..check.shards import validate_shared
 from ..publication.catalog import (
@@ -23,28 +23,37 @@ from ..publication.catalog import (
     Download,
     EarlierEdition,
     GraphStats,
+    build_time,
     edition_downloads,
     inventory_downloads,
     sha256,
     write_catalog,
 )
 from ..publication.catalogdocs import write_catalog_documents
+from ..publication.diff import Diff, load, write_changes_page
 from ..publication.diff import diff as release_diff
-from ..publication.diff import load, write_changes_page
 from ..publication.diff import report as diff_report
 from ..publication.editions import edition_iri, edition_of, edition_times, kept_editions
+from ..publication.ontodoc import write_ontology_docs
+from ..publication.renames import propose, write_proposals
+from ..publication.shapesdoc import write_shapes_docs
 from ..publication.site import LANGS
 from ..publication.sitedata import load_site_data, merge_site_data
+from ..publication.sourcedoc import write_source_docs
+from ..publication.tombstones import find_gone, gone_paths, with_successors, write_tombstones
 from ..rdf.dumps import Dumps, write_dump_part
 from ..rdf.graph import in_order
 from ..rdf.iris import slugify
 from ..rdf.jsonld import context_document
 from ..rdf.serialize import Description, document_path
+from ..rdf.split import split_dumps
+from ..webconfig import write_web_configs
 from .batches import Context, Merged
 from .executor import Executor
 from .inventories import WHOLE
 from .options import BuildOptions, Progress
-from .reading import Read, licence_of
+from .reading import Read, licence_of, read_sources
+from .warnings import write_warnings
 
 
 def validate_shared_part(
@@ -61,14 +70,22 @@ def validate_shared_part(
     return shared, report
 
 
-def write_shared_dumps(
-    dumps: Dumps, prefixes: dict[str, str], shared: list[ox.Triple], context: Context
+def write_dumps(
+    dumps: Dumps, context: Context, shared: list[ox.Triple], read: Read, folder: Path
 ) -> list[Path]:
-    """What the services share, after the services' runs: the dumps, finished."""
+    """What the services share, after the services' runs: the dumps finished; with many
+    inventories each one's own dumps too; and the JSON-LD context they name."""
+    prefixes = context.maker.prefixes
     write_dump_part(shared, prefixes, context.documents.jsonld, context.part(0))
     dumps.append(context.part(0))
     context.parts.rmdir()
-    return dumps.close()
+    files = dumps.close()
+    if read.service_inventories:
+        dataset = folder / "data" / "dataset.nt"
+        own = folder / "data" / "veri-seti"
+        written = split_dumps(dataset, read.base, read.service_inventories, prefixes, own)
+        files += [path for paths in written.values() for path in paths]
+    return [*files, write_context(prefixes, folder)]
 
 
 def write_context(prefixes: dict[str, str], folder: Path) -> Path:
@@ -293,17 +310,78 @@ def check_catalog(
     return [catalog, *write_catalog_documents(exact, base, folder)]
 
 
-def write_changes(
-    site: Path,
+def write_reference_pages(
+    options: BuildOptions,
+    read: Read,
+    context: Context,
+    report: Report,
+    shapes: Graph,
     folder: Path,
-    previous: Path,
-    progress: Progress,
-    frame: Mapping[str, object] | None = None,
-) -> Path:
-    """The page of what changed since the previous release."""
+) -> list[Path]:
+    """What a reader checks the data against, each page in the site's frame: the ontology, the
+    shapes, the source documents, the validation report and the warnings; and the web servers'
+    configurations."""
+    base, site = read.base, options.site
+
+    def frame(path: str) -> Mapping[str, object]:
+        return context.site.frame(path, "tr", single=True)
+
+    checked_with = [options.shapes / "profile.ttl", options.shapes / "dcat.ttl"]
+    return [
+        *write_ontology_docs(options.ontology, base, site, folder / "def", frame("def/index.html")),
+        *write_shapes_docs(checked_with, base, site, folder, frame("def/sekiller.html")),
+        *write_source_docs(read_sources(read), base, site, folder, frame),
+        *write_web_configs(folder, base, site, read.charsets),
+        *write_report(report, shapes, base, site, folder / "validation", frame),
+        write_warnings(read.warnings, folder),
+    ]
+
+
+def write_editions(
+    options: BuildOptions, read: Read, context: Context, folder: Path, progress: Progress
+) -> list[Path]:
+    """With --previous: the page of what changed since the previous release, the tombstones
+    and the proposed renames (the previous editions' dumps are kept before the catalog)."""
+    assert options.previous is not None
     dataset = folder / "data" / "dataset.nt"
     now = {q.triple for q in ox.parse(path=dataset, format=ox.RdfFormat.N_TRIPLES)}
-    changes = release_diff(load(previous), now)
-    page = write_changes_page(changes, site, folder / "changes.html", frame)
+    changes = release_diff(load(options.previous), now)
+    frame = context.site.frame("changes.html", "tr", single=True)
+    page = write_changes_page(changes, options.site, folder / "changes.html", frame)
     progress(diff_report(changes, triples=False).splitlines()[0])
-    return page
+    return [page, *write_gone(options, read, context, folder, changes, progress)]
+
+
+def write_gone(
+    options: BuildOptions,
+    read: Read,
+    context: Context,
+    folder: Path,
+    changes: Diff,
+    progress: Progress,
+) -> list[Path]:
+    """The likely renames among the services withdrawn and added (proposed, never applied);
+    the tombstones of what the previous edition published and this one does not (after the
+    previous editions are kept, so this edition's number is known); and the web servers'
+    configurations again, with the gone paths answered 410."""
+    assert options.previous is not None
+    renames = propose(
+        {c.iri: c.title for c in changes.removed}, {c.iri: c.title for c in changes.added}
+    )
+    for r in renames:
+        progress(
+            f"likely rename: {r.old_title!r} → {r.new_title!r}; to keep <{r.old_iri}>, "
+            f"confirm it in the pins (see renames.yaml)"
+        )
+    date = build_time().date().isoformat()
+    gone = find_gone(options.previous, folder, read.base, edition_of(folder), date)
+    gone = with_successors(gone, options.ids, read.base, folder)
+    written = write_tombstones(
+        gone,
+        options.previous,
+        folder,
+        options.site,
+        lambda page, lang: context.site.frame(page, lang),
+    )
+    write_web_configs(folder, read.base, options.site, read.charsets, gone_paths(folder))
+    return [write_proposals(renames, folder), *written]

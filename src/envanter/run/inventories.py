@@ -17,7 +17,7 @@ from ..errors import ConfigError
 from ..metadata import InventoryMetadata
 from ..rdf.iris import slugify
 from ..rdf.table_model import Table, TableRow
-from ..read.linking import key_of, scoped
+from ..read.reference import key_of, scoped
 from .options import BuildOptions, Progress, display_path
 
 # The key of the whole publication's dataset (id/veri-seti/{WHOLE}) when it has many inventories.
@@ -127,7 +127,7 @@ def check_detsis(inventories: list[Inventory], progress: Progress) -> None:
 
 def coded_organisations(inventory: Inventory) -> list[tuple[str, str]]:
     """(key, DETSİS code) of each organisation the inventory's metadata gives a code, keyed
-    as linking keys them (read/linking.py:with_metadata)."""
+    as linking keys them (read/reference.py:with_metadata)."""
     m, scope = inventory.metadata, inventory.scope
     found: list[tuple[str, str | None]] = []
     if m.publisher:

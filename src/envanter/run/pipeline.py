@@ -17,34 +17,29 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..check.report import Report, write_report
+from ..check.report import Report
 from ..check.shacl import load_shapes
 from ..check.shards import ShardShapes, kinds_of
 from ..publication.catalog import downloads
 from ..publication.editions import keep_previous_editions
-from ..publication.ontodoc import write_ontology_docs
 from ..publication.pages import listed_queries
 from ..publication.search import IndexRun
-from ..publication.shapesdoc import write_shapes_docs
 from ..publication.site import SiteWriter
 from ..publication.sitedata import empty_site_data
-from ..publication.sourcedoc import write_source_docs
 from ..rdf.dumps import Dumps
 from ..rdf.graph import GraphMaker, in_order
 from ..rdf.serialize import Documents, describe
-from ..rdf.split import split_dumps
 from ..read.linking import Pins
 from ..read.records import AppliedCorrection
-from ..webconfig import write_web_configs
-from .batches import Context, Merged, parse_ntriples, publish_services
+from .batches import Context, Merged, by_subject, parse_ntriples, publish_services
 from .executor import Executor, Parallel
 from .finish import (
     validate_shared_part,
-    write_changes,
     write_checked_catalog,
-    write_context,
+    write_dumps,
+    write_editions,
+    write_reference_pages,
     write_shared_documents,
-    write_shared_dumps,
     write_site,
 )
 from .options import BuildOptions as BuildOptions
@@ -53,7 +48,6 @@ from .options import Progress, Stages
 from .output import inputs, staging
 from .reading import Read, licence_of, read_and_pack
 from .reading import prepare_tables as prepare_tables
-from .warnings import write_warnings
 
 
 def build(
@@ -88,75 +82,27 @@ def build(
         merged.stats.add(shared)
         files = list(read.table_files)
         with stage("dumps"):
-            files += write_shared_dumps(dumps, context.maker.prefixes, shared, context)
-            if read.service_inventories:  # many inventories: each one's own dumps too
-                written = split_dumps(
-                    folder / "data" / "dataset.nt",
-                    read.base,
-                    read.service_inventories,
-                    context.maker.prefixes,
-                    folder / "data" / "veri-seti",
-                )
-                files += [path for paths in written.values() for path in paths]
-            files.append(write_context(context.maker.prefixes, folder))
+            files += write_dumps(dumps, context, shared, read, folder)
         progress(f"wrote the dumps (Turtle, N-Triples, JSON-LD): {merged.stats.triples} triples")
         with stage("documents"):
             descriptions = describe(shared)
             documents = write_shared_documents(run, context, descriptions, merged.iris)
         progress(f"wrote {len(documents)} per-resource documents")
         with stage("ontology and report"):
-            frame = context.site.frame
-            files += write_ontology_docs(
-                options.ontology,
-                read.base,
-                options.site,
-                folder / "def",
-                frame("def/index.html", "tr", single=True),
-            )
-            checked_with = [options.shapes / "profile.ttl", options.shapes / "dcat.ttl"]
-            files += write_shapes_docs(
-                checked_with,
-                read.base,
-                options.site,
-                folder,
-                frame("def/sekiller.html", "tr", single=True),
-            )
-            files += write_source_docs(
-                [(inventory.key, inventory.source) for inventory in read.inventories],
-                read.base,
-                options.site,
-                folder,
-                lambda path: frame(path, "tr", single=True),
-            )
-            files += write_web_configs(folder, read.base, options.site)
-            files += write_report(
-                report,
-                shapes,
-                read.base,
-                options.site,
-                folder / "validation",
-                lambda page: frame(page, "tr", single=True),
-            )
-            files.append(write_warnings(read.warnings, folder))
+            files += write_reference_pages(options, read, context, report, shapes, folder)
         with stage("site"):
             listed = downloads(read.table_names, True)
             pages = write_site(run, options, context, merged, shared, descriptions, report, listed)
         progress(f"wrote the site: {pages} pages")
         if options.previous is not None:
             with stage("changes"):
-                files.append(
-                    write_changes(
-                        options.site,
-                        folder,
-                        options.previous,
-                        progress,
-                        context.site.frame("changes.html", "tr", single=True),
-                    )
-                )
                 # (before the catalog, which describes the kept dumps with their sizes)
                 files += keep_previous_editions(options.previous, folder)
         with stage("catalog"):
             files += write_checked_catalog(options, read, folder, listed, merged.stats, progress)
+        if options.previous is not None:
+            with stage("changes"):
+                files += write_editions(options, read, context, folder, progress)
         with stage("search index"):  # (what is left of Pagefind's run: see above)
             indexed = search.finish()
         progress(f"indexed {indexed} services for the search")
@@ -217,7 +163,8 @@ def map_shared(options: BuildOptions, read: Read, shapes: Graph, folder: Path) -
         queries=options.queries / "site",
         parts=folder / ".parts",
         batches=read.batches,
-        shared_objects={x.object for x in shared if isinstance(x.object, ox.NamedNode)},
+        shared_targets={t.object.value for t in shared if type(t.object) is ox.NamedNode},
+        shared_by_subject=by_subject(shared),
     )
 
 

@@ -4,7 +4,7 @@ the tables and pack each batch of services' rows into a file of its own for the 
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,18 +15,10 @@ from ..rdf.csvw import rdf_annotations, write_tables
 from ..rdf.graph import Mapper, Rows, load_mappings, pack_rows, packed_batches
 from ..rdf.table_model import Table
 from ..rdf.tables import build_tables
-from ..read.formats import read_inventory
-from ..read.inventory import RawRecord
-from ..read.linking import (
-    Linked,
-    Pins,
-    check_links,
-    link,
-    load_pins,
-    load_reference,
-    with_metadata,
-)
+from ..read.formats import Reading, SourceLines, read_inventory
+from ..read.linking import Linked, Pins, check_links, link, load_pins
 from ..read.records import AppliedCorrection, Service, build_records, load_corrections
+from ..read.reference import load_reference, with_metadata
 from ..translations import Wanted, load_translations, untranslated, with_translations
 from .inventories import (
     Inventory,
@@ -59,6 +51,8 @@ class Tables:
     corrections: list[tuple[AppliedCorrection, list[int]]]
     warnings: list[Problem]  # what reading kept but warned of, for validation/warnings.txt
     untranslated: list[Wanted] = field(default_factory=list)  # texts without an English label
+    # Each inventory's lines as read, for its source document's page (one entry an inventory).
+    sources: list[SourceLines] = field(default_factory=list)
 
 
 def prepare_tables(
@@ -91,7 +85,8 @@ def prepare_tables(
     corrections_name = display_path(options.corrections) if options.corrections else ""
     listed_in = display_path(options.out / WARNINGS_FILE)
     warnings: list[Problem] = []
-    raws = read_all(inventories, progress, stage, warnings, listed_in)
+    readings = read_all(inventories, progress, stage, warnings, listed_in)
+    raws = [reading.records for reading in readings]
     first: tuple[list[Service], Linked, Pins] | None = None
     applied: list[tuple[AppliedCorrection, list[int]]] = []
     parts: list[list[Table]] = []
@@ -165,6 +160,7 @@ def prepare_tables(
         applied,
         warnings,
         wanted,
+        [reading.source for reading in readings],
     )
 
 
@@ -187,10 +183,10 @@ def read_all(
     stage: Stages,
     warnings: list[Problem],
     listed_in: str,
-) -> list[list[RawRecord]]:
-    """Every source's raw rows; the problems of every file at once, each naming its file. The
-    readers' warnings are added to `warnings`."""
-    raws: list[list[RawRecord]] = []
+) -> list[Reading]:
+    """Every source's raw rows and lines; the problems of every file at once, each naming its
+    file. The readers' warnings are added to `warnings`."""
+    raws: list[Reading] = []
     problems: list[Problem] = []
     for inventory in inventories:
         progress(f"reading {display_path(inventory.source)}")
@@ -207,10 +203,14 @@ def read_all(
         warnings += reading.warnings
         for line in console_lines(reading.warnings, listed_in):
             progress(line)
-        raws.append(reading.records)
+        raws.append(reading)
     if problems:
         raise InputError(problems)
     return raws
+
+
+# Where the reading stage leaves each inventory's lines for its source document (`read_sources`).
+SOURCES = ".sources"
 
 
 @dataclass
@@ -236,6 +236,10 @@ class Read:
     # With many inventories, each service's (by id) inventory key; empty with one.
     service_inventories: dict[str, str]
     warnings: list[Problem]
+    # Each inventory's lines as read (SourceLines), in a file of its own: see `read_sources`.
+    sources: list[Path]
+    # The charset each received text file was read in, by its name: it is served with it.
+    charsets: dict[str, str]
 
 
 def read_and_pack(
@@ -257,6 +261,12 @@ def read_and_pack(
     with stage("pack"):
         packed = pack(t, folder, batch_size)
     shared_rows, service_tables, services, batches, records = packed
+    sources = []
+    (folder / SOURCES).mkdir(exist_ok=True)
+    for k, lines in enumerate(t.sources, start=1):
+        path = folder / SOURCES / f"source-{k:06d}.pickle"
+        path.write_bytes(pickle.dumps(lines, protocol=5))
+        sources.append(path)
     return Read(
         t.base,
         t.params,
@@ -278,7 +288,25 @@ def read_and_pack(
             for row in table.rows
         },
         t.warnings,
+        sources,
+        {
+            inventory.source.name: lines.charset
+            for inventory, lines in zip(t.inventories, t.sources, strict=True)
+            if lines.charset is not None
+        },
     )
+
+
+def read_sources(read: Read) -> Iterator[tuple[str, Path, SourceLines]]:
+    """Each inventory's key, file and lines as the reading stage read them, one at a time; their
+    files are removed as they are read (the folder is the build's, published when it is done)."""
+    for inventory, path in zip(read.inventories, read.sources, strict=True):
+        lines = pickle.loads(path.read_bytes())
+        assert isinstance(lines, SourceLines)
+        path.unlink()
+        yield inventory.key, inventory.source, lines
+    if read.sources:
+        read.sources[0].parent.rmdir()
 
 
 def pack(

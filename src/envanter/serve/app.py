@@ -59,6 +59,8 @@ class App:
             allow = [("Allow", METHODS)]
             return plain(405, f"{request.method} is not supported: this server is read-only", allow)
         entry = self.site.files.get(path)
+        if path in self.site.gone:
+            return self.gone(entry, f"{path} is gone: an earlier edition published it")
         if entry is None and path.endswith("/"):
             entry = self.site.files.get(path + "index.html")
         if entry is not None:
@@ -92,6 +94,17 @@ class App:
         except OSError:
             return plain(404, message)
         return Response(body, status=404, headers=[("Content-Type", entry.media_type)])
+
+    def gone(self, entry: FileEntry | None, message: str) -> Response:
+        """410 Gone, with the tombstone when there is one (its page or RDF document)."""
+        if entry is None:
+            return plain(410, message)
+        try:
+            with os.fdopen(self.site.open(entry), "rb") as f:
+                body = f.read()
+        except OSError:
+            return plain(410, message)
+        return Response(body, status=410, headers=[("Content-Type", entry.media_type)])
 
     def file(self, request: Request, entry: FileEntry) -> Response:
         try:

@@ -3,6 +3,7 @@ describe, with where a thing's URI sends a client (303 to a document, 406 or 404
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Final
 
 from ..errors import ConfigError
+from ..read.formats import received_charset
 from .negotiation import negotiate, prefers_english
 
 # Media types of the files a publication holds, by suffix (RDF syntaxes by their IANA names).
@@ -32,6 +34,8 @@ MEDIA_TYPES: Final = {
     ".woff2": "font/woff2",
     ".webmanifest": "application/manifest+json",
 }
+# The folder of the source documents as received (publication/sourcedoc.py).
+RECEIVED: Final = "/kaynak/"
 # CSV on the Web metadata is JSON, with a media type of its own.
 CSVW_METADATA: Final = "application/csvm+json"
 
@@ -62,6 +66,23 @@ DESCRIBED_BY_ABOUT: Final = ("/katalog", "/id/dagitim/", "/id/surum/")
 VARY: Final = "Accept, Accept-Language"
 
 
+# The tombstones' register (publication/tombstones.py:REGISTER), read here without that
+# module's RDF libraries.
+TOMBSTONES: Final = "tombstones.json"
+
+
+def gone_of(root: Path) -> frozenset[str]:
+    """The paths ("/doc/id/x.ttl") an earlier edition published and this one answers 410."""
+    path = root / TOMBSTONES
+    if not path.is_file():
+        return frozenset()
+    try:
+        register = json.loads(path.read_text(encoding="utf-8"))
+        return frozenset("/" + rel for t in register["gone"] for rel in t["files"])
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise ConfigError(f"{path}: cannot read the tombstones: {e}") from e
+
+
 def is_thing(path: str) -> bool:
     """Whether a path (under the publication's prefix) names a thing rather than a file."""
     return path.startswith(THING_ROOTS) or path in THINGS_APART
@@ -76,6 +97,16 @@ def media_type(name: str) -> str:
         if dot >= 0
         else ("application/octet-stream")
     )
+
+
+def received_type(path: Path, name: str) -> str:
+    """A source document as received (kaynak/<file>): a text with the charset its reader read
+    it in (Windows-1254 from Turkish Excel, say), not the UTF-8 of what the build writes."""
+    media = media_type(name)
+    charset = received_charset(path)
+    if charset is None or not media.startswith("text/"):
+        return media
+    return f"{media.split(';')[0]}; charset={charset}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,6 +131,8 @@ class Site:
     prefix: str = "/"  # the path of the base URI: the publication is served under it
     files: dict[str, FileEntry] = field(default_factory=dict)  # "/doc/id/x.ttl" → file
     things: dict[str, dict[str, str]] = field(default_factory=dict)  # "/id/x" → format → doc
+    # The tombstones' files (publication/tombstones.py): answered 410 Gone, with their content.
+    gone: frozenset[str] = frozenset()
 
     @classmethod
     def scan(cls, root: Path, prefix: str = "/") -> Site:
@@ -122,13 +155,16 @@ class Site:
                 st = real.stat()
                 site.files[url] = FileEntry(
                     real,
-                    media_type(name),
+                    received_type(real, name)
+                    if url.count("/") == 2 and url.startswith(RECEIVED)
+                    else media_type(name),
                     st.st_size,
                     st.st_mtime,
                     f"{st.st_size:x}-{st.st_mtime_ns:x}",
                     formatdate(st.st_mtime, usegmt=True),
                 )
         site.index_things()
+        site.gone = gone_of(root)
         return site
 
     def index_things(self) -> None:
