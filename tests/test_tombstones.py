@@ -317,3 +317,37 @@ def test_a_successor_must_be_gone_and_published(editions: Editions, tmp_path: Pa
         )
         with pytest.raises(ConfigError, match=wrong):
             build(options)
+
+
+def test_a_gone_page_or_file_answers_410(editions: Editions, tmp_path: Path) -> None:
+    """A page the previous edition wrote and this one does not gets a tombstone page; a file
+    with nothing to say answers a bare 410."""
+    previous = tmp_path / "previous"
+    shutil.copytree(editions.one, previous)
+    (previous / "eski.html").write_text("<p>eski</p>\n", encoding="utf-8")
+    (previous / "data" / "eski.csv").write_text("a\n1\n", encoding="utf-8")
+    out = tmp_path / "out"
+    build(
+        BuildOptions(
+            source=editions.two.parent / "src2" / CORPUS.name,
+            out=out,
+            base_uri=BASE,
+            corrections=None,
+            ids=editions.ids,
+            previous=previous,
+        )
+    )
+    pages = {t.path: t for t in read_register(out) if t.reason == "page"}
+    assert set(pages) == {"eski.html", "data/eski.csv"}
+    assert "Bu sayfa artık yayımlanmıyor." in (out / "eski.html").read_text(encoding="utf-8")
+    assert not (out / "data" / "eski.csv").exists()
+    with serving(out, tmp_path / "log") as running:
+        status, _, body = get(running.port, "/eski.html")
+        assert status == 410 and b"Bu sayfa" in body
+        assert get(running.port, "/data/eski.csv")[0] == 410
+        assert get(running.port, "/data/yok.csv")[0] == 404
+    with running_nginx(out, free_port(), tmp_path / "nginx") as port:
+        status, _, body = get(port, "/eski.html")
+        assert status == 410 and b"Bu sayfa" in body
+        assert get(port, "/data/eski.csv")[0] == 410
+        assert get(port, "/data/yok.csv")[0] == 404
