@@ -155,6 +155,38 @@ class CatalogSettings:
     contact: Contact | None = None
     # With many inventories: one dataset each, parts of the whole (`dataset`).
     parts: tuple[DatasetPart, ...] = ()
+    edition: int = 1  # this build's edition number (publication/editions.py)
+    earlier: tuple[EarlierEdition, ...] = ()  # the editions whose dumps it keeps, oldest first
+
+
+@dataclass(frozen=True)
+class EarlierEdition:
+    """An earlier edition: its dataset ({base}id/surum/<n>) with the dumps kept of it."""
+
+    number: int
+    iri: str
+    modified: str | None  # when it was built (xsd:dateTime), when its catalog said
+    files: tuple[Download, ...]
+
+
+def edition_downloads(number: int, dist: Path) -> tuple[Download, ...]:
+    """The dumps of edition `number` kept in `dist` (surum/<n>/data/…)."""
+    kinds = (
+        ("dataset.ttl", "Turtle", "ttl", "RDF_TURTLE"),
+        ("dataset.nt", "N-Triples", "nt", "RDF_N_TRIPLES"),
+        ("dataset.jsonld", "JSON-LD", "jsonld", "JSON_LD"),
+    )
+    return tuple(
+        Download(
+            f"surum/{number}/data/{name}",
+            f"Sürüm {number}: veri kümesi ({label})",
+            f"Edition {number}: dataset ({label})",
+            MEDIA_TYPES[suffix],
+            file_type,
+        )
+        for name, label, suffix, file_type in kinds
+        if (dist / "surum" / str(number) / "data" / name).is_file()
+    )
 
 
 @dataclass(frozen=True)
@@ -300,6 +332,7 @@ def catalog_triples(
     add(dataset, DCT + "modified", typed(now, "dateTime"))
     if settings.issued:
         add(dataset, DCT + "issued", typed(settings.issued, "date"))
+    add(dataset, DCAT + "version", ox.Literal(str(settings.edition)))
     language = LANGUAGES[settings.language]
     add(dataset, DCT + "language", n(LANGUAGE + language))
     if settings.place:
@@ -402,6 +435,31 @@ def catalog_triples(
         temporal(inventory, part.reference_year)
         for d in part.files:
             distribute(inventory, d)
+    # The earlier editions (DCAT 3 versioning): versions of the dataset, each the previous
+    # version of the next, the last the previous version of this one; each with its kept dumps.
+    for i, earlier in enumerate(settings.earlier):
+        edition = n(earlier.iri)
+        add(dataset, DCAT + "hasVersion", edition)
+        add(edition, DCAT + "isVersionOf", dataset)
+        add(edition, str(RDF_TYPE.value), n(DCAT + "Dataset"))
+        text(
+            edition,
+            DCT + "title",
+            f"{settings.title_tr} (sürüm {earlier.number})",
+            f"{settings.title_en} (edition {earlier.number})",
+        )
+        text(edition, DCT + "description", settings.description_tr, settings.description_en)
+        if publisher is not None:
+            add(edition, DCT + "publisher", publisher)
+        add(edition, DCAT + "version", ox.Literal(str(earlier.number)))
+        if earlier.modified:
+            add(edition, DCT + "modified", typed(earlier.modified, "dateTime"))
+        if i > 0:
+            add(edition, DCAT + "previousVersion", n(settings.earlier[i - 1].iri))
+        for d in earlier.files:
+            distribute(edition, d)
+    if settings.earlier:
+        add(dataset, DCAT + "previousVersion", n(settings.earlier[-1].iri))
 
     # VoID: what the dataset holds.
     uri_space = base + "id/"

@@ -1,5 +1,6 @@
-"""Documents for the catalog's own IRIs: the catalog (`{base}katalog`) and each distribution
-(`{base}id/dagitim/…`), so a harvester that follows them finds their descriptions.
+"""Documents for the catalog's own IRIs: the catalog (`{base}katalog`), each distribution
+(`{base}id/dagitim/…`) and each earlier edition's dataset (`{base}id/surum/<n>`), so a harvester
+that follows them finds their descriptions.
 
 They are written from the catalog as published (after its sizes and checksums are known), one
 document per IRI with its fragments (`…#sha256`) and the labels of what it points to, as Turtle,
@@ -18,6 +19,7 @@ from .plainrdf import canonical, expanded_jsonld, sorted_ntriples
 
 CATALOG_THING = "katalog"  # the catalog's IRI is {base}katalog
 DISTRIBUTIONS = "id/dagitim/"
+EDITIONS = "id/surum/"  # the earlier editions' datasets (publication/editions.py)
 
 
 def catalog_things(catalog: Graph, base: str) -> dict[str, list[URIRef]]:
@@ -28,7 +30,7 @@ def catalog_things(catalog: Graph, base: str) -> dict[str, list[URIRef]]:
         if not isinstance(s, URIRef):
             continue
         iri = str(s).split("#", 1)[0]
-        if iri == base + CATALOG_THING or iri.startswith(base + DISTRIBUTIONS):
+        if iri == base + CATALOG_THING or iri.startswith((base + DISTRIBUTIONS, base + EDITIONS)):
             things.setdefault(iri, []).append(s)
     return things
 

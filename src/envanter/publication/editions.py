@@ -11,6 +11,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
+
 FOLDER = "surum"
 DUMPS = ("dataset.ttl", "dataset.nt", "dataset.jsonld")
 
@@ -48,3 +50,41 @@ def keep_previous_editions(previous: Path, folder: Path) -> list[Path]:
             shutil.copyfile(dump, own / name)
             written.append(own / name)
     return written
+
+
+# The IRI of an earlier edition's dataset, {base}id/surum/<n>: independent of the source's file
+# name (which names the current dataset), so it stays the same in every later edition.
+EDITION_ROOT = "id/surum/"
+_MODIFIED = "http://purl.org/dc/terms/modified"
+_DATA_DUMP = "http://rdfs.org/ns/void#dataDump"
+
+
+def edition_iri(base: str, number: int) -> str:
+    return f"{base}{EDITION_ROOT}{number}"
+
+
+def edition_times(previous: Path, base: str) -> dict[int, str]:
+    """When each edition a previous output knows of was built (xsd:dateTime, as its catalog's
+    dct:modified says): its own, and those of the editions it kept. An edition whose catalog
+    says nothing (one built before editions were described) is left out."""
+    catalog = previous / "catalog.ttl"
+    if not catalog.is_file():
+        return {}
+    graph = ox.Store()
+    graph.load(path=str(catalog), format=ox.RdfFormat.TURTLE)
+    times: dict[int, str] = {}
+    own = edition_of(previous)
+    for quad in graph.quads_for_pattern(None, ox.NamedNode(_MODIFIED), None):
+        subject, value = quad.subject, quad.object
+        if not isinstance(subject, ox.NamedNode) or not isinstance(value, ox.Literal):
+            continue
+        rest = subject.value.removeprefix(base + EDITION_ROOT)
+        if rest != subject.value and rest.isdigit():
+            times[int(rest)] = value.value
+        # The dataset whose dump is data/dataset.ttl is the previous output's own edition.
+        elif any(
+            isinstance(d.object, ox.NamedNode) and d.object.value == base + "data/dataset.ttl"
+            for d in graph.quads_for_pattern(subject, ox.NamedNode(_DATA_DUMP), None)
+        ):
+            times[own] = value.value
+    return times

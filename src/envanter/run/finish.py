@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Mapping
+from dataclasses import replace
 from itertools import chain
 from pathlib import Path
 
@@ -20,8 +21,10 @@ from ..publication.catalog import (
     CatalogSettings,
     DatasetPart,
     Download,
+    EarlierEdition,
     GraphStats,
     build_time,
+    edition_downloads,
     inventory_downloads,
     sha256,
     write_catalog,
@@ -30,7 +33,7 @@ from ..publication.catalogdocs import write_catalog_documents
 from ..publication.diff import Diff, load, write_changes_page
 from ..publication.diff import diff as release_diff
 from ..publication.diff import report as diff_report
-from ..publication.editions import edition_of, keep_previous_editions
+from ..publication.editions import edition_iri, edition_of, edition_times, kept_editions
 from ..publication.ontodoc import write_ontology_docs
 from ..publication.renames import propose, write_proposals
 from ..publication.shapesdoc import write_shapes_docs
@@ -167,7 +170,7 @@ def write_checked_catalog(
     """The DCAT catalog of the published files, validated against shapes/dcat.ttl, and the
     documents of its own IRIs."""
     if len(read.inventories) > 1:
-        settings = settings_of_many(options, read)
+        settings = with_editions(settings_of_many(options, read), options.previous, folder)
         return check_catalog(
             options, read.base, folder, write_catalog(settings, folder, listed, stats), progress
         )
@@ -192,9 +195,28 @@ def write_checked_catalog(
         language=metadata.language,
         contact=metadata.contact,
     )
+    settings = with_editions(settings, options.previous, folder)
     return check_catalog(
         options, base, folder, write_catalog(settings, folder, listed, stats), progress
     )
+
+
+def with_editions(
+    settings: CatalogSettings, previous: Path | None, folder: Path
+) -> CatalogSettings:
+    """The catalog's settings with this build's edition and the earlier editions it keeps (their
+    dumps already copied into `folder`), dated as the previous output's catalog dates them."""
+    times = edition_times(previous, settings.base) if previous is not None else {}
+    earlier = tuple(
+        EarlierEdition(
+            number,
+            edition_iri(settings.base, number),
+            times.get(number),
+            edition_downloads(number, folder),
+        )
+        for number in kept_editions(folder)
+    )
+    return replace(settings, edition=edition_of(folder), earlier=earlier)
 
 
 def settings_of_many(options: BuildOptions, read: Read) -> CatalogSettings:
@@ -318,8 +340,8 @@ def write_reference_pages(
 def write_editions(
     options: BuildOptions, read: Read, context: Context, folder: Path, progress: Progress
 ) -> list[Path]:
-    """With --previous: the page of what changed since the previous release, the previous
-    editions' dumps kept at their stable paths, the tombstones and the proposed renames."""
+    """With --previous: the page of what changed since the previous release, the tombstones
+    and the proposed renames (the previous editions' dumps are kept before the catalog)."""
     assert options.previous is not None
     dataset = folder / "data" / "dataset.nt"
     now = {q.triple for q in ox.parse(path=dataset, format=ox.RdfFormat.N_TRIPLES)}
@@ -327,8 +349,7 @@ def write_editions(
     frame = context.site.frame("changes.html", "tr", single=True)
     page = write_changes_page(changes, options.site, folder / "changes.html", frame)
     progress(diff_report(changes, triples=False).splitlines()[0])
-    files = [page, *keep_previous_editions(options.previous, folder)]
-    return files + write_gone(options, read, context, folder, changes, progress)
+    return [page, *write_gone(options, read, context, folder, changes, progress)]
 
 
 def write_gone(

@@ -21,6 +21,7 @@ from ..check.report import Report
 from ..check.shacl import load_shapes
 from ..check.shards import ShardShapes, kinds_of
 from ..publication.catalog import downloads
+from ..publication.editions import keep_previous_editions
 from ..publication.pages import listed_queries
 from ..publication.search import IndexRun
 from ..publication.site import SiteWriter
@@ -93,6 +94,10 @@ def build(
             listed = downloads(read.table_names, True)
             pages = write_site(run, options, context, merged, shared, descriptions, report, listed)
         progress(f"wrote the site: {pages} pages")
+        if options.previous is not None:
+            with stage("changes"):
+                # (before the catalog, which describes the kept dumps with their sizes)
+                files += keep_previous_editions(options.previous, folder)
         with stage("catalog"):
             files += write_checked_catalog(options, read, folder, listed, merged.stats, progress)
         if options.previous is not None:

@@ -59,10 +59,10 @@ DOCUMENTS_APART: Final = {
     "/def/envanter": {"html": "/def/index.html", "ttl": "/def/envanter.ttl"},
     "/def/sekiller": {"html": "/def/sekiller.html"},
 }
-# The catalog and its distributions are described for people by the page about the dataset,
-# which lists every download with its size and checksum.
+# The catalog, its distributions and the earlier editions' datasets are described for people by
+# the page about the dataset, which lists every download with its size and checksum.
 ABOUT_PAGE: Final = {"html": "/hakkinda.html", "html@en": "/en/hakkinda.html"}
-DESCRIBED_BY_ABOUT: Final = ("/katalog", "/id/dagitim/")
+DESCRIBED_BY_ABOUT: Final = ("/katalog", "/id/dagitim/", "/id/surum/")
 VARY: Final = "Accept, Accept-Language"
 
 
