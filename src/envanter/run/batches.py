@@ -26,7 +26,6 @@ import pyoxigraph as ox
 
 from ..check.report import Finding, finding_order
 from ..check.shards import Kinds, ShardShapes, is_service, validate_services
-from ..publication.catalog import GraphStats
 from ..publication.pages import ListedService
 from ..publication.site import SiteWriter
 from ..publication.sitedata import (
@@ -39,6 +38,7 @@ from ..publication.sitedata import (
 from ..rdf.dumps import Dumps, write_descriptions_part
 from ..rdf.graph import GraphMaker, SubjectGroup, subject_groups, unpack_rows
 from ..rdf.serialize import LABELS, Description, Documents
+from ..rdf.stats import GraphStats
 from .executor import Executor, Progress, Stop
 
 NT = ox.RdfFormat.N_TRIPLES

@@ -22,7 +22,6 @@ from ..publication.catalog import (
     DatasetPart,
     Download,
     EarlierEdition,
-    GraphStats,
     build_time,
     edition_downloads,
     inventory_downloads,
@@ -47,6 +46,7 @@ from ..rdf.iris import slugify
 from ..rdf.jsonld import context_document
 from ..rdf.serialize import Description, document_path
 from ..rdf.split import split_dumps
+from ..rdf.stats import GraphStats
 from ..webconfig import write_web_configs
 from .batches import Context, Merged
 from .executor import Executor
