@@ -351,3 +351,101 @@ def test_a_gone_page_or_file_answers_410(editions: Editions, tmp_path: Path) -> 
         assert status == 410 and b"Bu sayfa" in body
         assert get(port, "/data/eski.csv")[0] == 410
         assert get(port, "/data/yok.csv")[0] == 404
+
+
+# The change feed (publication/ldes.py): a Linked Data Event Stream of the services' versions.
+LDES = "https://w3id.org/ldes#"
+TREE = "https://w3id.org/tree#"
+DCT = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def feed(edition: Path) -> ox.Store:
+    """The stream's view and every page it links, read into one store."""
+    store = ox.Store()
+    view = edition / "ldes" / "akis.ttl"
+    store.load(path=str(view), format=ox.RdfFormat.TURTLE, base_iri=BASE + "ldes/akis.ttl")
+    for row in store.query(f"SELECT ?node WHERE {{ ?r <{TREE}node> ?node }}"):  # type: ignore[union-attr]
+        page = row["node"].value
+        assert page.startswith(BASE)
+        store.load(path=str(edition / page[len(BASE) :]), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def versions(store: ox.Store) -> dict[str, list[str]]:
+    """Each service's version objects, by the service's path, in the order of their pages."""
+    query = f"""SELECT ?service ?member WHERE {{
+        ?stream <{TREE}member> ?member .
+        ?member <{DCT}isVersionOf> ?service ; <{PROV}generatedAtTime> ?time .
+    }} ORDER BY ?time ?member"""
+    found: dict[str, list[str]] = {}
+    for row in store.query(query):  # type: ignore[union-attr]
+        found.setdefault(row["service"].value[len(BASE) :], []).append(row["member"].value)
+    return found
+
+
+def test_the_feed_is_an_event_stream_paged_by_time(editions: Editions) -> None:
+    store = feed(editions.two)
+    stream = ox.NamedNode(BASE + "ldes/akis.ttl#akis")
+    view = ox.NamedNode(BASE + "ldes/akis.ttl")
+    kinds = {q.object for q in store.quads_for_pattern(stream, ox.NamedNode(RDF_TYPE), None)}
+    assert kinds == {ox.NamedNode(LDES + "EventStream")}
+    assert ox.Quad(stream, ox.NamedNode(TREE + "view"), view) in store
+    version_of = ox.NamedNode(DCT + "isVersionOf")
+    generated = ox.NamedNode(PROV + "generatedAtTime")
+    assert ox.Quad(stream, ox.NamedNode(LDES + "versionOfPath"), version_of) in store
+    assert ox.Quad(stream, ox.NamedNode(LDES + "timestampPath"), generated) in store
+    relations = list(
+        store.query(f"""SELECT ?kind ?path ?node ?n WHERE {{
+            <{view.value}> <{TREE}relation> ?r .
+            ?r a ?kind ; <{TREE}path> ?path ; <{TREE}node> ?node ; <{TREE}value> ?v ;
+               <{TREE}remainingItems> ?n .
+        }} ORDER BY ?node""")  # type: ignore[union-attr]
+    )
+    # Edition 1's page, kept as it was, and edition 2's.
+    assert [r["node"].value for r in relations] == [BASE + "ldes/1/1.ttl", BASE + "ldes/2/1.ttl"]
+    for r in relations:
+        assert r["kind"].value == TREE + "GreaterThanOrEqualToRelation"
+        assert r["path"].value == PROV + "generatedAtTime"
+        assert 0 < int(r["n"].value) <= 500
+    one = (editions.one / "ldes" / "1" / "1.ttl").read_bytes()
+    assert (editions.two / "ldes" / "1" / "1.ttl").read_bytes() == one
+
+
+def test_the_first_edition_has_every_service_as_a_version(editions: Editions) -> None:
+    found = versions(feed(editions.one))
+    services = {
+        q.subject.value[len(BASE) :]
+        for q in ox.parse(
+            path=str(editions.one / "data" / "dataset.nt"), format=ox.RdfFormat.N_TRIPLES
+        )
+        if q.predicate.value == RDF_TYPE
+        and q.object == ox.NamedNode("http://purl.org/vocab/cpsv#PublicService")
+    }
+    assert set(found) == services
+    assert all(len(members) == 1 for members in found.values())
+
+
+def test_the_next_edition_adds_the_versions_of_what_it_changed(editions: Editions) -> None:
+    one, two = versions(feed(editions.one)), versions(feed(editions.two))
+    new = {s: m[len(one.get(s, [])) :] for s, m in two.items() if len(m) > len(one.get(s, []))}
+    assert ADDED in new and WITHDRAWN in new and RENAMED in new
+    store = feed(editions.two)
+    gone = ox.NamedNode(new[WITHDRAWN][0])
+    deleted = ox.NamedNode("https://www.w3.org/ns/activitystreams#Delete")
+    assert ox.Quad(gone, ox.NamedNode(RDF_TYPE), deleted) in store
+    renamed = ox.NamedNode(new[RENAMED][0])
+    titles = {
+        q.object.value for q in store.quads_for_pattern(renamed, ox.NamedNode(DCT + "title"), None)
+    }
+    assert NEW_NAME in titles
+    # Edition 3 changed nothing: no page of its own, the earlier pages kept.
+    assert versions(feed(editions.three)) == two
+    assert not (editions.three / "ldes" / "3").exists()
+
+
+def test_the_catalog_links_the_feed(editions: Editions) -> None:
+    catalog = Graph().parse(editions.two / "catalog.ttl")
+    see_also = URIRef("http://www.w3.org/2000/01/rdf-schema#seeAlso")
+    assert (None, see_also, URIRef(BASE + "ldes/akis.ttl")) in catalog

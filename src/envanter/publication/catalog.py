@@ -31,6 +31,7 @@ from ..rdf.vocab import (
     IANA,
     LANGUAGE,
     RDF_TYPE,
+    RDFS,
     SKOS,
     SPDX,
     THEME,
@@ -38,6 +39,7 @@ from ..rdf.vocab import (
     VOID,
     XSD,
 )
+from .ldes import VIEW as FEED
 
 PREFIXES = {
     "dcat": DCAT,
@@ -421,6 +423,8 @@ def catalog_triples(
         add(dataset, VOID + "exampleResource", n(example))
     if settings.sparql_endpoint:
         add(dataset, VOID + "sparqlEndpoint", n(settings.sparql_endpoint))
+    # The change feed (ldes.py): harvesters follow it for what each edition changed.
+    add(dataset, RDFS + "seeAlso", n(base + FEED))
     return in_order(triples)
 
 

@@ -33,6 +33,7 @@ from ..publication.diff import Diff, load, write_changes_page
 from ..publication.diff import diff as release_diff
 from ..publication.diff import report as diff_report
 from ..publication.editions import edition_iri, edition_of, edition_times, kept_editions
+from ..publication.ldes import Version, own_triples, write_feed
 from ..publication.ontodoc import write_ontology_docs
 from ..publication.renames import propose, write_proposals
 from ..publication.shapesdoc import write_shapes_docs
@@ -340,16 +341,38 @@ def write_reference_pages(
 def write_editions(
     options: BuildOptions, read: Read, context: Context, folder: Path, progress: Progress
 ) -> list[Path]:
-    """With --previous: the page of what changed since the previous release, the tombstones
-    and the proposed renames (the previous editions' dumps are kept before the catalog)."""
-    assert options.previous is not None
+    """The change feed's pages of this edition; with --previous also the page of what changed
+    since the previous release, the tombstones and the proposed renames (the previous editions'
+    dumps are kept before the catalog)."""
+    if options.previous is None:  # (a first edition: every service is created in it)
+        return write_change_feed(read.base, folder, None, None)
     dataset = folder / "data" / "dataset.nt"
     now = {q.triple for q in ox.parse(path=dataset, format=ox.RdfFormat.N_TRIPLES)}
     changes = release_diff(load(options.previous), now)
+    del now
     frame = context.site.frame("changes.html", "tr", single=True)
     page = write_changes_page(changes, options.site, folder / "changes.html", frame)
     progress(diff_report(changes, triples=False).splitlines()[0])
-    return [page, *write_gone(options, read, context, folder, changes, progress)]
+    # (the feed first: the tombstones are for what the previous edition had and this one lacks)
+    feed = write_change_feed(read.base, folder, options.previous, changes)
+    return [page, *feed, *write_gone(options, read, context, folder, changes, progress)]
+
+
+def write_change_feed(
+    base: str, folder: Path, previous: Path | None, changes: Diff | None
+) -> list[Path]:
+    """The Linked Data Event Stream: a version of each service this edition created, changed or
+    withdrew (every service, in a first edition), after the previous editions' pages."""
+    dump = folder / "data" / "dataset.nt"
+    if changes is None:
+        versions = [Version(iri, tuple(ts)) for iri, ts in own_triples(dump, None).items()]
+    else:
+        current = {c.iri for c in changes.added + changes.changed}
+        own = own_triples(dump, current)
+        versions = [Version(iri, tuple(own.get(iri, []))) for iri in sorted(current)]
+        versions += [Version(c.iri, (), withdrawn_title=c.title) for c in changes.removed]
+    time = build_time().strftime("%Y-%m-%dT%H:%M:%SZ")
+    return write_feed(base, folder, edition_of(folder), time, versions, previous)
 
 
 def write_gone(

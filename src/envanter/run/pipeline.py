@@ -95,14 +95,13 @@ def build(
             pages = write_site(run, options, context, merged, shared, descriptions, report, listed)
         progress(f"wrote the site: {pages} pages")
         if options.previous is not None:
-            with stage("changes"):
+            with stage("editions"):
                 # (before the catalog, which describes the kept dumps with their sizes)
                 files += keep_previous_editions(options.previous, folder)
         with stage("catalog"):
             files += write_checked_catalog(options, read, folder, listed, merged.stats, progress)
-        if options.previous is not None:
-            with stage("changes"):
-                files += write_editions(options, read, context, folder, progress)
+        with stage("editions"):
+            files += write_editions(options, read, context, folder, progress)
         with stage("search index"):  # (what is left of Pagefind's run: see above)
             indexed = search.finish()
         progress(f"indexed {indexed} services for the search")
