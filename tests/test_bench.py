@@ -32,6 +32,7 @@ def test_the_build_records_a_time_for_every_stage(seed_build: BuildResult) -> No
         "ontology and report",
         "site",
         "catalog",
+        "editions",
         "search index",
     ]
     assert all(seconds >= 0 for seconds in seed_build.stages.values())
