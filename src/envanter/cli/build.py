@@ -8,13 +8,12 @@ from pathlib import Path
 
 import click
 
-from ..check.shacl import DEFAULT_ENGINE, ENGINES
 from ..config import check_base_uri, check_http_iri, check_license
 from ..errors import EXIT_VIOLATIONS
 from ..messages import correction_lines, minted_lines, report_lines
 from ..publication_file import read_publication
 from ..run.pipeline import BuildOptions, build
-from .common import HELP, main, run
+from .common import HELP, main, run, shacl_engine_option
 
 
 @main.command("build")
@@ -69,14 +68,7 @@ from .common import HELP, main, run
 @click.option(
     "--strict", is_flag=True, help="Fail on validation warnings too, not only violations."
 )
-@click.option(
-    "--shacl-engine",
-    type=click.Choice(ENGINES),
-    metavar="NAME",
-    default=DEFAULT_ENGINE,
-    show_default=True,
-    help="SHACL engine: turbo (pySHACL's results, in Rust) or pyshacl (the reference, slower).",
-)
+@shacl_engine_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 def build_command(
     sources: tuple[Path, ...],
@@ -167,14 +159,7 @@ def diff_command(old: Path, new: Path, summary: bool) -> None:
 @click.option(
     "--all", "show_all", is_flag=True, help="List every warning and note, not only counts."
 )
-@click.option(
-    "--shacl-engine",
-    type=click.Choice(ENGINES),
-    metavar="NAME",
-    default=DEFAULT_ENGINE,
-    show_default=True,
-    help="SHACL engine: turbo (pySHACL's results, in Rust) or pyshacl (the reference, slower).",
-)
+@shacl_engine_option
 @click.option("--lang", type=click.Choice(["en", "tr"]), default="en", help="Language of messages.")
 def validate_command(
     file: Path, which: str, base_uri: str | None, show_all: bool, shacl_engine: str, lang: str

@@ -10,6 +10,7 @@ from typing import TypeVar
 import click
 
 from .. import __version__
+from ..check.shacl import DEFAULT_ENGINE, ENGINES
 from ..config import SETTINGS
 from ..errors import EXIT_INTERNAL, EnvanterError
 
@@ -36,3 +37,14 @@ def run(action: Callable[[], T]) -> T:
     except Exception as e:  # an internal error: say so, and where to look
         click.echo(f"internal error: {type(e).__name__}: {e}", err=True)
         sys.exit(EXIT_INTERNAL)
+
+
+# The build and `envanter validate` check with the same engines.
+shacl_engine_option = click.option(
+    "--shacl-engine",
+    type=click.Choice(ENGINES),
+    metavar="NAME",
+    default=DEFAULT_ENGINE,
+    show_default=True,
+    help="SHACL engine: turbo (pySHACL's results, in Rust) or pyshacl (the reference, slower).",
+)
