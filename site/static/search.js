@@ -4,6 +4,7 @@
 // Without JavaScript the form stays hidden and the page is the plain, paged list.
 // Results come in pieces: Pagefind's result list gives the count and the order without
 // loading any result; only the results shown are loaded (PAGE at a time, "more" for the next).
+// The first ones come from an index of the titles alone (see `search`).
 const form = document.getElementById("search");
 const input = document.getElementById("q");
 const selects = Array.from(form.querySelectorAll("select[data-facet]"));
@@ -31,9 +32,12 @@ function clean(text) {
   return text.replace(/['’]\p{L}*/gu, "").replace(/\s+/g, " ").trim();
 }
 
-let pagefind = null;
-let ranked = [];
-let shown = 0;
+let pagefind = null; // the full index, searched in Pagefind's worker
+let titles = null; // the titles' index, searched on this page
+let ranked = []; // the full index's results, best first
+let shownUrls = new Set();
+let next = 0; // where "more" goes on in `ranked`
+let everything = null; // the current search's full results, while they are counted
 let current = 0;
 
 function chosenFilters() {
@@ -54,12 +58,66 @@ function keepInAddress() {
   history.replaceState(null, "", query ? `?${query}` : window.location.pathname);
 }
 
+// Each query's results as one list, best first: a service found by two forms of the query
+// counts once, with its better score.
+function merged(searches) {
+  const best = new Map();
+  for (const search of searches) {
+    for (const r of search.results) {
+      const seen = best.get(r.id);
+      if (!seen || r.score > seen.score) { best.set(r.id, r); }
+    }
+  }
+  return Array.from(best.values()).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+}
+
 // Title matches first, each group in Pagefind's order (by score).
 async function rank(found) {
   const data = await Promise.all(found.map((r) => r.data()));
   const inTitle = (d) => d.weighted_locations.some((w) => w.weight >= TITLE_WEIGHT);
   const order = found.map((r, i) => [r, data[i]]);
   return [...order.filter(([, d]) => inTitle(d)), ...order.filter(([, d]) => !inTitle(d))];
+}
+
+// The next `n` results of the full list not shown yet (a service the titles' index showed
+// first is passed over).
+async function take(n) {
+  const out = [];
+  while (out.length < n && next < ranked.length) {
+    const batch = await rank(ranked.slice(next, next + n - out.length));
+    next += batch.length;
+    for (const [, d] of batch) {
+      if (!shownUrls.has(d.url)) { out.push(d); }
+    }
+  }
+  return out;
+}
+
+// Whether `text` has a word that begins with the typed word, or that the typed word begins
+// with but for a suffix ("Kadın" for "kadınlara"), Turkish letters folded.
+function hasWord(text, typed) {
+  if (!typed) { return true; }
+  const word = fold(typed);
+  return fold(text).split(/[^\p{L}\p{N}]+/u).some((w) =>
+    w.startsWith(word) || (w.length >= 3 && word.startsWith(w) && word.length - w.length <= 4));
+}
+
+function show(found) {
+  for (const d of found) { shownUrls.add(d.url); }
+  list.append(...found.map(item));
+}
+
+function counted() {
+  count.textContent = ranked.length ? `${ranked.length} ${strings.found}` : strings.none;
+  more.hidden = shownUrls.size >= ranked.length;
+}
+
+async function showMore() {
+  const mine = current;
+  if (everything) { await everything; }
+  if (mine !== current) { return; }
+  show(await take(PAGE));
+  more.hidden = shownUrls.size >= ranked.length;
 }
 
 function item(d) {
@@ -78,14 +136,6 @@ function item(d) {
   return li;
 }
 
-async function showMore() {
-  const next = ranked.slice(shown, shown + PAGE);
-  shown += next.length;
-  const batch = await rank(next);
-  list.append(...batch.map(([, d]) => item(d)));
-  more.hidden = shown >= ranked.length;
-}
-
 // The query as Pagefind is to search it (Pagefind stems it, Turkish or English by the page's
 // language, and ignores diacritics: "süt" finds "Süt" and "sut"); and folded too when it has
 // a dotless ı, which Pagefind keeps but the records' folded copy has not ("yaşlı" → "yasli").
@@ -95,43 +145,72 @@ function queriesOf(typed) {
   return typed.toLocaleLowerCase("tr").includes("ı") ? [typed, folded] : [typed];
 }
 
-// Each search, when done, is counted in the form's data-searches (what tests wait for).
+// Each search is counted in the form's data-shown once its first results are shown, and in
+// data-searches once every match is counted (what tests and the benchmark wait for).
 async function run() {
   const mine = ++current;
-  await search(mine);
+  const shown = () => {
+    if (mine === current) { form.dataset.shown = String(mine); }
+  };
+  await search(mine, shown);
+  shown();
   if (mine === current) { form.dataset.searches = String(mine); }
 }
 
-async function search(mine) {
+// The first results of a word come from the titles' index: title matches first, as ranking
+// wants them, and a common word matches far fewer titles than texts. Meanwhile the full
+// index, in Pagefind's worker, finds every match: it gives the count, and the results after
+// the title matches.
+async function search(mine, shown) {
   keepInAddress();
   const typed = clean(input.value);
   const filters = chosenFilters();
   if (!typed && Object.keys(filters).length === 0) {
+    everything = null;
     results.hidden = true;
     listing.hidden = false;
     return;
   }
-  const found = await Promise.all(queriesOf(typed).map((q) => pagefind.search(q, { filters })));
+  const queries = queriesOf(typed);
+  const full = Promise.all(queries.map((q) => pagefind.search(q, { filters }))).then(merged);
+  everything = full;
+  // (Pagefind leaves out a word an index has nowhere, so for two words the titles' index
+  // would show titles with only one of them: those go to the full index alone.)
+  const oneWord = !typed || /^[\p{L}\p{N}]+$/u.test(typed);
+  const inTitles = oneWord
+    ? merged(await Promise.all(queries.map((q) => titles.search(q, { filters }))))
+    : [];
   if (mine !== current) { return; }
-  const best = new Map();
-  for (const search of found) {
-    for (const r of search.results) {
-      const seen = best.get(r.id);
-      if (!seen || r.score > seen.score) { best.set(r.id, r); }
-    }
+  let first = await Promise.all(inTitles.slice(0, PAGE).map((r) => r.data()));
+  if (mine !== current) { return; }
+  if (!first.every((d) => hasWord(d.content, typed))) {
+    // (the titles' index matched a short word the query begins with, as Pagefind does when
+    // an index has no word that begins with the query: the full index decides alone)
+    inTitles.length = 0;
+    first = [];
   }
-  ranked = Array.from(best.values()).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
-  shown = 0;
   list.replaceChildren();
-  // The first page is ranked title first as a whole, so it is loaded before it is shown.
-  const first = await rank(ranked.slice(0, PAGE));
-  if (mine !== current) { return; }
-  shown = first.length;
-  list.append(...first.map(([, d]) => item(d)));
-  more.hidden = shown >= ranked.length;
-  count.textContent = ranked.length ? `${ranked.length} ${strings.found}` : strings.none;
+  shownUrls = new Set();
+  ranked = [];
+  next = 0;
+  show(first);
+  if (first.length < PAGE) {
+    // (fewer title matches than a page: the page is filled from every match)
+    ranked = await full;
+    if (mine !== current) { return; }
+    show(await take(PAGE - first.length));
+    if (mine !== current) { return; }
+    counted();
+  } else {
+    count.textContent = `${inTitles.length} ${strings.counting}`;
+    more.hidden = false;
+  }
   results.hidden = false;
   listing.hidden = true;
+  shown();
+  ranked = await full;
+  if (mine !== current) { return; }
+  counted();
 }
 
 async function fillFilters() {
@@ -160,13 +239,19 @@ async function start() {
     const baseUrl = new URL(form.dataset.root, window.location.href).pathname;
     await pagefind.options({ baseUrl });
     await pagefind.init();
-    // A large inventory's index is in pieces (publication/search.py), searched as one.
+    // A large inventory's index is in pieces (publication/search.py), searched as one; so is
+    // the titles' index, searched on the page (not in the worker, where the full index may
+    // still be counting the previous search).
     const listed = await fetch(new URL("pieces.json", index));
     if (!listed.ok) { throw new Error(`pieces.json: ${listed.status}`); }
-    const { pieces } = await listed.json();
-    await Promise.all(
-      pieces.map((piece) => pagefind.mergeIndex(new URL(piece, index).pathname, { baseUrl })),
-    );
+    const parts = await listed.json();
+    const path = (piece) => new URL(piece, index).pathname;
+    titles = pagefind.createInstance({ basePath: path(parts.titles[0]), baseUrl, noWorker: true });
+    await titles.init();
+    await Promise.all([
+      ...parts.pieces.map((piece) => pagefind.mergeIndex(path(piece), { baseUrl })),
+      ...parts.titles.slice(1).map((piece) => titles.mergeIndex(path(piece), { baseUrl })),
+    ]);
     await fillFilters();
   } catch (error) {
     console.warn("search:", error);
@@ -183,7 +268,10 @@ async function start() {
     // What the query needs of the index starts loading at once; the search waits for a pause.
     const typed = clean(input.value);
     if (typed) {
-      for (const q of queriesOf(typed)) { pagefind.preload(q); }
+      for (const q of queriesOf(typed)) {
+        titles.preload(q);
+        pagefind.preload(q);
+      }
     }
     clearTimeout(timer);
     timer = setTimeout(run, 150);

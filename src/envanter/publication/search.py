@@ -10,6 +10,13 @@ lower-cases 'İ' to 'i' with a combining dot and keeps Turkish letters, so the r
 a folded copy of its text too (turkish.py's search_fold) and the search page folds the query
 the same way (site/static/search.js): 'yasli' finds 'Yaşlılar', 'istanbulkart' finds
 'İstanbulkart'. Filters (the facets) carry readable labels in the record's language.
+
+Each service also gets a title record (`title_record_html`): its title alone, with the same
+metadata and filters, indexed apart (`pagefind/basliklar/`). A search shows its first results
+from that small index, title matches first as the issue of ranking wants them, while the full
+index counts every match and gives the results after them (site/static/search.js): how much
+of Pagefind's work a query costs follows how many services it matches, and a common word's
+title matches are a fraction of its matches anywhere.
 """
 
 from __future__ import annotations
@@ -34,10 +41,14 @@ from .sitedata import SiteData
 # Where the records are written while the build runs (inside the staging folder, removed
 # before the swap), and where the index goes, relative to the site's root.
 RECORDS = ".search-records"
+TITLE_RECORDS = ".search-titles"
 PIECES_RECORDS = ".search-pieces"
 INDEX = "pagefind"
-# Services a piece of the search index holds (see IndexRun).
+TITLES = "basliklar"  # the titles' index, inside INDEX (başlıklar: titles)
+# Services a piece of the search index holds (see IndexRun); a title record is a few words,
+# so a piece of the titles' index holds more.
 PIECE = 1_000
+TITLE_PIECE = 10_000
 # How much a match in each part counts (Pagefind's data-pagefind-weight; its default is 1).
 TITLE_WEIGHT = 10
 GROUP_WEIGHT = 5
@@ -61,6 +72,7 @@ class SearchRecord:
     description: str
     unit: str
     filters: dict[str, list[str]]  # facet key → readable values
+    turkish_title: str = ""  # on an English record, the Turkish title the service is known by
 
 
 def record_html(r: SearchRecord) -> str:
@@ -85,6 +97,15 @@ def record_html(r: SearchRecord) -> str:
         if text:
             shown = f'<p data-pagefind-weight="{weight}">' if weight > 1 else "<p>"
             parts.append(f"{shown}{e(text)}</p>{shown}{e(search_fold(text))}</p>")
+    parts += _metadata(r)
+    parts.append("</main></body></html>\n")
+    return "".join(parts)
+
+
+def _metadata(r: SearchRecord) -> list[str]:
+    """The title's language and the unit as metadata for the result list, and the filters."""
+    e = escape
+    parts = []
     if r.title_lang != r.lang:
         parts.append(f'<meta data-pagefind-meta="title_lang[content]" content="{r.title_lang}">')
     if r.unit:
@@ -93,15 +114,37 @@ def record_html(r: SearchRecord) -> str:
         parts += [
             f'<meta data-pagefind-filter="{key}[content]" content="{e(value)}">' for value in values
         ]
+    return parts
+
+
+def title_record_html(r: SearchRecord) -> str:
+    """The title record: the title (and, on an English record, the Turkish title a service is
+    known by) with a folded copy, the same metadata and filters as the full record."""
+    e = escape
+    titles = [r.title] + ([r.turkish_title] if r.turkish_title not in ("", r.title) else [])
+    parts = [
+        f'<!DOCTYPE html><html lang="{r.lang}"><head><meta charset="utf-8"><title>{e(r.title)}'
+        "</title></head><body><main data-pagefind-body>",
+        f'<h1 lang="{r.title_lang}" data-pagefind-meta="title">{e(r.title)}</h1>',
+    ]
+    parts += [f"<p>{e(t)}</p><p>{e(search_fold(t))}</p>" for t in titles[1:]]
+    parts.append(f"<p>{e(search_fold(r.title))}</p>")
+    parts += _metadata(r)
     parts.append("</main></body></html>\n")
     return "".join(parts)
 
 
 def write_record(out: Path, page: str, record: SearchRecord) -> None:
-    """The record of a service's page (its path from the site's root, in its language)."""
-    path = out / RECORDS / (page if record.lang == "tr" else f"en/{page}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(record_html(record), encoding="utf-8")
+    """The records of a service's page (its path from the site's root, in its language): the
+    full one and the title one."""
+    at = page if record.lang == "tr" else f"en/{page}"
+    for folder, html in (
+        (RECORDS, record_html(record)),
+        (TITLE_RECORDS, title_record_html(record)),
+    ):
+        path = out / folder / at
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
 
 
 def pagefind_binary() -> Path:
@@ -118,6 +161,25 @@ def pagefind_binary() -> Path:
     )
 
 
+def split(
+    records: Path, index: Path, pages: list[str], size: int, others: Path
+) -> list[tuple[Path, Path]]:
+    """Pagefind's runs (records, index) for `pages` in pieces of `size`: the first piece's
+    records stay where they are and make `index`, the others are moved to `others`/{n} and
+    make `index`/piece/{n}."""
+    jobs = [(records, index)]
+    for n, k in enumerate(range(size, len(pages), size), start=2):
+        for page in pages[k : k + size]:
+            for path in (page, f"en/{page}"):  # (the service's record in each language)
+                source = records / path
+                if source.is_file():
+                    target = others / str(n) / path
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    source.rename(target)
+        jobs.append((others / str(n), index / "piece" / str(n)))
+    return jobs
+
+
 class IndexRun:
     """Pagefind indexing the records written under `out` into `out`/pagefind/, started as soon
     as the last record is written: the stages after the services neither read nor write what it
@@ -130,28 +192,26 @@ class IndexRun:
     is `pagefind/` itself, the others `pagefind/piece/{n}/` (their word, filter and fragment
     files only: the browser runs the first piece's code for all), listed in
     `pagefind/pieces.json`, which the search page merges into one search (Pagefind's
-    mergeIndex)."""
+    mergeIndex). The title records are indexed the same way in pieces of TITLE_PIECE, into
+    `pagefind/basliklar/` and its `piece/{n}/`, listed under "titles"."""
 
     def __init__(self, out: Path) -> None:
         self.records = out / RECORDS
+        self.titles = out / TITLE_RECORDS
         self.index = out / INDEX
         self.others = out / PIECES_RECORDS
-        if not self.records.is_dir():  # (a build with no services)
-            self.records.mkdir()
+        for records in (self.records, self.titles):
+            if not records.is_dir():  # (a build with no services)
+                records.mkdir()
         pages = sorted(
             p.relative_to(self.records).as_posix() for p in self.records.glob("doc/**/*.html")
         )
         self.services = len(pages)
-        self.jobs = [(self.records, self.index)]
-        for n, k in enumerate(range(PIECE, len(pages), PIECE), start=2):
-            for page in pages[k : k + PIECE]:
-                for path in (page, f"en/{page}"):  # (the service's record in each language)
-                    source = self.records / path
-                    if source.is_file():
-                        target = self.others / str(n) / path
-                        target.parent.mkdir(parents=True, exist_ok=True)
-                        source.rename(target)
-            self.jobs.append((self.others / str(n), self.index / "piece" / str(n)))
+        self.jobs = split(self.records, self.index, pages, PIECE, self.others / "hepsi")
+        self.title_jobs = split(
+            self.titles, self.index / TITLES, pages, TITLE_PIECE, self.others / TITLES
+        )
+        self.jobs += self.title_jobs
         self.lock = threading.Lock()
         self.process: subprocess.Popen[bytes] | None = None
         self.cancelled = False
@@ -192,19 +252,24 @@ class IndexRun:
         self.thread.join()
         if self.error is not None or self.cancelled:
             raise SearchIndexError(f"Pagefind could not build the search index: {self.error}")
-        listed = []
+        titles = self.index / TITLES
+        listed: dict[str, list[str]] = {"pieces": [], "titles": []}
         for _, index in self.jobs:
             make_deterministic(index)
-            if index != self.index:
-                for extra in index.iterdir():
-                    kept = extra.name == "pagefind-entry.json" or extra.suffix == ".pf_meta"
-                    if extra.is_file() and not kept:
-                        extra.unlink()
-                listed.append(index.relative_to(self.index).as_posix() + "/")
-        (self.index / "pieces.json").write_text(
-            json.dumps({"pieces": listed}) + "\n", encoding="utf-8"
-        )
+            if index == self.index:
+                continue
+            for extra in index.iterdir():
+                # A piece needs its index files; the titles' first piece its code too (the
+                # browser runs it apart, on the page rather than in Pagefind's worker).
+                kept = extra.name == "pagefind-entry.json" or extra.suffix == ".pf_meta"
+                kept = kept or (index == titles and extra.suffix == ".pagefind")
+                if extra.is_file() and not kept:
+                    extra.unlink()
+            part = "titles" if index.is_relative_to(titles) else "pieces"
+            listed[part].append(index.relative_to(self.index).as_posix() + "/")
+        (self.index / "pieces.json").write_text(json.dumps(listed) + "\n", encoding="utf-8")
         shutil.rmtree(self.records)
+        shutil.rmtree(self.titles)
         if self.others.exists():
             shutil.rmtree(self.others)
         return self.services
@@ -252,6 +317,7 @@ def search_records(
                     "unit": [label(v.unit)] if v.unit else [],
                     "law": sorted({label(x) for x in v.laws}),
                 },
+                turkish_title=row["title_tr"] if lang == "en" else "",
             )
         )
     return out
