@@ -363,6 +363,23 @@ RANKED = [
 ]
 
 
+def test_a_word_shows_its_title_matches_first(driver: webdriver.Chrome, site: str) -> None:
+    """A one-word search shows every service with the word in its title before any other
+    (the first results come from the titles' index), then the rest, each service once."""
+    in_title = names_where(lambda r: "destek" in fold(r["name"]))
+    assert len(in_title) == 9, "the seed has 9 services with 'destek' in their names"
+    open_list(driver, site + "hizmetler.html")
+    search(driver, "destek")
+    assert driver.find_element(By.ID, "search").get_attribute("data-shown")
+    titles, count = shown(driver)
+    assert set(titles[: len(in_title)]) == in_title, titles
+    assert count == len(titles) == len(set(titles)) > len(in_title)
+    loaded = driver.execute_script(
+        "return performance.getEntriesByType('resource').map((e) => e.name)"
+    )
+    assert [u for u in loaded if "/pagefind/basliklar/fragment/" in u], "no title was loaded"
+
+
 @pytest.mark.parametrize(("page", "query", "first"), RANKED)
 def test_search_finds_the_right_services_first(
     driver: webdriver.Chrome, site: str, page: str, query: str, first: set[str]

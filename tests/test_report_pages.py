@@ -234,7 +234,8 @@ def test_the_search_index_is_in_pieces(dist: Path) -> None:
     pieces = -(-services // PIECE)
     assert pieces > 1
     index = dist / "pagefind"
-    listed = json.loads((index / "pieces.json").read_text(encoding="utf-8"))["pieces"]
+    parts = json.loads((index / "pieces.json").read_text(encoding="utf-8"))
+    listed = parts["pieces"]
     assert listed == [f"piece/{n}/" for n in range(2, pieces + 1)]
     pages = 0
     for folder in [index, *(index / part for part in listed)]:
@@ -253,3 +254,40 @@ def test_the_search_index_is_in_pieces(dist: Path) -> None:
                 "fragment",
             }
     assert pages == services
+    # The titles' index: fewer than TITLE_PIECE services, one piece, with the code the page
+    # runs for it, and every service in both languages.
+    assert parts["titles"] == ["basliklar/"]
+    titles = index / "basliklar"
+    entry = json.loads((titles / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert {lang: entry["languages"][lang]["page_count"] for lang in ("tr", "en")} == {
+        "tr": services,
+        "en": services,
+    }
+    assert {"wasm.tr.pagefind", "wasm.en.pagefind"} <= {p.name for p in titles.iterdir()}
+    assert not (titles / "pagefind.js").exists()
+
+
+def test_records_are_split_into_pieces_in_page_order(tmp_path: Path) -> None:
+    """A piece holds `size` services' records in both languages, in the order of their pages;
+    the first piece's stay where they are."""
+    from envanter.publication.search import split
+
+    records, others, index = tmp_path / "r", tmp_path / "o", tmp_path / "i"
+    pages = [f"doc/id/hizmet/{n:02d}.html" for n in range(1, 6)]
+    for page in pages:
+        for path in (page, f"en/{page}"):
+            (records / path).parent.mkdir(parents=True, exist_ok=True)
+            (records / path).write_text(path, encoding="utf-8")
+    jobs = split(records, index, pages, 2, others)
+    assert jobs == [
+        (records, index),
+        (others / "2", index / "piece" / "2"),
+        (others / "3", index / "piece" / "3"),
+    ]
+
+    def held(folder: Path) -> list[str]:
+        return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+
+    assert held(records) == sorted([*pages[:2], *(f"en/{p}" for p in pages[:2])])
+    assert held(others / "2") == sorted([*pages[2:4], *(f"en/{p}" for p in pages[2:4])])
+    assert held(others / "3") == sorted([pages[4], f"en/{pages[4]}"])
