@@ -93,13 +93,18 @@ async function take(n) {
   return out;
 }
 
-// Whether `text` has a word that begins with the typed word, or that the typed word begins
-// with but for a suffix ("Kadın" for "kadınlara"), Turkish letters folded.
+// Whether `text` has a word that shares its beginning with the typed word, but for a suffix
+// of up to four letters (Pagefind matches the word's stem: "Eğitmen" for "egitim"), Turkish
+// letters folded.
 function hasWord(text, typed) {
   if (!typed) { return true; }
   const word = fold(typed);
-  return fold(text).split(/[^\p{L}\p{N}]+/u).some((w) =>
-    w.startsWith(word) || (w.length >= 3 && word.startsWith(w) && word.length - w.length <= 4));
+  const needed = Math.min(word.length, Math.max(3, word.length - 4));
+  return fold(text).split(/[^\p{L}\p{N}]+/u).some((w) => {
+    let same = 0;
+    while (same < w.length && same < word.length && w[same] === word[same]) { same += 1; }
+    return same >= needed;
+  });
 }
 
 function show(found) {
@@ -172,11 +177,11 @@ async function search(mine, shown) {
     return;
   }
   const queries = queriesOf(typed);
-  const full = Promise.all(queries.map((q) => pagefind.search(q, { filters }))).then(merged);
-  everything = full;
+  const everyMatch = () => Promise.all(queries.map((q) => pagefind.search(q, { filters })));
   // (Pagefind leaves out a word an index has nowhere, so for two words the titles' index
-  // would show titles with only one of them: those go to the full index alone.)
-  const oneWord = !typed || /^[\p{L}\p{N}]+$/u.test(typed);
+  // would show titles with only one of them: those go to the full index alone, as do
+  // searches with facets, which the titles' index does not have.)
+  const oneWord = /^[\p{L}\p{N}]+$/u.test(typed) && Object.keys(filters).length === 0;
   const inTitles = oneWord
     ? merged(await Promise.all(queries.map((q) => titles.search(q, { filters }))))
     : [];
@@ -185,10 +190,14 @@ async function search(mine, shown) {
   if (mine !== current) { return; }
   if (!first.every((d) => hasWord(d.content, typed))) {
     // (the titles' index matched a short word the query begins with, as Pagefind does when
-    // an index has no word that begins with the query: the full index decides alone)
+    // an index has no word that begins with the query's stem: the full index decides alone)
     inTitles.length = 0;
     first = [];
   }
+  // The full index starts once the first page's files are in: its many pieces' files
+  // would otherwise hold up the few the first page needs.
+  const full = everyMatch().then(merged);
+  everything = full;
   list.replaceChildren();
   shownUrls = new Set();
   ranked = [];

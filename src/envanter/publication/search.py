@@ -102,7 +102,7 @@ def record_html(r: SearchRecord) -> str:
     return "".join(parts)
 
 
-def _metadata(r: SearchRecord) -> list[str]:
+def _metadata(r: SearchRecord, filters: bool = True) -> list[str]:
     """The title's language and the unit as metadata for the result list, and the filters."""
     e = escape
     parts = []
@@ -110,7 +110,7 @@ def _metadata(r: SearchRecord) -> list[str]:
         parts.append(f'<meta data-pagefind-meta="title_lang[content]" content="{r.title_lang}">')
     if r.unit:
         parts.append(f'<meta data-pagefind-meta="unit[content]" content="{e(r.unit)}">')
-    for key, values in sorted(r.filters.items()):
+    for key, values in sorted(r.filters.items()) if filters else ():
         parts += [
             f'<meta data-pagefind-filter="{key}[content]" content="{e(value)}">' for value in values
         ]
@@ -119,7 +119,8 @@ def _metadata(r: SearchRecord) -> list[str]:
 
 def title_record_html(r: SearchRecord) -> str:
     """The title record: the title (and, on an English record, the Turkish title a service is
-    known by) with a folded copy, the same metadata and filters as the full record."""
+    known by) with a folded copy, and the same metadata as the full record. No filters: a
+    search with facets goes to the full index, and counting facets costs every search."""
     e = escape
     titles = [r.title] + ([r.turkish_title] if r.turkish_title not in ("", r.title) else [])
     parts = [
@@ -129,7 +130,7 @@ def title_record_html(r: SearchRecord) -> str:
     ]
     parts += [f"<p>{e(t)}</p><p>{e(search_fold(t))}</p>" for t in titles[1:]]
     parts.append(f"<p>{e(search_fold(r.title))}</p>")
-    parts += _metadata(r)
+    parts += _metadata(r, filters=False)
     parts.append("</main></body></html>\n")
     return "".join(parts)
 
