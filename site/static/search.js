@@ -14,8 +14,6 @@ const list = document.getElementById("result-list");
 const count = document.getElementById("count");
 const more = document.getElementById("more");
 const listing = document.getElementById("listing");
-// Matches in these parts count as title matches (publication/search.py: TITLE_WEIGHT).
-const TITLE_WEIGHT = 10;
 const PAGE = 20;
 
 // As envanter/turkish.py's search_fold: Turkish dotted and dotless I first, then diacritics
@@ -32,13 +30,30 @@ function clean(text) {
   return text.replace(/['’]\p{L}*/gu, "").replace(/\s+/g, " ").trim();
 }
 
-let pagefind = null; // the full index, searched in Pagefind's worker
 let titles = null; // the titles' index, searched on this page
-let ranked = []; // the full index's results, best first
+let total = 0; // how many services the full index found
 let shownUrls = new Set();
-let next = 0; // where "more" goes on in `ranked`
-let everything = null; // the current search's full results, while they are counted
+let next = 0; // where "more" goes on in the full index's results
+let everything = null; // the current search's count, while the full index counts
 let current = 0;
+
+// The full index, searched in a worker of its own (static/search-worker.js).
+const worker = new Worker(new URL("search-worker.js", import.meta.url), { type: "module" });
+const waiting = new Map();
+let calls = 0;
+worker.addEventListener("message", (event) => {
+  const { id, result, error } = event.data;
+  const call = waiting.get(id);
+  waiting.delete(id);
+  if (error === undefined) { call.resolve(result); } else { call.reject(new Error(error)); }
+});
+function full(method, ...args) {
+  return new Promise((resolve, reject) => {
+    const id = ++calls;
+    waiting.set(id, { resolve, reject });
+    worker.postMessage({ id, method, args });
+  });
+}
 
 function chosenFilters() {
   const filters = {};
@@ -71,22 +86,14 @@ function merged(searches) {
   return Array.from(best.values()).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
 }
 
-// Title matches first, each group in Pagefind's order (by score).
-async function rank(found) {
-  const data = await Promise.all(found.map((r) => r.data()));
-  const inTitle = (d) => d.weighted_locations.some((w) => w.weight >= TITLE_WEIGHT);
-  const order = found.map((r, i) => [r, data[i]]);
-  return [...order.filter(([, d]) => inTitle(d)), ...order.filter(([, d]) => !inTitle(d))];
-}
-
-// The next `n` results of the full list not shown yet (a service the titles' index showed
-// first is passed over).
-async function take(n) {
+// The next `n` results of search `mine` in the full index not shown yet (a service the
+// titles' index showed first is passed over), each page title matches first.
+async function take(mine, n) {
   const out = [];
-  while (out.length < n && next < ranked.length) {
-    const batch = await rank(ranked.slice(next, next + n - out.length));
+  while (out.length < n && next < total) {
+    const batch = await full("page", mine, next, n - out.length);
     next += batch.length;
-    for (const [, d] of batch) {
+    for (const d of batch) {
       if (!shownUrls.has(d.url)) { out.push(d); }
     }
   }
@@ -113,16 +120,16 @@ function show(found) {
 }
 
 function counted() {
-  count.textContent = ranked.length ? `${ranked.length} ${strings.found}` : strings.none;
-  more.hidden = shownUrls.size >= ranked.length;
+  count.textContent = total ? `${total} ${strings.found}` : strings.none;
+  more.hidden = shownUrls.size >= total;
 }
 
 async function showMore() {
   const mine = current;
   if (everything) { await everything; }
   if (mine !== current) { return; }
-  show(await take(PAGE));
-  more.hidden = shownUrls.size >= ranked.length;
+  show(await take(mine, PAGE));
+  more.hidden = shownUrls.size >= total;
 }
 
 function item(d) {
@@ -177,7 +184,6 @@ async function search(mine, shown) {
     return;
   }
   const queries = queriesOf(typed);
-  const everyMatch = () => Promise.all(queries.map((q) => pagefind.search(q, { filters })));
   // (Pagefind leaves out a word an index has nowhere, so for two words the titles' index
   // would show titles with only one of them: those go to the full index alone, as do
   // searches with facets, which the titles' index does not have.)
@@ -196,18 +202,18 @@ async function search(mine, shown) {
   }
   // The full index starts once the first page's files are in: its many pieces' files
   // would otherwise hold up the few the first page needs.
-  const full = everyMatch().then(merged);
-  everything = full;
+  const counting = full("search", mine, queries, filters);
+  everything = counting;
   list.replaceChildren();
   shownUrls = new Set();
-  ranked = [];
+  total = 0;
   next = 0;
   show(first);
   if (first.length < PAGE) {
     // (fewer title matches than a page: the page is filled from every match)
-    ranked = await full;
+    total = await counting;
     if (mine !== current) { return; }
-    show(await take(PAGE - first.length));
+    show(await take(mine, PAGE - first.length));
     if (mine !== current) { return; }
     counted();
   } else {
@@ -217,13 +223,12 @@ async function search(mine, shown) {
   results.hidden = false;
   listing.hidden = true;
   shown();
-  ranked = await full;
+  total = await counting;
   if (mine !== current) { return; }
   counted();
 }
 
-async function fillFilters() {
-  const available = await pagefind.filters();
+function fillFilters(available) {
   const params = new URLSearchParams(window.location.search);
   for (const s of selects) {
     const values = Object.keys(available[s.dataset.facet] || {});
@@ -243,25 +248,23 @@ async function fillFilters() {
 async function start() {
   try {
     const index = new URL(form.dataset.index, window.location.href);
-    pagefind = await import(new URL("pagefind.js", index).href);
+    const pagefind = await import(new URL("pagefind.js", index).href);
     // Result addresses from the site's root, wherever it is served (a sub-path too).
     const baseUrl = new URL(form.dataset.root, window.location.href).pathname;
-    await pagefind.options({ baseUrl });
-    await pagefind.init();
     // A large inventory's index is in pieces (publication/search.py), searched as one; so is
-    // the titles' index, searched on the page (not in the worker, where the full index may
-    // still be counting the previous search).
+    // the titles' index, searched on this page while the worker may still be counting the
+    // previous search.
     const listed = await fetch(new URL("pieces.json", index));
     if (!listed.ok) { throw new Error(`pieces.json: ${listed.status}`); }
     const parts = await listed.json();
     const path = (piece) => new URL(piece, index).pathname;
     titles = pagefind.createInstance({ basePath: path(parts.titles[0]), baseUrl, noWorker: true });
     await titles.init();
-    await Promise.all([
-      ...parts.pieces.map((piece) => pagefind.mergeIndex(path(piece), { baseUrl })),
+    const [available] = await Promise.all([
+      full("init", index.href, document.documentElement.lang, baseUrl, parts.pieces),
       ...parts.titles.slice(1).map((piece) => titles.mergeIndex(path(piece), { baseUrl })),
     ]);
-    await fillFilters();
+    fillFilters(available);
   } catch (error) {
     console.warn("search:", error);
     const note = document.createElement("p");
@@ -279,7 +282,7 @@ async function start() {
     if (typed) {
       for (const q of queriesOf(typed)) {
         titles.preload(q);
-        pagefind.preload(q);
+        full("preload", q);
       }
     }
     clearTimeout(timer);
