@@ -61,14 +61,15 @@ class Version:
 
 # A service's type line in an N-Triples dump, after its subject `<…>`.
 TYPE_LINE = f" <{RDF_TYPE.value}> <{PUBLIC_SERVICE}> .\n".encode()
-# A run of consecutive lines with the same IRI subject (a dump written sorted has one a subject).
+# A run of consecutive lines with the same IRI subject (the build's dump has one run a subject).
 RUN = re.compile(rb"^(<[^>\n]*>) [^\n]*\n(?:\1 [^\n]*\n)*", re.MULTILINE)
 CHUNK = 1 << 24  # bytes of the dump read at a time
 
 
 class OwnTriples:
     """Where each service's own triples (subject: the service) are in the N-Triples dump: runs of
-    its lines, found by scanning the bytes, never parsed. `services` None: every subject typed
+    its lines, found by scanning the bytes, never parsed (the dump is pyoxigraph's N-Triples: a
+    triple a line, one space between its terms). `services` None: every subject typed
     cpsv:PublicService."""
 
     def __init__(self, dump: Path, services: set[str] | None) -> None:
