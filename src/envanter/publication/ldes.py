@@ -12,10 +12,12 @@ A next edition (`--previous`) copies the earlier pages as they are and writes th
 
 from __future__ import annotations
 
+import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -44,30 +46,104 @@ class Version:
     """A service as one edition created, changed or withdrew it."""
 
     service: str  # its IRI
-    triples: tuple[ox.Triple, ...]  # its own triples (subject: the service) in this edition
+    triples: tuple[ox.Triple, ...] = ()  # its own triples (subject: the service) in this edition
     withdrawn_title: str | None = None  # set when the edition withdrew it
+    # Or, in place of `triples`, where its own triples are in the edition's dump: read a page at
+    # a time, so the feed never holds every service's triples at once.
+    dump: OwnTriples | None = None
+
+    def lines(self) -> bytes:
+        """Its own triples as N-Triples lines."""
+        if self.dump is not None:
+            return self.dump.lines(self.service)
+        return "".join(f"{t} .\n" for t in self.triples).encode()
 
 
-def own_triples(dump: Path, services: set[str] | None) -> dict[str, list[ox.Triple]]:
-    """The triples whose subject is one of these services (every service, for None), read from
-    the N-Triples dump in one pass without holding the rest."""
-    found: dict[str, list[ox.Triple]] = {}
+# A service's type line in an N-Triples dump, after its subject `<…>`.
+TYPE_LINE = f" <{RDF_TYPE.value}> <{PUBLIC_SERVICE}> .\n".encode()
+# A run of consecutive lines with the same IRI subject (the build's dump has one run a subject).
+RUN = re.compile(rb"^(<[^>\n]*>) [^\n]*\n(?:\1 [^\n]*\n)*", re.MULTILINE)
+CHUNK = 1 << 24  # bytes of the dump read at a time
+
+
+class OwnTriples:
+    """Where each service's own triples (subject: the service) are in the N-Triples dump: runs of
+    its lines, found by scanning the bytes, never parsed (the dump is pyoxigraph's N-Triples: a
+    triple a line, one space between its terms). `services` None: every subject typed
+    cpsv:PublicService."""
+
+    def __init__(self, dump: Path, services: set[str] | None) -> None:
+        self.dump = dump
+        self.file: BinaryIO | None = None  # the dump, open while the pages are written
+        subjects = (
+            typed_services(dump) if services is None else {f"<{s}>".encode() for s in services}
+        )
+        self.runs: dict[str, list[tuple[int, int]]] = {}
+        for subject, start, end in runs(dump):
+            if subject in subjects:
+                self.runs.setdefault(subject[1:-1].decode(), []).append((start, end))
+
+    @property
+    def services(self) -> list[str]:
+        """The services found in the dump, in order."""
+        return sorted(self.runs)
+
+    def lines(self, service: str) -> bytes:
+        """The service's own lines of the dump, as the dump has them (none when it has none)."""
+        if self.file is None:
+            self.file = self.dump.open("rb")
+        parts = []
+        for start, end in self.runs.get(service, []):
+            self.file.seek(start)
+            parts.append(self.file.read(end - start))
+        return b"".join(parts)
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+    def __enter__(self) -> OwnTriples:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def chunks(dump: Path) -> Iterator[tuple[int, bytes]]:
+    """The dump in pieces of whole lines, with where each starts."""
     with dump.open("rb") as f:
-        for quad in ox.parse(f, format=ox.RdfFormat.N_TRIPLES):
-            subject = quad.subject
-            if not isinstance(subject, ox.NamedNode):
-                continue
-            key = subject.value
-            if services is None:
-                if quad.predicate == RDF_TYPE and quad.object == ox.NamedNode(PUBLIC_SERVICE):
-                    found.setdefault(key, [])
-            elif key in services:
-                found.setdefault(key, [])
-            if key in found:
-                found[key].append(quad.triple)
-    if services is None:  # (a service's type may come after some of its triples)
-        return {k: v for k, v in found.items() if v}
+        offset, rest = 0, b""
+        while block := f.read(CHUNK):
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            if cut:
+                yield offset, block[:cut]
+            offset, rest = offset + cut, block[cut:]
+        if rest:
+            yield offset, rest + b"\n"
+
+
+def typed_services(dump: Path) -> set[bytes]:
+    """The subjects `<…>` of the dump's lines that type them cpsv:PublicService."""
+    found: set[bytes] = set()
+    for _, chunk in chunks(dump):
+        at = chunk.find(TYPE_LINE)
+        while at != -1:
+            start = chunk.rfind(b"\n", 0, at) + 1
+            subject = chunk[start:at]
+            if subject.startswith(b"<") and subject.endswith(b">") and b" " not in subject:
+                found.add(subject)
+            at = chunk.find(TYPE_LINE, at + len(TYPE_LINE))
     return found
+
+
+def runs(dump: Path) -> Iterator[tuple[bytes, int, int]]:
+    """(subject `<…>`, start, end) of each run of lines about one IRI, in the dump's order (a
+    run the reading cuts in two is two runs of the same subject)."""
+    for offset, chunk in chunks(dump):
+        for match in RUN.finditer(chunk):
+            yield match[1], offset + match.start(), offset + match.end()
 
 
 @dataclass(frozen=True)
@@ -131,22 +207,65 @@ def write_feed(
         chunk = ordered[start : start + page_size]
         path = f"{FOLDER}/{edition}/{start // page_size + 1}.ttl"
         node = n(base + path)
-        triples = [ox.Triple(node, RDF_TYPE, n(TREE + "Node"))]
+        groups: dict[str, list[bytes]] = {node.value: [line(node, RDF_TYPE, n(TREE + "Node"))]}
+        members = groups[stream.value] = []
         for version in chunk:
             slug = version.service.rstrip("/").rsplit("/", 1)[1]
             member = n(f"{base}{path}#{slug}")
-            triples.append(ox.Triple(stream, n(TREE + "member"), member))
-            triples.append(ox.Triple(member, n(DCT + "isVersionOf"), n(version.service)))
-            triples.append(ox.Triple(member, n(PROV + "generatedAtTime"), stamp))
+            members.append(line(stream, n(TREE + "member"), member))
+            own = groups.setdefault(member.value, [])
+            own.append(line(member, n(DCT + "isVersionOf"), n(version.service)))
+            own.append(line(member, n(PROV + "generatedAtTime"), stamp))
             if version.withdrawn_title is not None:
-                triples.append(ox.Triple(member, RDF_TYPE, n(ACTIVITY + "Delete")))
+                own.append(line(member, RDF_TYPE, n(ACTIVITY + "Delete")))
                 title = ox.Literal(version.withdrawn_title, language="tr")
-                triples.append(ox.Triple(member, n(DCT + "title"), title))
-            triples += [ox.Triple(member, t.predicate, t.object) for t in version.triples]
-        written.append(write_turtle(in_order(triples), PREFIXES, folder / path))
+                own.append(line(member, n(DCT + "title"), title))
+            own += renamed(version.lines(), version.service, member.value)
+        written.append(write_page(groups, folder / path))
         pages.append(Page(base + path, time, len(chunk)))
     written.append(write_view(base, folder, pages))
     return written
+
+
+def line(
+    subject: ox.NamedNode, predicate: ox.NamedNode, object: ox.NamedNode | ox.Literal
+) -> bytes:
+    """A triple as its N-Triples line."""
+    return f"{ox.Triple(subject, predicate, object)} .\n".encode()
+
+
+def renamed(lines: bytes, service: str, member: str) -> list[bytes]:
+    """The service's own N-Triples lines about the member instead (N-Triples escapes every line
+    break in a literal, so a line break is always followed by a line's subject)."""
+    old, new = f"\n<{service}> ".encode(), f"\n<{member}> ".encode()
+    if not lines:
+        return []
+    if not lines.endswith(b"\n"):  # (a dump's last line may lack its line break)
+        lines += b"\n"
+    text = (b"\n" + lines).replace(old, new)
+    found = text.split(b"\n")[1:-1]
+    if text.count(new) != len(found):
+        raise ValueError(f"the dump's lines of <{service}> are not all about it")
+    return [part + b"\n" for part in found]
+
+
+def write_page(groups: dict[str, list[bytes]], path: Path) -> Path:
+    """The page's triples written as `in_order` orders them (subjects by IRI; each subject's
+    rdf:type first, then by the triple's N-Triples form, which the lines' UTF-8 bytes sort as
+    the text does), parsed from N-Triples by pyoxigraph straight into its Turtle writer: no
+    Python code runs for each triple but the sort."""
+    body: list[bytes] = []
+    for subject in sorted(groups):
+        typed = f"<{subject}> <{RDF_TYPE.value}> ".encode()
+        lines = set(groups[subject])
+        types = {t for t in lines if t.startswith(typed)}
+        body += sorted(types)
+        body += sorted(lines - types)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # (lenient: the lines are pyoxigraph's own N-Triples of terms it checked when it made them)
+    triples = ox.parse(b"".join(body), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    ox.serialize(triples, output=str(path), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return path
 
 
 def write_view(base: str, folder: Path, pages: list[Page]) -> Path:

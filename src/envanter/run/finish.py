@@ -33,7 +33,7 @@ from ..publication.diff import Diff, load, write_changes_page
 from ..publication.diff import diff as release_diff
 from ..publication.diff import report as diff_report
 from ..publication.editions import edition_iri, edition_of, edition_times, kept_editions
-from ..publication.ldes import Version, own_triples, write_feed
+from ..publication.ldes import OwnTriples, Version, write_feed
 from ..publication.ontodoc import write_ontology_docs
 from ..publication.renames import propose, write_proposals
 from ..publication.shapesdoc import write_shapes_docs
@@ -364,15 +364,14 @@ def write_change_feed(
     """The Linked Data Event Stream: a version of each service this edition created, changed or
     withdrew (every service, in a first edition), after the previous editions' pages."""
     dump = folder / "data" / "dataset.nt"
-    if changes is None:
-        versions = [Version(iri, tuple(ts)) for iri, ts in own_triples(dump, None).items()]
-    else:
-        current = {c.iri for c in changes.added + changes.changed}
-        own = own_triples(dump, current)
-        versions = [Version(iri, tuple(own.get(iri, []))) for iri in sorted(current)]
-        versions += [Version(c.iri, (), withdrawn_title=c.title) for c in changes.removed]
-    time = build_time().strftime("%Y-%m-%dT%H:%M:%SZ")
-    return write_feed(base, folder, edition_of(folder), time, versions, previous)
+    current = None if changes is None else {c.iri for c in changes.added + changes.changed}
+    with OwnTriples(dump, current) as own:
+        services = own.services if current is None else sorted(current)
+        versions = [Version(iri, dump=own) for iri in services]
+        if changes is not None:
+            versions += [Version(c.iri, withdrawn_title=c.title) for c in changes.removed]
+        time = build_time().strftime("%Y-%m-%dT%H:%M:%SZ")
+        return write_feed(base, folder, edition_of(folder), time, versions, previous)
 
 
 def write_gone(
