@@ -374,6 +374,10 @@ def test_a_word_shows_its_title_matches_first(driver: webdriver.Chrome, site: st
     titles, count = shown(driver)
     assert set(titles[: len(in_title)]) == in_title, titles
     assert count == len(titles) == len(set(titles)) > len(in_title)
+    links = [
+        a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#result-list a")
+    ]
+    assert links and all(link.startswith(site + "doc/id/hizmet/") for link in links), links[:2]
     loaded = driver.execute_script(
         "return performance.getEntriesByType('resource').map((e) => e.name)"
     )

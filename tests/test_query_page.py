@@ -26,7 +26,18 @@ from envanter.sparql import adapt_query
 
 from .conftest import ROOT, build_seed
 from .serving import serving
-from .test_browser import assert_local, chromium, requested, run_axe, serve, visit
+from .test_browser import (
+    assert_local,
+    chromium,
+    open_list,
+    requested,
+    result_titles,
+    run_axe,
+    search,
+    serve,
+    shown,
+    visit,
+)
 
 GOLDEN = ROOT / "tests" / "golden" / "queries"
 # Another base, under a sub-path: the published examples must follow it, and the page must find
@@ -336,3 +347,25 @@ def test_a_site_under_a_sub_path_finds_its_endpoint(
         assert status(driver) == "4 satır"
         _, cells = table(driver)
     assert cells == golden("02-services-law-6284")["rows"]
+
+
+def test_the_search_works_under_a_sub_path(
+    driver: webdriver.Chrome, other_dist: Path, tmp_path: Path
+) -> None:
+    """Served under /envanter/, the list's search loads its indexes from there and its results
+    lead there (not under the list's own page): the title matches first, then every other
+    match, counted by the full index in its worker."""
+    with serving(other_dist, tmp_path / "serve.log") as running:
+        site = f"http://127.0.0.1:{running.port}/envanter/"
+        open_list(driver, site + "hizmetler.html")
+        search(driver, "destek")
+        first = result_titles(driver)[:1]
+        titles, count = shown(driver)
+        links = [
+            a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#result-list a")
+        ]
+        loaded = requested(driver)
+    assert first and "Destek" in first[0], first
+    assert 20 < count == len(titles) == len(links), (count, len(titles))
+    assert all(link.startswith(site + "doc/") for link in links), links[:3]
+    assert [u for u in loaded if u.startswith(site + "pagefind/basliklar/")]

@@ -250,7 +250,8 @@ async function start() {
     const index = new URL(form.dataset.index, window.location.href);
     const pagefind = await import(new URL("pagefind.js", index).href);
     // Result addresses from the site's root, wherever it is served (a sub-path too).
-    const baseUrl = new URL(form.dataset.root, window.location.href).pathname;
+    // ("" on a page at the root: the folder, not the page itself)
+    const baseUrl = new URL(form.dataset.root || "./", window.location.href).pathname;
     // A large inventory's index is in pieces (publication/search.py), searched as one; so is
     // the titles' index, searched on this page while the worker may still be counting the
     // previous search.
