@@ -3,25 +3,14 @@
 // shows: the count, then PAGE results at a time. A common word's tens of thousands of results
 // never cross to the page, where each would be an object to make and, in Pagefind's own
 // worker, a message to free it.
+import { searchAll } from "./search-results.js";
+
 // Matches in these parts count as title matches (publication/search.py: TITLE_WEIGHT).
 const TITLE_WEIGHT = 10;
 
 let pagefind = null;
 let results = [];
 let searched = 0; // which search `results` are of
-
-// Each query's results as one list, best first: a service found by two forms of the query
-// counts once, with its better score.
-function merged(searches) {
-  const best = new Map();
-  for (const search of searches) {
-    for (const r of search.results) {
-      const seen = best.get(r.id);
-      if (!seen || r.score > seen.score) { best.set(r.id, r); }
-    }
-  }
-  return Array.from(best.values()).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
-}
 
 const methods = {
   async init(index, lang, baseUrl, pieces) {
@@ -38,7 +27,7 @@ const methods = {
     pagefind.preload(query);
   },
   async search(id, queries, filters) {
-    const found = merged(await Promise.all(queries.map((q) => pagefind.search(q, { filters }))));
+    const found = await searchAll(pagefind, queries, filters);
     if (id > searched) {
       searched = id;
       results = found;

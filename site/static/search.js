@@ -5,6 +5,8 @@
 // Results come in pieces: Pagefind's result list gives the count and the order without
 // loading any result; only the results shown are loaded (PAGE at a time, "more" for the next).
 // The first ones come from an index of the titles alone (see `search`).
+import { searchAll } from "./search-results.js";
+
 const form = document.getElementById("search");
 const input = document.getElementById("q");
 const selects = Array.from(form.querySelectorAll("select[data-facet]"));
@@ -71,19 +73,6 @@ function keepInAddress() {
   }
   const query = params.toString();
   history.replaceState(null, "", query ? `?${query}` : window.location.pathname);
-}
-
-// Each query's results as one list, best first: a service found by two forms of the query
-// counts once, with its better score.
-function merged(searches) {
-  const best = new Map();
-  for (const search of searches) {
-    for (const r of search.results) {
-      const seen = best.get(r.id);
-      if (!seen || r.score > seen.score) { best.set(r.id, r); }
-    }
-  }
-  return Array.from(best.values()).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
 }
 
 // The next `n` results of search `mine` in the full index not shown yet (a service the
@@ -189,7 +178,7 @@ async function search(mine, shown) {
   // searches with facets, which the titles' index does not have.)
   const oneWord = /^[\p{L}\p{N}]+$/u.test(typed) && Object.keys(filters).length === 0;
   const inTitles = oneWord
-    ? merged(await Promise.all(queries.map((q) => titles.search(q, { filters }))))
+    ? await searchAll(titles, queries, filters)
     : [];
   if (mine !== current) { return; }
   let first = await Promise.all(inTitles.slice(0, PAGE).map((r) => r.data()));
