@@ -15,6 +15,7 @@ from envanter.check.shards import is_service
 from envanter.errors import ConfigError, InputError
 from envanter.publication.sitedata import site_data, store_of
 from envanter.rdf.graph import subject_groups
+from envanter.rdf.split import Appender, split_dumps
 from envanter.run.batches import by_subject, used_part
 from envanter.run.executor import Serial
 from envanter.run.pipeline import BuildOptions, BuildResult, build
@@ -316,3 +317,37 @@ def test_no_page_names_one_inventorys_publisher_for_all(together: tuple[Path, Gr
     for path in (out / "index.html", page):
         text = path.read_text(encoding="utf-8")
         assert "İstanbul Büyükşehir Belediyesi" not in text, path
+
+
+def test_each_inventory_s_dump_is_its_lines_then_what_they_reach(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Written a line at a time (the smallest piece), the files are still each inventory's own
+    # lines in the whole's order, then the shared subjects they reach, breadth first (a level in IRI order).
+    monkeypatch.setattr(Appender, "LIMIT", 1)
+    b = "https://example.org/"
+    t = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+    name = "<http://purl.org/dc/terms/title>"
+    law, unit, other = f"<{b}id/kanun/1>", f"<{b}id/birim/u>", f"<{b}id/birim/v>"
+    lines = {
+        "a1": f'<{b}id/hizmet/a1> {name} "A1" .\n',
+        "a1-law": f"<{b}id/hizmet/a1> <{b}p> {law} .\n",
+        "a1-unit": f"<{b}id/hizmet/a1#x> <{b}p> {unit} .\n",
+        "a1-type": f"<{b}id/hizmet/a1> {t} {other} .\n",
+        "b1-law": f"<{b}id/hizmet/b1> <{b}p> {law} .\n",
+        "law": f'{law} {name} "Kanun" .\n',
+        "unit": f'{unit} {name} "Birim" .\n',
+        "unit-up": f"{unit} <{b}p> {other} .\n",
+        "other": f'{other} {name} "Üst birim" .\n',
+        "dataset": f'<{b}id/veri-seti/b> {name} "B" .\n',
+    }
+    whole = tmp_path / "dataset.nt"
+    whole.write_text("".join(lines.values()), encoding="utf-8")
+    out = tmp_path / "veri-seti"
+    written = split_dumps(whole, b, {"a1": "a", "b1": "b"}, {}, out)
+    assert written == {key: [out / f"{key}.ttl", out / f"{key}.nt"] for key in ("a", "b")}
+    a = ["a1", "a1-law", "a1-unit", "a1-type", "unit", "unit-up", "law", "other"]
+    assert (out / "a.nt").read_text(encoding="utf-8") == "".join(lines[k] for k in a)
+    b_lines = ["b1-law", "dataset", "law"]
+    assert (out / "b.nt").read_text(encoding="utf-8") == "".join(lines[k] for k in b_lines)
+    assert Graph().parse(out / "a.ttl").isomorphic(Graph().parse(out / "a.nt"))

@@ -4,7 +4,8 @@ channels, concepts …) as far as it reaches, so that a download of one inventor
 own.
 
 One pass over the whole dump, then the links followed over the part the services share, held
-once by subject: linear in the size of the publication, whatever the number of inventories.
+once by subject: linear in the size of the publication, whatever the number of inventories. Only
+that shared part is held: each inventory's own lines go to its file as they are read.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ def split_dumps(
     service_prefix = f"<{base}id/hizmet/"
     own_prefixes = (f"<{base}id/veri-seti/", f"<{base}id/kaynak/")
     keys = sorted(set(services.values()))
-    lines: dict[str, list[str]] = {key: [] for key in keys}
+    out.mkdir(parents=True, exist_ok=True)
+    files = Appender(out, keys)
     shared: dict[str, list[str]] = defaultdict(list)  # subject → its lines
     # What each inventory's own triples point to: the subjects to follow, per inventory.
     wanted: dict[str, set[str]] = defaultdict(set)
@@ -44,11 +46,11 @@ def split_dumps(
                 owner = services.get(subject[len(service_prefix) : -1].split("#", 1)[0])
             elif subject.startswith(own_prefixes):
                 key = subject[subject.rindex("/", 0, -1) + 1 : -1]
-                owner = key if key in lines else None
+                owner = key if key in files.pending else None
             if owner is None:
                 shared[subject].append(line)
                 continue
-            lines[owner].append(line)
+            files.add(owner, line)
             if predicate not in NOT_FOLLOWED and rest.startswith("<"):
                 wanted[rest[: rest.index(">") + 1]].add(owner)
     # Follow the links over the shared part, breadth first, each subject once per inventory.
@@ -63,17 +65,48 @@ def split_dumps(
             taken[subject] |= owners
             for line in shared[subject]:
                 for owner in sorted(owners):
-                    lines[owner].append(line)
+                    files.add(owner, line)
                 _, predicate, rest = line.split(" ", 2)
                 if predicate not in NOT_FOLLOWED and rest.startswith("<"):
                     following[rest[: rest.index(">") + 1]] |= owners
         frontier = following
-    out.mkdir(parents=True, exist_ok=True)
+    files.close()
+    del shared, taken
     written: dict[str, list[Path]] = {}
     for key in keys:
         nt, ttl = out / f"{key}.nt", out / f"{key}.ttl"
-        nt.write_text("".join(lines[key]), encoding="utf-8")
         triples = [q.triple for q in ox.parse(path=nt, format=ox.RdfFormat.N_TRIPLES)]
         write_turtle(triples, prefixes, ttl)
         written[key] = [ttl, nt]
     return written
+
+
+class Appender:
+    """Each inventory's N-Triples file, written in pieces as its lines come: the lines of a
+    thousand inventories are not held until the end, nor a thousand files kept open."""
+
+    LIMIT = 1 << 18  # characters an inventory holds before they are written
+
+    def __init__(self, out: Path, keys: list[str]) -> None:
+        self.out = out
+        self.pending: dict[str, list[str]] = {key: [] for key in keys}
+        self.sizes = dict.fromkeys(keys, 0)
+        for key in keys:
+            (out / f"{key}.nt").write_bytes(b"")
+
+    def add(self, key: str, line: str) -> None:
+        self.pending[key].append(line)
+        self.sizes[key] += len(line)
+        if self.sizes[key] > self.LIMIT:
+            self.flush(key)
+
+    def flush(self, key: str) -> None:
+        with (self.out / f"{key}.nt").open("a", encoding="utf-8") as f:
+            f.write("".join(self.pending[key]))
+        self.pending[key].clear()
+        self.sizes[key] = 0
+
+    def close(self) -> None:
+        for key in self.pending:
+            if self.pending[key]:
+                self.flush(key)
