@@ -189,14 +189,14 @@ class IndexRun:
 
     Pagefind's search time grows with the square of a query's matches in one index (each
     matching page looks through every matching word), so the services are indexed in pieces
-    of PIECE, in the order of their pages, one Pagefind run after the other: the first piece
-    is `pagefind/` itself, the others `pagefind/piece/{n}/` (their word, filter and fragment
-    files only: the browser runs the first piece's code for all), listed in
+    of PIECE, in the order of their pages, a Pagefind run each (`at_once` at a time): the
+    first piece is `pagefind/` itself, the others `pagefind/piece/{n}/` (their word, filter
+    and fragment files only: the browser runs the first piece's code for all), listed in
     `pagefind/pieces.json`, which the search page merges into one search (Pagefind's
     mergeIndex). The title records are indexed the same way in pieces of TITLE_PIECE, into
     `pagefind/basliklar/` and its `piece/{n}/`, listed under "titles"."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, at_once: int = 1) -> None:
         self.records = out / RECORDS
         self.titles = out / TITLE_RECORDS
         self.index = out / INDEX
@@ -208,27 +208,33 @@ class IndexRun:
             p.relative_to(self.records).as_posix() for p in self.records.glob("doc/**/*.html")
         )
         self.services = len(pages)
-        self.jobs = split(self.records, self.index, pages, PIECE, self.others / "hepsi")
-        self.title_jobs = split(
-            self.titles, self.index / TITLES, pages, TITLE_PIECE, self.others / TITLES
-        )
-        self.jobs += self.title_jobs
+        full = split(self.records, self.index, pages, PIECE, self.others / "hepsi")
+        titles = split(self.titles, self.index / TITLES, pages, TITLE_PIECE, self.others / TITLES)
+        self.jobs = full + titles
+        # The runs are independent: `at_once` of them side by side (one Pagefind leaves cores
+        # idle while it writes its files), the larger title pieces first.
+        self.waiting = titles + full
         self.lock = threading.Lock()
-        self.process: subprocess.Popen[bytes] | None = None
+        self.processes: set[subprocess.Popen[bytes]] = set()
         self.cancelled = False
         self.error: str | None = None
-        self.thread = threading.Thread(target=self.run, daemon=True)
-        self.thread.start()
+        self.threads = [
+            threading.Thread(target=self.run, daemon=True)
+            for _ in range(max(1, min(at_once, len(self.jobs))))
+        ]
+        for thread in self.threads:
+            thread.start()
 
     def run(self) -> None:
-        for site, index in self.jobs:
+        while True:
             # Its messages go to a file, not a pipe: nothing reads a pipe while the build goes
             # on, and a full one would stall Pagefind.
             with tempfile.TemporaryFile() as stderr:
                 with self.lock:
-                    if self.cancelled:
+                    if self.cancelled or self.error is not None or not self.waiting:
                         return
-                    self.process = subprocess.Popen(
+                    site, index = self.waiting.pop(0)
+                    process = subprocess.Popen(
                         [
                             str(pagefind_binary()),
                             "--site",
@@ -241,16 +247,21 @@ class IndexRun:
                         stdout=subprocess.DEVNULL,
                         stderr=stderr,
                     )
-                if self.process.wait() != 0:
-                    stderr.seek(0)
-                    said = stderr.read().decode("utf-8", errors="replace").strip()
-                    self.error = said or f"exit status {self.process.returncode}"
-                    return
+                    self.processes.add(process)
+                status = process.wait()
+                with self.lock:
+                    self.processes.discard(process)
+                    if status != 0 and not self.cancelled:
+                        stderr.seek(0)
+                        said = stderr.read().decode("utf-8", errors="replace").strip()
+                        self.error = self.error or said or f"exit status {status}"
+                        return
 
     def finish(self) -> int:
         """Wait for Pagefind; make its index byte for byte the same for the same records, and
         remove them; how many services were indexed. Fails if Pagefind did."""
-        self.thread.join()
+        for thread in self.threads:
+            thread.join()
         if self.error is not None or self.cancelled:
             raise SearchIndexError(f"Pagefind could not build the search index: {self.error}")
         titles = self.index / TITLES
@@ -279,9 +290,11 @@ class IndexRun:
         """End Pagefind if it is still running (nothing if it has finished)."""
         with self.lock:
             self.cancelled = True
-            if self.process is not None and self.process.poll() is None:
-                self.process.kill()
-        self.thread.join()
+            for process in self.processes:
+                if process.poll() is None:
+                    process.kill()
+        for thread in self.threads:
+            thread.join()
 
 
 def search_records(

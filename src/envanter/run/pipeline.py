@@ -75,7 +75,7 @@ def build(
         # The batches wrote every search record: Pagefind, a process of its own, indexes them
         # while the stages below run on this process and its workers (it is waited for, and
         # fails the build if it failed, at the end; ended if the build fails first).
-        search = IndexRun(folder)
+        search = IndexRun(folder, run.workers)
         cleanup.callback(search.cancel)
         with stage("validate"):
             shared, report = validate_shared_part(context, merged, options.strict, progress)
