@@ -189,14 +189,14 @@ class IndexRun:
 
     Pagefind's search time grows with the square of a query's matches in one index (each
     matching page looks through every matching word), so the services are indexed in pieces
-    of PIECE, in the order of their pages, a Pagefind run each (`at_once` at a time): the
-    first piece is `pagefind/` itself, the others `pagefind/piece/{n}/` (their word, filter
-    and fragment files only: the browser runs the first piece's code for all), listed in
+    of PIECE, in the order of their pages, one Pagefind run after the other: the first piece
+    is `pagefind/` itself, the others `pagefind/piece/{n}/` (their word, filter and fragment
+    files only: the browser runs the first piece's code for all), listed in
     `pagefind/pieces.json`, which the search page merges into one search (Pagefind's
     mergeIndex). The title records are indexed the same way in pieces of TITLE_PIECE, into
     `pagefind/basliklar/` and its `piece/{n}/`, listed under "titles"."""
 
-    def __init__(self, out: Path, at_once: int = 1) -> None:
+    def __init__(self, out: Path) -> None:
         self.records = out / RECORDS
         self.titles = out / TITLE_RECORDS
         self.index = out / INDEX
@@ -208,33 +208,27 @@ class IndexRun:
             p.relative_to(self.records).as_posix() for p in self.records.glob("doc/**/*.html")
         )
         self.services = len(pages)
-        full = split(self.records, self.index, pages, PIECE, self.others / "hepsi")
-        titles = split(self.titles, self.index / TITLES, pages, TITLE_PIECE, self.others / TITLES)
-        self.jobs = full + titles
-        # The runs are independent: `at_once` of them side by side (one Pagefind leaves cores
-        # idle while it writes its files), the larger title pieces first.
-        self.waiting = titles + full
+        self.jobs = split(self.records, self.index, pages, PIECE, self.others / "hepsi")
+        self.title_jobs = split(
+            self.titles, self.index / TITLES, pages, TITLE_PIECE, self.others / TITLES
+        )
+        self.jobs += self.title_jobs
         self.lock = threading.Lock()
-        self.processes: set[subprocess.Popen[bytes]] = set()
+        self.process: subprocess.Popen[bytes] | None = None
         self.cancelled = False
         self.error: str | None = None
-        self.threads = [
-            threading.Thread(target=self.run, daemon=True)
-            for _ in range(max(1, min(at_once, len(self.jobs))))
-        ]
-        for thread in self.threads:
-            thread.start()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
 
     def run(self) -> None:
-        while True:
+        for site, index in self.jobs:
             # Its messages go to a file, not a pipe: nothing reads a pipe while the build goes
             # on, and a full one would stall Pagefind.
             with tempfile.TemporaryFile() as stderr:
                 with self.lock:
-                    if self.cancelled or self.error is not None or not self.waiting:
+                    if self.cancelled:
                         return
-                    site, index = self.waiting.pop(0)
-                    process = subprocess.Popen(
+                    self.process = subprocess.Popen(
                         [
                             str(pagefind_binary()),
                             "--site",
@@ -247,21 +241,16 @@ class IndexRun:
                         stdout=subprocess.DEVNULL,
                         stderr=stderr,
                     )
-                    self.processes.add(process)
-                status = process.wait()
-                with self.lock:
-                    self.processes.discard(process)
-                    if status != 0 and not self.cancelled:
-                        stderr.seek(0)
-                        said = stderr.read().decode("utf-8", errors="replace").strip()
-                        self.error = self.error or said or f"exit status {status}"
-                        return
+                if self.process.wait() != 0:
+                    stderr.seek(0)
+                    said = stderr.read().decode("utf-8", errors="replace").strip()
+                    self.error = said or f"exit status {self.process.returncode}"
+                    return
 
     def finish(self) -> int:
         """Wait for Pagefind; make its index byte for byte the same for the same records, and
         remove them; how many services were indexed. Fails if Pagefind did."""
-        for thread in self.threads:
-            thread.join()
+        self.thread.join()
         if self.error is not None or self.cancelled:
             raise SearchIndexError(f"Pagefind could not build the search index: {self.error}")
         titles = self.index / TITLES
@@ -290,11 +279,9 @@ class IndexRun:
         """End Pagefind if it is still running (nothing if it has finished)."""
         with self.lock:
             self.cancelled = True
-            for process in self.processes:
-                if process.poll() is None:
-                    process.kill()
-        for thread in self.threads:
-            thread.join()
+            if self.process is not None and self.process.poll() is None:
+                self.process.kill()
+        self.thread.join()
 
 
 def search_records(

@@ -48,7 +48,6 @@ class Executor(Protocol):
     """How the build runs its stages: `Serial` or `Parallel`."""
 
     parallel: bool
-    workers: int  # processes at once (also how many Pagefind runs at once)
 
     def batch_size(self, services: int) -> int: ...
 
@@ -101,7 +100,6 @@ class Serial:
     def __init__(self, services_per_batch: int | None = None) -> None:
         # None: the parallel build's size for one worker; a large number: one batch.
         self.size = services_per_batch
-        self.workers = 1
 
     def batch_size(self, services: int) -> int:
         return self.size or services_per_batch(services, 1)

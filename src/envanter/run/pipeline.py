@@ -72,11 +72,10 @@ def build(
         with stage("services"):
             merged = publish_services(run, context, dumps, read.services, progress)
         services, slugs, pins, corrections = read_summary(read, context, merged)
-        # The batches wrote every search record: Pagefind, in processes of its own (as many at
-        # once as the executor has workers), indexes them while the stages below run (it is
-        # waited for, and fails the build if it failed, at the end; ended if the build fails
-        # first).
-        search = IndexRun(folder, run.workers)
+        # The batches wrote every search record: Pagefind, a process of its own, indexes them
+        # while the stages below run on this process and its workers (it is waited for, and
+        # fails the build if it failed, at the end; ended if the build fails first).
+        search = IndexRun(folder)
         cleanup.callback(search.cancel)
         with stage("validate"):
             shared, report = validate_shared_part(context, merged, options.strict, progress)
