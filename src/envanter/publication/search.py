@@ -201,19 +201,6 @@ class IndexRun:
         self.titles = out / TITLE_RECORDS
         self.index = out / INDEX
         self.others = out / PIECES_RECORDS
-        self.services = 0
-        self.jobs: list[tuple[Path, Path]] = []
-        self.lock = threading.Lock()
-        self.process: subprocess.Popen[bytes] | None = None
-        self.cancelled = False
-        self.error: str | None = None
-        # Splitting the records into pieces moves a file for each service and language: done
-        # by the run too, beside the build's next stages rather than before them.
-        self.thread = threading.Thread(target=self.run, daemon=True)
-        self.thread.start()
-
-    def pieces(self) -> list[tuple[Path, Path]]:
-        """The records split into Pagefind's runs: (records, index) for each piece."""
         for records in (self.records, self.titles):
             if not records.is_dir():  # (a build with no services)
                 records.mkdir()
@@ -221,16 +208,19 @@ class IndexRun:
             p.relative_to(self.records).as_posix() for p in self.records.glob("doc/**/*.html")
         )
         self.services = len(pages)
-        full = split(self.records, self.index, pages, PIECE, self.others / "hepsi")
-        titles = split(self.titles, self.index / TITLES, pages, TITLE_PIECE, self.others / TITLES)
-        return full + titles
+        self.jobs = split(self.records, self.index, pages, PIECE, self.others / "hepsi")
+        self.title_jobs = split(
+            self.titles, self.index / TITLES, pages, TITLE_PIECE, self.others / TITLES
+        )
+        self.jobs += self.title_jobs
+        self.lock = threading.Lock()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.cancelled = False
+        self.error: str | None = None
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
 
     def run(self) -> None:
-        try:
-            self.jobs = self.pieces()
-        except OSError as e:
-            self.error = f"the search records could not be split into pieces: {e}"
-            return
         for site, index in self.jobs:
             # Its messages go to a file, not a pipe: nothing reads a pipe while the build goes
             # on, and a full one would stall Pagefind.
