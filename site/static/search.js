@@ -160,8 +160,8 @@ async function run() {
 
 // The first results of a word come from the titles' index: title matches first, as ranking
 // wants them, and a common word matches far fewer titles than texts. Meanwhile the full
-// index, in Pagefind's worker, finds every match: it gives the count, and the results after
-// the title matches.
+// index, in a worker of its own (static/search-worker.js), finds every match: it gives the
+// count, and the results after the title matches.
 async function search(mine, shown) {
   keepInAddress();
   const typed = clean(input.value);

@@ -80,8 +80,6 @@ def record_html(r: SearchRecord) -> str:
     title and unit as metadata for the result list, the filters as readable values."""
     e = escape
     parts = [
-        f'<!DOCTYPE html><html lang="{r.lang}"><head><meta charset="utf-8"><title>{e(r.title)}'
-        "</title></head><body><main data-pagefind-body>",
         f'<h1 lang="{r.title_lang}" data-pagefind-weight="{TITLE_WEIGHT}" '
         f'data-pagefind-meta="title">{e(r.title)}</h1>',
         f'<p data-pagefind-weight="{TITLE_WEIGHT}">{e(search_fold(r.title))}</p>',
@@ -97,24 +95,7 @@ def record_html(r: SearchRecord) -> str:
         if text:
             shown = f'<p data-pagefind-weight="{weight}">' if weight > 1 else "<p>"
             parts.append(f"{shown}{e(text)}</p>{shown}{e(search_fold(text))}</p>")
-    parts += _metadata(r)
-    parts.append("</main></body></html>\n")
-    return "".join(parts)
-
-
-def _metadata(r: SearchRecord, filters: bool = True) -> list[str]:
-    """The title's language and the unit as metadata for the result list, and the filters."""
-    e = escape
-    parts = []
-    if r.title_lang != r.lang:
-        parts.append(f'<meta data-pagefind-meta="title_lang[content]" content="{r.title_lang}">')
-    if r.unit:
-        parts.append(f'<meta data-pagefind-meta="unit[content]" content="{e(r.unit)}">')
-    for key, values in sorted(r.filters.items()) if filters else ():
-        parts += [
-            f'<meta data-pagefind-filter="{key}[content]" content="{e(value)}">' for value in values
-        ]
-    return parts
+    return _page(r, parts, filters=True)
 
 
 def title_record_html(r: SearchRecord) -> str:
@@ -123,14 +104,29 @@ def title_record_html(r: SearchRecord) -> str:
     search with facets goes to the full index, and counting facets costs every search."""
     e = escape
     titles = [r.title] + ([r.turkish_title] if r.turkish_title not in ("", r.title) else [])
+    parts = [f'<h1 lang="{r.title_lang}" data-pagefind-meta="title">{e(r.title)}</h1>']
+    parts += [f"<p>{e(t)}</p><p>{e(search_fold(t))}</p>" for t in titles[1:]]
+    parts.append(f"<p>{e(search_fold(r.title))}</p>")
+    return _page(r, parts, filters=False)
+
+
+def _page(r: SearchRecord, body: list[str], filters: bool) -> str:
+    """A record's HTML around its body: the page Pagefind indexes, in the record's language,
+    with the title's language and the unit as metadata and (`filters`) the facets' values."""
+    e = escape
     parts = [
         f'<!DOCTYPE html><html lang="{r.lang}"><head><meta charset="utf-8"><title>{e(r.title)}'
         "</title></head><body><main data-pagefind-body>",
-        f'<h1 lang="{r.title_lang}" data-pagefind-meta="title">{e(r.title)}</h1>',
+        *body,
     ]
-    parts += [f"<p>{e(t)}</p><p>{e(search_fold(t))}</p>" for t in titles[1:]]
-    parts.append(f"<p>{e(search_fold(r.title))}</p>")
-    parts += _metadata(r, filters=False)
+    if r.title_lang != r.lang:
+        parts.append(f'<meta data-pagefind-meta="title_lang[content]" content="{r.title_lang}">')
+    if r.unit:
+        parts.append(f'<meta data-pagefind-meta="unit[content]" content="{e(r.unit)}">')
+    for key, values in sorted(r.filters.items()) if filters else ():
+        parts += [
+            f'<meta data-pagefind-filter="{key}[content]" content="{e(value)}">' for value in values
+        ]
     parts.append("</main></body></html>\n")
     return "".join(parts)
 
@@ -209,10 +205,9 @@ class IndexRun:
         )
         self.services = len(pages)
         self.jobs = split(self.records, self.index, pages, PIECE, self.others / "hepsi")
-        self.title_jobs = split(
+        self.jobs += split(
             self.titles, self.index / TITLES, pages, TITLE_PIECE, self.others / TITLES
         )
-        self.jobs += self.title_jobs
         self.lock = threading.Lock()
         self.process: subprocess.Popen[bytes] | None = None
         self.cancelled = False
