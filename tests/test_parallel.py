@@ -3,8 +3,10 @@ and a worker that dies (envanter.run.executor)."""
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
+import weakref
 from pathlib import Path
 
 import pytest
@@ -69,6 +71,47 @@ def test_the_batches_results_come_in_order_from_either_executor() -> None:
     assert [k for _, k, _ in parallel] == list(range(7))
     assert {pid for _, _, pid in serial} == {os.getpid()}
     assert len({pid for _, _, pid in parallel} | {os.getpid()}) == 8
+
+
+class Cycle:
+    """An object in a reference cycle: only the cyclic collector frees it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def cycles_left(count: int) -> int:
+    """How many of `count` cycles, dropped at once, are still alive after as many objects again
+    were made (enough for the collector, if it is on, to run by itself)."""
+    refs = [weakref.ref(Cycle()) for _ in range(count)]
+    made = [[] for _ in range(count)]  # container objects: what the collector's count follows
+    del made
+    return sum(1 for r in refs if r() is not None)
+
+
+@pytest.mark.parametrize("executor", [Serial(), Parallel(workers=2)], ids=["serial", "parallel"])
+def test_the_collector_is_off_during_the_batches_and_on_after_them(executor: Serial) -> None:
+    """Reading and the batches make long-lived data and little garbage: the cyclic collector
+    stays off. After the last batch the stages make pages, whose templates leave cycles: those
+    are freed as the stages go, not held until the build ends."""
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        with executor.running():
+            assert cycles_left(10_000) == 10_000
+            batches = executor.batches(numbered, "c", 3)
+            next(batches)
+            assert not gc.isenabled()
+            list(batches)
+            assert cycles_left(10_000) < 1_000
+        assert gc.isenabled()  # as the build found it
+        gc.disable()
+        with executor.running():
+            list(executor.batches(numbered, "c", 3))
+        assert not gc.isenabled()
+    finally:
+        if was:
+            gc.enable()
 
 
 def test_a_failing_batch_fails_the_batches_with_its_own_error() -> None:

@@ -7,7 +7,10 @@ yet the cyclic collector would traverse them again and again (more than half of 
 of a national inventory). So it is off for the whole build; what the build has kept is frozen out
 of its sight after each batch (never scanned again, nor its pages copied into forked workers by
 the collector touching them), and a batch, whose objects die with it, is collected once when it
-ends.
+ends. Once the last batch is merged, what the build keeps is frozen and the collector comes back
+on: the stages after the batches make pages and files, not data they keep, and a rendered
+page's template context leaves cycles that only the collector frees (off, they would pile up
+until the build ends, a page at a time).
 """
 
 from __future__ import annotations
@@ -90,6 +93,8 @@ def no_cyclic_gc(after: Callable[[], object] = gc.freeze) -> Iterator[None]:
         after()
         if collecting:
             gc.enable()
+        else:
+            gc.disable()  # (a stage may have turned it on: see the batches)
 
 
 class Serial:
@@ -127,6 +132,7 @@ class Serial:
                 result = publish(context, k, stop)
             yield result
             kept()
+        gc.enable()  # (see the module's docstring: the stages after the batches)
 
     def each(
         self, jobs: list[T], work: Callable[[T], None], cost: Callable[[T], int] | None = None
@@ -228,6 +234,7 @@ def in_workers(
                     done[j] = value
             yield done.pop(k)
             kept()
+        gc.enable()  # (see the module's docstring: the stages after the batches)
     finally:
         for process, receive in running.values():
             process.kill()
