@@ -20,7 +20,9 @@ from .vocab import DCT, RDFS, SKOS
 LABELS = frozenset({SKOS + "prefLabel", DCT + "title", RDFS + "label"})
 
 
-def write_turtle(triples: Iterable[ox.Triple], prefixes: dict[str, str], path: Path) -> Path:
+def write_turtle(
+    triples: Iterable[ox.Triple] | Iterable[ox.Quad], prefixes: dict[str, str], path: Path
+) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     ox.serialize(triples, output=str(path), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     return path

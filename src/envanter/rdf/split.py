@@ -75,8 +75,8 @@ def split_dumps(
     written: dict[str, list[Path]] = {}
     for key in keys:
         nt, ttl = out / f"{key}.nt", out / f"{key}.ttl"
-        triples = [q.triple for q in ox.parse(path=nt, format=ox.RdfFormat.N_TRIPLES)]
-        write_turtle(triples, prefixes, ttl)
+        # (parsed by pyoxigraph straight into its Turtle writer: no list of the triples)
+        write_turtle(ox.parse(path=nt, format=ox.RdfFormat.N_TRIPLES), prefixes, ttl)
         written[key] = [ttl, nt]
     return written
 
