@@ -112,6 +112,8 @@ def test_the_collector_is_off_during_the_batches_and_on_after_them(executor: Ser
     finally:
         if was:
             gc.enable()
+        else:
+            gc.disable()
 
 
 def test_a_failing_batch_fails_the_batches_with_its_own_error() -> None:

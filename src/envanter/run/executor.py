@@ -132,7 +132,7 @@ class Serial:
                 result = publish(context, k, stop)
             yield result
             kept()
-        gc.enable()  # (see the module's docstring: the stages after the batches)
+        batches_done()
 
     def each(
         self, jobs: list[T], work: Callable[[T], None], cost: Callable[[T], int] | None = None
@@ -188,6 +188,12 @@ def kept() -> None:
     gc.freeze()
 
 
+def batches_done() -> None:
+    """After the last batch (kept() froze what the build merged): the collector on again for the
+    stages after the batches, which make pages and files whose garbage it frees as they go."""
+    gc.enable()
+
+
 def in_workers(
     publish: Callable[[C, int, Stop], R], context: C, count: int, workers: int
 ) -> Iterator[R]:
@@ -234,7 +240,7 @@ def in_workers(
                     done[j] = value
             yield done.pop(k)
             kept()
-        gc.enable()  # (see the module's docstring: the stages after the batches)
+        batches_done()
     finally:
         for process, receive in running.values():
             process.kill()
