@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from envanter.run.executor import Parallel, Serial, Stop, WorkerLost, deal, in_processes
+from envanter.run.executor import (
+    Parallel,
+    Serial,
+    Stop,
+    WorkerLost,
+    c_library,
+    deal,
+    in_processes,
+    trim_heap,
+)
 from envanter.run.pipeline import BuildOptions, build
 
 from .conftest import ROOT
@@ -114,6 +123,40 @@ def test_the_collector_is_off_during_the_batches_and_on_after_them(executor: Ser
             gc.enable()
         else:
             gc.disable()
+
+
+def test_what_the_parent_holds_is_frozen_and_its_garbage_freed_before_it_forks(
+    tmp_path: Path,
+) -> None:
+    """The end's pages and documents, shared out among forked processes: what the build holds
+    is out of every process's collections (which would otherwise write to it and copy its
+    pages into each), and the cyclic garbage it had is freed first, not frozen with it."""
+    was = gc.isenabled()
+    gc.disable()
+    gc.unfreeze()
+    try:
+        held = [[k] for k in range(5_000)]
+        garbage = weakref.ref(Cycle())
+
+        def work(k: int) -> None:
+            (tmp_path / str(k)).write_text(str(gc.get_freeze_count()), encoding="utf-8")
+
+        in_processes(list(range(4)), work, cost=lambda _: 1, workers=2)
+        frozen = sorted(int(p.read_text(encoding="utf-8")) for p in tmp_path.iterdir())
+        assert len(frozen) == 4 and frozen[0] >= len(held)
+        assert garbage() is None
+    finally:
+        gc.unfreeze()
+        if was:
+            gc.enable()
+
+
+def test_the_heap_can_be_trimmed_before_forking() -> None:
+    """On Linux (glibc, as on the systems the build runs on) the C heap's free pages can be
+    given back before the pages fork."""
+    libc = c_library()
+    assert libc is not None and hasattr(libc, "malloc_trim")
+    trim_heap()
 
 
 def test_a_failing_batch_fails_the_batches_with_its_own_error() -> None:

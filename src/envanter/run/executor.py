@@ -10,11 +10,14 @@ the collector touching them), and a batch, whose objects die with it, is collect
 ends. Once the last batch is merged, what the build keeps is frozen and the collector comes back
 on: the stages after the batches make pages and files, not data they keep, and a rendered
 page's template context leaves cycles that only the collector frees (off, they would pile up
-until the build ends, a page at a time).
+until the build ends, a page at a time). Before those stages fork to share out their pages,
+what the build holds is collected and frozen again, and the C heap's free pages given back, so
+that the forked processes share its pages rather than copy them.
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import heapq
 import multiprocessing
@@ -260,6 +263,26 @@ def run_batch(
     send.close()
 
 
+def trim_heap() -> None:
+    """Give the C heap's free pages back to the system (glibc's malloc_trim), before forking:
+    pages freed but kept by the allocator would otherwise stay resident in this process and be
+    copied when a child or this process reuses them. Nothing where the C library has no
+    malloc_trim."""
+    trim = getattr(c_library(), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
+
+
+def c_library() -> Any:
+    """The C library the interpreter runs on (ctypes), on Linux; None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None)
+    except OSError:
+        return None
+
+
 def available_cores() -> int:
     """The cores this process may run on."""
     if hasattr(os, "sched_getaffinity"):
@@ -282,6 +305,11 @@ def in_processes(
             work(job)
         return
     shares = deal(jobs, n, cost)
+    # What this process holds, collected and frozen out of the collector's sight, and the
+    # heap's free pages given back: neither process's collections then write to the other's
+    # objects, and neither copies pages it only shares.
+    kept()
+    trim_heap()
     children: list[int] = []
     try:
         for k in range(1, n):
