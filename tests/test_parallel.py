@@ -7,6 +7,7 @@ import gc
 import os
 import signal
 import weakref
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -98,57 +99,60 @@ def cycles_left(count: int) -> int:
     return sum(1 for r in refs if r() is not None)
 
 
-@pytest.mark.parametrize("executor", [Serial(), Parallel(workers=2)], ids=["serial", "parallel"])
-def test_the_collector_is_off_during_the_batches_and_on_after_them(executor: Serial) -> None:
-    """Reading and the batches make long-lived data and little garbage: the cyclic collector
-    stays off. After the last batch the stages make pages, whose templates leave cycles: those
-    are freed as the stages go, not held until the build ends."""
+@pytest.fixture
+def collector() -> Iterator[None]:
+    """The cyclic collector left on or off, and nothing frozen, as the test found it."""
     was = gc.isenabled()
-    gc.enable()
     try:
-        with executor.running():
-            assert cycles_left(10_000) == 10_000
-            batches = executor.batches(numbered, "c", 3)
-            next(batches)
-            assert not gc.isenabled()
-            list(batches)
-            assert cycles_left(10_000) < 1_000
-        assert gc.isenabled()  # as the build found it
-        gc.disable()
-        with executor.running():
-            list(executor.batches(numbered, "c", 3))
-        assert not gc.isenabled()
+        yield
     finally:
+        gc.unfreeze()
         if was:
             gc.enable()
         else:
             gc.disable()
 
 
+@pytest.mark.parametrize("executor", [Serial(), Parallel(workers=2)], ids=["serial", "parallel"])
+def test_the_collector_is_off_during_the_batches_and_on_after_them(
+    executor: Serial, collector: None
+) -> None:
+    """Reading and the batches make long-lived data and little garbage: the cyclic collector
+    stays off. After the last batch the stages make pages, whose templates leave cycles: those
+    are freed as the stages go, not held until the build ends."""
+    gc.enable()
+    with executor.running():
+        assert cycles_left(10_000) == 10_000
+        batches = executor.batches(numbered, "c", 3)
+        next(batches)
+        assert not gc.isenabled()
+        list(batches)
+        assert cycles_left(10_000) < 1_000
+    assert gc.isenabled()  # as the build found it
+    gc.disable()
+    with executor.running():
+        list(executor.batches(numbered, "c", 3))
+    assert not gc.isenabled()
+
+
 def test_what_the_parent_holds_is_frozen_and_its_garbage_freed_before_it_forks(
-    tmp_path: Path,
+    tmp_path: Path, collector: None
 ) -> None:
     """The end's pages and documents, shared out among forked processes: what the build holds
     is out of every process's collections (which would otherwise write to it and copy its
     pages into each), and the cyclic garbage it had is freed first, not frozen with it."""
-    was = gc.isenabled()
     gc.disable()
     gc.unfreeze()
-    try:
-        held = [[k] for k in range(5_000)]
-        garbage = weakref.ref(Cycle())
+    held = [[k] for k in range(5_000)]
+    garbage = weakref.ref(Cycle())
 
-        def work(k: int) -> None:
-            (tmp_path / str(k)).write_text(str(gc.get_freeze_count()), encoding="utf-8")
+    def work(k: int) -> None:
+        (tmp_path / str(k)).write_text(str(gc.get_freeze_count()), encoding="utf-8")
 
-        in_processes(list(range(4)), work, cost=lambda _: 1, workers=2)
-        frozen = sorted(int(p.read_text(encoding="utf-8")) for p in tmp_path.iterdir())
-        assert len(frozen) == 4 and frozen[0] >= len(held)
-        assert garbage() is None
-    finally:
-        gc.unfreeze()
-        if was:
-            gc.enable()
+    in_processes(list(range(4)), work, cost=lambda _: 1, workers=2)
+    frozen = sorted(int(p.read_text(encoding="utf-8")) for p in tmp_path.iterdir())
+    assert len(frozen) == 4 and frozen[0] >= len(held)
+    assert garbage() is None
 
 
 def test_the_heap_can_be_trimmed_before_forking() -> None:

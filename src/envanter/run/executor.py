@@ -184,9 +184,10 @@ class Parallel(Serial):
 
 
 def kept() -> None:
-    """What the build merged from a batch lives to its end: out of the cyclic collector's sight,
-    it is not traversed again with every later batch (collected first, for the cyclic garbage a
-    batch run in this process leaves)."""
+    """What the build holds lives to its end: collected first (for the cyclic garbage a batch
+    run in this process leaves), then frozen out of the collector's sight, so that no later
+    collection traverses it again (after every batch) or writes to it (in this process and the
+    ones it forks to share out pages)."""
     gc.collect()
     gc.freeze()
 
@@ -305,9 +306,8 @@ def in_processes(
             work(job)
         return
     shares = deal(jobs, n, cost)
-    # What this process holds, collected and frozen out of the collector's sight, and the
-    # heap's free pages given back: neither process's collections then write to the other's
-    # objects, and neither copies pages it only shares.
+    # What this process holds frozen, and the heap's free pages given back: the children
+    # share its pages rather than copy them.
     kept()
     trim_heap()
     children: list[int] = []
