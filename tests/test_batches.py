@@ -15,6 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from envanter.check.report import ValidationFailed
+from envanter.run.batches import BatchResult
 from envanter.run.executor import Parallel, Serial, services_per_batch
 from envanter.run.pipeline import BuildOptions, BuildResult, build, prepare_tables
 
@@ -299,3 +300,62 @@ def test_each_description_is_cut_whole_from_the_batchs_runs(tmp_path: Path) -> N
     for d in descriptions:
         assert d.turtle == serialize.turtle_body(d.triples, prefixes)
         assert d.ntriples == ox.serialize(d.triples, format=ox.RdfFormat.N_TRIPLES)
+
+
+def test_what_a_batch_sends_back_names_each_string_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query's solutions bring a service's URI once for every law, unit and channel it uses:
+    the end of the build, which keeps every batch's site data and list views, must hold one
+    copy of each, as the batch sent it (through the pickle, from a worker process)."""
+    from envanter.run import batches
+
+    received: list[BatchResult] = []
+    add = batches.Merged.add
+
+    def keep(merged: batches.Merged, result: BatchResult) -> None:
+        received.append(result)
+        add(merged, result)
+
+    monkeypatch.setattr(batches.Merged, "add", keep)
+    synthetic_input(SERVICES, tmp_path)
+    build(synthetic_options(SERVICES, tmp_path, tmp_path / "dist"), executor=Parallel(workers=2))
+    assert len(received) == 4
+    for result in received:
+        copies = strings_of(result)
+        repeated = {text: len(ids) for text, ids in copies.items() if len(ids) > 1}
+        assert not repeated, sorted(repeated.items())[:5]
+        # …and the strings are those of the batch's services and what they use.
+        assert set(result.iris) <= copies.keys()
+        assert any(len(users) > 1 for users in result.site.used_by.values())
+
+
+def strings_of(result: BatchResult) -> dict[str, set[int]]:
+    """Each string a batch's result names in its site data and list views: its objects' ids."""
+    copies: dict[str, set[int]] = {}
+
+    def seen(text: str | None) -> None:
+        if text is not None:
+            copies.setdefault(text, set()).add(id(text))
+
+    for iri in result.iris:
+        seen(iri)
+    for entity, users in result.site.used_by.items():
+        seen(entity)
+        for user in users:
+            seen(user)
+    for iri, kinds in result.site.types.items():
+        seen(iri)
+        for kind in kinds:
+            seen(kind)
+    for view in result.views:
+        seen(view.iri)
+        seen(view.unit)
+        for iri in [*view.laws, *view.audiences, *view.channel_kinds, *view.sdp]:
+            seen(iri)
+        for document, how in view.documents:
+            seen(document)
+            seen(how)
+        for value in view.row.values():
+            seen(value)
+    return copies

@@ -7,6 +7,7 @@ they come (queries/site/*.rq); the views around them are built in views.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -113,19 +114,28 @@ class ServiceView:
     # (publication/sourcedoc.py); None when the service records no source lines.
     source_lines: str | None = None
 
-    def listed(self) -> ListedService:
+    def listed(self, one: Callable[[str], str] = str) -> ListedService:
         """What the list of services keeps of it: a national inventory's list keeps this for
-        every service while the rest of the view goes with its batch."""
+        every service while the rest of the view goes with its batch. `one` gives the one copy
+        of a string that many services name (a law's IRI, "false"; see run/batches.py:OneCopy)."""
+
+        def ones(values: list[str]) -> list[str]:
+            return [one(value) for value in values]
+
         return ListedService(
-            iri=self.iri,
-            row={key: self.row[key] for key in LIST_ROW_KEYS if key in self.row},
-            unit=self.unit,
-            laws=self.laws,
-            audiences=self.audiences,
-            channel_kinds=self.channel_kinds,
-            sdp=self.sdp,
+            iri=one(self.iri),
+            row={
+                key: one(value) if isinstance(value := self.row[key], str) else value
+                for key in LIST_ROW_KEYS
+                if key in self.row
+            },
+            unit=None if self.unit is None else one(self.unit),
+            laws=ones(self.laws),
+            audiences=ones(self.audiences),
+            channel_kinds=ones(self.channel_kinds),
+            sdp=ones(self.sdp),
             search=self.search,
-            documents=self.documents,
+            documents=[(one(d), None if how is None else one(how)) for d, how in self.documents],
         )
 
 

@@ -243,17 +243,20 @@ class SiteWriter:
     # --- pages ---
 
     def service_pages(
-        self, descriptions: dict[str, Description], parallel: bool = True
+        self,
+        descriptions: dict[str, Description],
+        parallel: bool = True,
+        one: Callable[[str], str] = str,
     ) -> list[ListedService]:
         """A page per service of the data, in both languages; the services' views, as the
-        list of services needs them."""
+        list of services needs them (with `one` copy of each string they repeat)."""
         views = [self.views.service_view(row) for row in self.data.services]
         jobs = [
             (self.page_of(v.iri) or "", v, descriptions.get(v.iri) or Description(v.iri, []))
             for v in views
         ]
         self.resource_pages(jobs, parallel)
-        return [v.listed() for v in views]
+        return [v.listed(one) for v in views]
 
     def entity_and_front_pages(
         self,

@@ -119,6 +119,7 @@ def publish_batch(context: Context, index: int, stop: Stop) -> BatchResult:
     ]
     site = empty_site_data(context.maker.base)
     views: list[ListedService] = []
+    one = OneCopy()
     if write:
         with stage("dumps"):
             # One pyoxigraph call a dump for the whole batch, cut into each description's
@@ -138,11 +139,13 @@ def publish_batch(context: Context, index: int, stop: Stop) -> BatchResult:
             data = batch_site_data(context, index, own)
         with stage("pages"):
             context.site.use(data, findings)
-            views = context.site.service_pages({d.iri: d for d in descriptions}, parallel=False)
-        site = kept(data, services)
+            views = context.site.service_pages(
+                {d.iri: d for d in descriptions}, parallel=False, one=one
+            )
+        site = kept(data, services, one)
     return BatchResult(
         index,
-        sorted(services),
+        sorted(one(iri) for iri in services),
         findings,
         write,
         ntriples(spill),
@@ -238,7 +241,17 @@ def used_part(shared: dict[str, list[ox.Triple]], own: list[SubjectGroup]) -> li
     return found
 
 
-def kept(data: SiteData, services: set[str]) -> SiteData:
+class OneCopy(dict[str, str]):
+    """The first copy of each string it is given. A query's solutions bring each value as a new
+    string: a service's URI once for every law, unit and channel it uses, a law's once for every
+    service. What a batch sends back names them with one object each, which the pickle then
+    writes once, and the end of the build, which keeps every batch's, holds once."""
+
+    def __call__(self, text: str) -> str:
+        return self.setdefault(text, text)
+
+
+def kept(data: SiteData, services: set[str], one: OneCopy) -> SiteData:
     """What the end of the build keeps of a batch's site data (plain dicts, to be sent back):
     its own resources' labels and types, and what it says of the shared ones."""
 
@@ -247,10 +260,10 @@ def kept(data: SiteData, services: set[str]) -> SiteData:
 
     return replace(
         empty_site_data(data.base),
-        labels={i: names for i, names in data.labels.items() if own(i)},
-        types={i: kinds for i, kinds in data.types.items() if own(i)},
-        details={i: dict(found) for i, found in data.details.items() if own(i)},
-        used_by=data.used_by,
+        labels={one(i): names for i, names in data.labels.items() if own(i)},
+        types={one(i): {one(kind) for kind in kinds} for i, kinds in data.types.items() if own(i)},
+        details={one(i): dict(found) for i, found in data.details.items() if own(i)},
+        used_by={one(i): {one(s) for s in users} for i, users in data.used_by.items()},
         totals=data.totals,
     )
 
