@@ -130,6 +130,7 @@ class SiteWriter:
         self.compact = self.jsonld_writer.compact
         self.context = context_document(prefixes)["@context"]
         self.context_json = htmlsafe_json_dumps(self.context, sort_keys=True)
+        # The pages for the sitemap, in order: each method that writes pages adds theirs.
         self.written: list[Path] = []
         self.folders: set[Path] = set()
         # The offered-online facet's values, named in each language.
@@ -203,7 +204,6 @@ class SiteWriter:
             target.parent.mkdir(parents=True, exist_ok=True)
             self.folders.add(target.parent)
         target.write_text(self.env.get_template(template).render(**values), encoding="utf-8")
-        self.written.append(target)
 
     def frame(
         self, full: str, lang: str, absolute: bool = False, single: bool = False
@@ -266,9 +266,10 @@ class SiteWriter:
         parallel: bool = True,
     ) -> None:
         """A page per other minted URI (laws, organisations, documents, concepts …) and the
-        front pages (home, the list of services, queries, about, 404), each language apart,
-        shared out among processes by their size: an entity that every service uses lists them
-        all, as the list of services does."""
+        front pages (home, the list of services, queries, about, 404), shared out among
+        processes by their size: an entity that every service uses lists them all, as the list
+        of services does. An entity's two languages go to one process; the front pages' two,
+        each the list of every service, to either."""
         # In the source's order, as queries/site/services.rq gives them (ORDER BY ?row).
         services = sorted(services, key=lambda v: (int(v.row["row"]), v.iri))
         jobs: list[tuple[int, Callable[[], None]]] = []
@@ -276,20 +277,18 @@ class SiteWriter:
         for d in descriptions:
             page = self.page_of(d.iri)
             if page is not None:
-                size = 1 + len(self.data.used_by.get(d.iri, ()))
-                jobs += [(size, partial(self.entity_page, page, d, lang)) for lang in LANGS]
-                pages += page_paths(page, size - 1)
+                users = len(self.data.used_by.get(d.iri, ()))
+                jobs.append((2 * (1 + users), partial(self.entity_pages, page, d)))
+                pages += page_paths(page, users)
         for lang in LANGS:
             jobs.append((1 + len(services), partial(self.front_pages, services, triples, lang)))
         self.views.users_in_order()  # (here, once, not in each process)
-        before = len(self.written)
         if parallel:
             in_processes(jobs, lambda job: job[1](), cost=lambda job: job[0])
         else:
             for _, write in jobs:
                 write()
-        # Each process wrote its share; the list of pages is the same whoever wrote them.
-        del self.written[before:]
+        # Each process wrote its share: the list of pages is made here, whoever wrote them.
         self.written += [
             self.out / f"{'en/' if lang == 'en' else ''}{page}"
             for page in [
@@ -304,14 +303,12 @@ class SiteWriter:
     def resource_pages(
         self, jobs: list[tuple[str, ServiceView, Description]], parallel: bool
     ) -> None:
-        before = len(self.written)
         if parallel:  # shared out among forked processes
             in_processes(jobs, self.write_resource)
         else:
             for job in jobs:
                 self.write_resource(job)
-        # Each process wrote its share; the list of pages is the same whoever wrote them.
-        del self.written[before:]
+        # Each process wrote its share: the list of pages is made here, whoever wrote them.
         self.written += [
             self.out / f"{'en/' if lang == 'en' else ''}{j[0]}" for j in jobs for lang in LANGS
         ]
@@ -369,34 +366,35 @@ class SiteWriter:
         for record in search_records(view, self.data, self.online):
             write_record(self.out, page, record)
 
-    def entity_page(self, page: str, d: Description, lang: str) -> None:
-        """An entity's page; the services that use it, PAGE_SIZE a page: the first ones on its
-        page, the rest on pages of their own (see paging.py). Of a property with more values
-        than PAGE_SIZE (a national inventory's dataset has every service as a part), the page
-        shows the first PAGE_SIZE and says how many there are: all are in its data."""
+    def entity_pages(self, page: str, d: Description) -> None:
+        """An entity's page in both languages; the services that use it, PAGE_SIZE a page: the
+        first ones on its page, the rest on pages of their own (see paging.py). Of a property
+        with more values than PAGE_SIZE (a national inventory's dataset has every service as a
+        part), the page shows the first PAGE_SIZE and says how many there are: all are in its
+        data. Its view and JSON-LD are made once, here, and the JSON-LD is then forgotten: no
+        later page shows it."""
         shown, cut = page_description(d)
         view = self.views.entity_view(d.iri, shown.triples)
+        jsonld = self.jsonld(shown)
+        d.forget()
+        shown.forget()
         paged = pagers(page, len(view.used_by))
-        first_pager = paged[0][0] if len(paged) > 1 else None
-        self.write(
-            page,
-            "entity.html.j2",
-            lang,
-            EntityPage(
-                view,
-                self.jsonld(shown),
-                view.used_by[:PAGE_SIZE],
-                first_pager,
-                [(self.compact(p), PAGE_SIZE, total) for p, total in cut],
-            ),
+        entity = EntityPage(
+            view,
+            jsonld,
+            view.used_by[:PAGE_SIZE],
+            paged[0][0] if len(paged) > 1 else None,
+            [(self.compact(p), PAGE_SIZE, total) for p, total in cut],
         )
-        for pager, first in paged[1:]:
-            self.write(
-                pager.path,
-                "used-by.html.j2",
-                lang,
-                UsedByPage(view.iri, view.used_by[first : first + PAGE_SIZE], pager),
-            )
+        for lang in LANGS:
+            self.write(page, "entity.html.j2", lang, entity)
+            for pager, first in paged[1:]:
+                self.write(
+                    pager.path,
+                    "used-by.html.j2",
+                    lang,
+                    UsedByPage(view.iri, view.used_by[first : first + PAGE_SIZE], pager),
+                )
 
     def write_sitemap(self) -> None:
         self.written += write_sitemap(self.out, self.base, self.written)

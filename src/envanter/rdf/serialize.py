@@ -101,6 +101,11 @@ class Description:
         self.nodes(jsonld)
         return self._objects
 
+    def forget(self) -> None:
+        """Let its JSON-LD go, once nothing more will show it (made again if asked for)."""
+        self._nodes = None
+        self._objects = []
+
 
 def describe(triples: Iterable[ox.Triple]) -> list[Description]:
     """The descriptions of the URIs among these triples (sorted by subject); triples about a
