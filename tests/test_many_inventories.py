@@ -17,7 +17,7 @@ from envanter.publication.sitedata import site_data, store_of
 from envanter.rdf.graph import subject_groups
 from envanter.rdf.split import Appender, split_dumps
 from envanter.run.batches import by_subject, used_part
-from envanter.run.executor import Serial
+from envanter.run.executor import Parallel, Serial
 from envanter.run.pipeline import BuildOptions, BuildResult, build
 
 from .conftest import CORRECTIONS, EPOCH, ROOT, SEED
@@ -351,3 +351,29 @@ def test_each_inventory_s_dump_is_its_lines_then_what_they_reach(
     b_lines = ["b1-law", "dataset", "law"]
     assert (out / "b.nt").read_text(encoding="utf-8") == "".join(lines[k] for k in b_lines)
     assert Graph().parse(out / "a.ttl").isomorphic(Graph().parse(out / "a.nt"))
+
+
+def test_the_inventories_turtle_written_in_two_processes_is_the_same_bytes(
+    tmp_path: Path,
+) -> None:
+    b = "https://example.org/"
+    name = "<http://purl.org/dc/terms/title>"
+    law = f"<{b}id/kanun/1>"
+    whole = tmp_path / "dataset.nt"
+    services = {f"s{i}": f"kurum-{i % 5}" for i in range(40)}
+    whole.write_text(
+        "".join(
+            f'<{b}id/hizmet/{s}> {name} "Hizmet {s}" .\n<{b}id/hizmet/{s}> <{b}p> {law} .\n'
+            for s in services
+        )
+        + f'{law} {name} "Kanun" .\n',
+        encoding="utf-8",
+    )
+    prefixes = {"dct": "http://purl.org/dc/terms/", "ex": b}
+    alone = split_dumps(whole, b, services, prefixes, tmp_path / "one")
+    shared = split_dumps(whole, b, services, prefixes, tmp_path / "two", Parallel(workers=2).each)
+    assert sorted(alone) == sorted(shared) == [f"kurum-{k}" for k in range(5)]
+    for key, (ttl, nt) in alone.items():
+        assert shared[key][0].read_bytes() == ttl.read_bytes()
+        assert shared[key][1].read_bytes() == nt.read_bytes()
+        assert b'"Kanun"' in ttl.read_bytes()

@@ -11,6 +11,7 @@ that shared part is held: each inventory's own lines go to its file as they are 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,11 +26,26 @@ NOT_FOLLOWED = (
 )
 
 
+# How the inventories' Turtle files are written: `Executor.each` (jobs, work, cost).
+Each = Callable[[list[str], Callable[[str], None], Callable[[str], int]], None]
+
+
+def one_by_one(jobs: list[str], work: Callable[[str], None], _: Callable[[str], int]) -> None:
+    for job in jobs:
+        work(job)
+
+
 def split_dumps(
-    whole: Path, base: str, services: dict[str, str], prefixes: dict[str, str], out: Path
+    whole: Path,
+    base: str,
+    services: dict[str, str],
+    prefixes: dict[str, str],
+    out: Path,
+    each: Each = one_by_one,
 ) -> dict[str, list[Path]]:
     """Write `out`/{inventory}.nt and .ttl for every inventory; `services` maps a service's id
-    (id/hizmet/{id}) to its inventory's key. Their paths, by inventory."""
+    (id/hizmet/{id}) to its inventory's key. Their paths, by inventory. The Turtle files, one
+    an inventory, are written by `each` (shared out among processes by the executor)."""
     service_prefix = f"<{base}id/hizmet/"
     own_prefixes = (f"<{base}id/veri-seti/", f"<{base}id/kaynak/")
     keys = sorted(set(services.values()))
@@ -72,13 +88,14 @@ def split_dumps(
         frontier = following
     files.close()
     del shared, taken
-    written: dict[str, list[Path]] = {}
-    for key in keys:
-        nt, ttl = out / f"{key}.nt", out / f"{key}.ttl"
+
+    def turtle(key: str) -> None:
         # (parsed by pyoxigraph straight into its Turtle writer: no list of the triples)
-        write_turtle(ox.parse(path=nt, format=ox.RdfFormat.N_TRIPLES), prefixes, ttl)
-        written[key] = [ttl, nt]
-    return written
+        nt = ox.parse(path=out / f"{key}.nt", format=ox.RdfFormat.N_TRIPLES)
+        write_turtle(nt, prefixes, out / f"{key}.ttl")
+
+    each(keys, turtle, lambda key: (out / f"{key}.nt").stat().st_size)
+    return {key: [out / f"{key}.ttl", out / f"{key}.nt"] for key in keys}
 
 
 class Appender:

@@ -72,7 +72,12 @@ def validate_shared_part(
 
 
 def write_dumps(
-    dumps: Dumps, context: Context, shared: list[ox.Triple], read: Read, folder: Path
+    run: Executor,
+    dumps: Dumps,
+    context: Context,
+    shared: list[ox.Triple],
+    read: Read,
+    folder: Path,
 ) -> list[Path]:
     """What the services share, after the services' runs: the dumps finished; with many
     inventories each one's own dumps too; and the JSON-LD context they name."""
@@ -84,7 +89,7 @@ def write_dumps(
     if read.service_inventories:
         dataset = folder / "data" / "dataset.nt"
         own = folder / "data" / "veri-seti"
-        written = split_dumps(dataset, read.base, read.service_inventories, prefixes, own)
+        written = split_dumps(dataset, read.base, read.service_inventories, prefixes, own, run.each)
         files += [path for paths in written.values() for path in paths]
     return [*files, write_context(prefixes, folder)]
 

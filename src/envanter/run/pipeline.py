@@ -82,7 +82,7 @@ def build(
         merged.stats.add(shared)
         files = list(read.table_files)
         with stage("dumps"):
-            files += write_dumps(dumps, context, shared, read, folder)
+            files += write_dumps(run, dumps, context, shared, read, folder)
         progress(f"wrote the dumps (Turtle, N-Triples, JSON-LD): {merged.stats.triples} triples")
         with stage("documents"):
             descriptions = describe(shared)
