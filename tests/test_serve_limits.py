@@ -174,7 +174,8 @@ def test_ambiguous_request_framing_is_refused(server: Running) -> None:
 
 def test_the_cartesian_sort_is_stopped_under_the_memory_ceiling(dist: Path, tmp_path: Path) -> None:
     ceiling = 512 << 20
-    arguments = ("--timeout", "3", "--memory", "512", "--workers", "1")
+    # A time bound the sort cannot reach first, even on a busy host: the memory stops it.
+    arguments = ("--timeout", "15", "--memory", "512", "--workers", "1")
     with serving(dist, tmp_path / "serve.log", *arguments) as running:
         server = running.process.pid
         peaks: dict[int, int] = {}  # the address space of the zygote and the workers
@@ -197,8 +198,8 @@ def test_the_cartesian_sort_is_stopped_under_the_memory_ceiling(dist: Path, tmp_
             done.set()
             watcher.join()
         assert status == 503, body
-        assert b"more memory than the server allows" in body or b"longer than" in body
-        assert took < 3 + 1.0
+        assert b"more memory than the server allows" in body, body
+        assert took < 15
         assert len(peaks) >= 2 and max(peaks.values()) <= ceiling, peaks
         assert max(peaks.values()) > ceiling // 2  # the query did grow, up to the ceiling
         assert 0 < server_peak < 256 << 20  # the server itself stayed small
