@@ -344,7 +344,7 @@ def test_each_inventory_s_dump_is_its_lines_then_what_they_reach(
     whole = tmp_path / "dataset.nt"
     whole.write_text("".join(lines.values()), encoding="utf-8")
     out = tmp_path / "veri-seti"
-    written = split_dumps(whole, b, {"a1": "a", "b1": "b"}, {}, out)
+    written = split_dumps(whole, b, {"a1": "a", "b1": "b"}, {}, out, Serial().each)
     assert written == {key: [out / f"{key}.ttl", out / f"{key}.nt"] for key in ("a", "b")}
     a = ["a1", "a1-law", "a1-unit", "a1-type", "unit", "unit-up", "law", "other"]
     assert (out / "a.nt").read_text(encoding="utf-8") == "".join(lines[k] for k in a)
@@ -370,7 +370,7 @@ def test_the_inventories_turtle_written_in_two_processes_is_the_same_bytes(
         encoding="utf-8",
     )
     prefixes = {"dct": "http://purl.org/dc/terms/", "ex": b}
-    alone = split_dumps(whole, b, services, prefixes, tmp_path / "one")
+    alone = split_dumps(whole, b, services, prefixes, tmp_path / "one", Serial().each)
     shared = split_dumps(whole, b, services, prefixes, tmp_path / "two", Parallel(workers=2).each)
     assert sorted(alone) == sorted(shared) == [f"kurum-{k}" for k in range(5)]
     for key, (ttl, nt) in alone.items():

@@ -26,13 +26,8 @@ NOT_FOLLOWED = (
 )
 
 
-# How the inventories' Turtle files are written: `Executor.each` (jobs, work, cost).
+# How the inventories' Turtle files are written: an executor's `each` (jobs, work, cost).
 Each = Callable[[list[str], Callable[[str], None], Callable[[str], int]], None]
-
-
-def one_by_one(jobs: list[str], work: Callable[[str], None], _: Callable[[str], int]) -> None:
-    for job in jobs:
-        work(job)
 
 
 def split_dumps(
@@ -41,7 +36,7 @@ def split_dumps(
     services: dict[str, str],
     prefixes: dict[str, str],
     out: Path,
-    each: Each = one_by_one,
+    each: Each,
 ) -> dict[str, list[Path]]:
     """Write `out`/{inventory}.nt and .ttl for every inventory; `services` maps a service's id
     (id/hizmet/{id}) to its inventory's key. Their paths, by inventory. The Turtle files, one
@@ -94,7 +89,8 @@ def split_dumps(
         nt = ox.parse(path=out / f"{key}.nt", format=ox.RdfFormat.N_TRIPLES)
         write_turtle(nt, prefixes, out / f"{key}.ttl")
 
-    each(keys, turtle, lambda key: (out / f"{key}.nt").stat().st_size)
+    sizes = {key: (out / f"{key}.nt").stat().st_size for key in keys}
+    each(keys, turtle, sizes.__getitem__)
     return {key: [out / f"{key}.ttl", out / f"{key}.nt"] for key in keys}
 
 
